@@ -1,0 +1,62 @@
+"""A bakery's whole data set as plain values: what import produces, export and planning read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.events import AssemblyRun, Event, ProductionRun, Recipient
+from core.finished_goods import FinishedGood
+from core.lots import Depletion, Lot, MaterialLot, Purchase
+from core.recipes import FinishedUnit, Recipe
+
+
+@dataclass(slots=True)
+class Bakery:
+    """Every collection keyed by its entity's `key`. Dict order carries no meaning."""
+
+    suppliers: dict[str, Supplier] = field(default_factory=dict)
+    ingredients: dict[str, Ingredient] = field(default_factory=dict)
+    products: dict[str, Product] = field(default_factory=dict)
+    purchases: dict[str, Purchase] = field(default_factory=dict)
+    lots: dict[str, Lot] = field(default_factory=dict)
+    depletions: dict[str, Depletion] = field(default_factory=dict)
+    recipes: dict[str, Recipe] = field(default_factory=dict)
+    finished_units: dict[str, FinishedUnit] = field(default_factory=dict)
+    finished_goods: dict[str, FinishedGood] = field(default_factory=dict)
+    recipients: dict[str, Recipient] = field(default_factory=dict)
+    events: dict[str, Event] = field(default_factory=dict)
+    production_runs: dict[str, ProductionRun] = field(default_factory=dict)
+    assembly_runs: dict[str, AssemblyRun] = field(default_factory=dict)
+    materials: dict[str, Material] = field(default_factory=dict)
+    material_products: dict[str, MaterialProduct] = field(default_factory=dict)
+    material_lots: dict[str, MaterialLot] = field(default_factory=dict)
+    # Desktop sections the core does not model (packages, batch decisions...), kept verbatim.
+    passthrough: dict[str, Any] = field(default_factory=dict)
+
+    def finished_units_of(self, recipe_slug: str) -> list[FinishedUnit]:
+        return sorted(
+            (fu for fu in self.finished_units.values() if fu.recipe_slug == recipe_slug),
+            key=lambda fu: fu.slug,
+        )
+
+    def lots_of(self, ingredient_slug: str) -> list[Lot]:
+        return [lot for lot in self.lots.values() if lot.ingredient_slug == ingredient_slug]
+
+    def find_event(self, name_or_slug: str) -> Event | None:
+        """An event by slug, or by name (case-insensitive, "Name" or "Name YEAR")."""
+        if name_or_slug in self.events:
+            return self.events[name_or_slug]
+        wanted = name_or_slug.strip().casefold()
+        for event in sorted(self.events.values(), key=lambda e: e.slug):
+            if event.name.casefold() == wanted or f"{event.name} {event.year}".casefold() == wanted:
+                return event
+        return None
+
+    def counts(self) -> dict[str, int]:
+        return {
+            name: len(getattr(self, name))
+            for name in self.__slots__  # type: ignore[attr-defined]
+            if name != "passthrough"
+        }

@@ -1,0 +1,84 @@
+"""Purchases and the inventory lots they create, and what was taken out of lots."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from core.catalog import Extra
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    """Whole packages of a product bought at a supplier. Immutable: corrections are adjustments."""
+
+    id: str
+    product_id: str
+    supplier_slug: str | None
+    purchased_on: dt.date
+    quantity_purchased: Decimal  # packages
+    unit_price: Decimal  # per package
+    notes: str = ""
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+    @property
+    def total_cost(self) -> Decimal:
+        return self.quantity_purchased * self.unit_price
+
+
+@dataclass(frozen=True, slots=True)
+class Lot:
+    """Stock of one product from one purchase, in the product's package unit."""
+
+    id: str
+    product_id: str
+    ingredient_slug: str
+    quantity: Decimal  # remaining, in `unit`
+    unit: str  # UN/CEFACT code (the product's package unit)
+    unit_cost: Decimal | None  # per `unit`; None when unknown (initial inventory)
+    purchased_on: dt.date
+    initial_quantity: Decimal | None = None
+    purchase_id: str | None = None
+    location: str = ""
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Depletion:
+    """Stock taken out of a lot other than by production: loss, spoilage, a level check."""
+
+    id: str
+    lot_id: str
+    quantity: Decimal  # in the lot's unit
+    reason: str
+    depleted_at: dt.datetime
+    cost: Decimal = Decimal(0)
+    notes: str = ""
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class MaterialLot:
+    id: str
+    material_product_slug: str
+    quantity: Decimal
+    unit_cost: Decimal | None
+    purchased_on: dt.date
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.id

@@ -1,0 +1,87 @@
+"""Repository ports: how services reach stored data, whatever stores it.
+
+One `Collection` per kind of entity, all reached through a `UnitOfWork` that
+commits or rolls back together (a Firestore transaction, or a dict snapshot).
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, TypeVar
+
+from core.bakery import Bakery
+from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.events import AssemblyRun, Event, ProductionRun, Recipient
+from core.finished_goods import FinishedGood
+from core.lots import Depletion, Lot, MaterialLot, Purchase
+from core.recipes import FinishedUnit, Recipe
+
+T = TypeVar("T")
+
+
+class Collection(Protocol[T]):
+    def get(self, key: str) -> T | None: ...
+
+    def get_many(self, keys: list[str]) -> dict[str, T]: ...
+
+    def list(self) -> list[T]: ...
+
+    def put(self, item: T) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class UnitOfWork(Protocol):
+    suppliers: Collection[Supplier]
+    ingredients: Collection[Ingredient]
+    products: Collection[Product]
+    purchases: Collection[Purchase]
+    lots: Collection[Lot]
+    depletions: Collection[Depletion]
+    recipes: Collection[Recipe]
+    finished_units: Collection[FinishedUnit]
+    finished_goods: Collection[FinishedGood]
+    recipients: Collection[Recipient]
+    events: Collection[Event]
+    production_runs: Collection[ProductionRun]
+    assembly_runs: Collection[AssemblyRun]
+    materials: Collection[Material]
+    material_products: Collection[MaterialProduct]
+    material_lots: Collection[MaterialLot]
+
+    def load_bakery(self) -> Bakery:
+        """Everything at once (one read per collection), for planning and export."""
+        ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+    def __enter__(self) -> UnitOfWork: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+COLLECTION_NAMES: tuple[str, ...] = (
+    "suppliers",
+    "ingredients",
+    "products",
+    "purchases",
+    "lots",
+    "depletions",
+    "recipes",
+    "finished_units",
+    "finished_goods",
+    "recipients",
+    "events",
+    "production_runs",
+    "assembly_runs",
+    "materials",
+    "material_products",
+    "material_lots",
+)
