@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
@@ -55,8 +55,4 @@ class Bakery:
         return None
 
     def counts(self) -> dict[str, int]:
-        return {
-            name: len(getattr(self, name))
-            for name in self.__slots__  # type: ignore[attr-defined]
-            if name != "passthrough"
-        }
+        return {f.name: len(getattr(self, f.name)) for f in fields(self) if f.name != "passthrough"}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from core.catalog import Extra
 
 
-class PlanState(str, Enum):
+class PlanState(StrEnum):
     DRAFT = "draft"
     LOCKED = "locked"
     IN_PRODUCTION = "in_production"
@@ -80,7 +80,7 @@ class Recipient:
         return self.name
 
 
-class LossCategory(str, Enum):
+class LossCategory(StrEnum):
     BURNT = "burnt"
     BROKEN = "broken"
     CONTAMINATED = "contaminated"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from core.catalog import Extra
 
 
-class AssemblyType(str, Enum):
+class AssemblyType(StrEnum):
     BARE = "bare"
     BUNDLE = "bundle"
 
 
-class ComponentKind(str, Enum):
+class ComponentKind(StrEnum):
     FINISHED_UNIT = "finished_unit"
     FINISHED_GOOD = "finished_good"
     MATERIAL = "material"  # packaging, consumed at assembly

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from core.catalog import Extra
 
@@ -46,7 +46,7 @@ class Recipe:
         return self.base_recipe_slug is not None
 
 
-class YieldMode(str, Enum):
+class YieldMode(StrEnum):
     DISCRETE_COUNT = "discrete_count"  # items_per_batch items of item_unit
     BATCH_PORTION = "batch_portion"  # batch_percentage % of one batch
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 
 from core.errors import ConversionError, UnknownUnitError
 
 
-class Dimension(str, Enum):
+class Dimension(StrEnum):
     MASS = "mass"
     VOLUME = "volume"
     COUNT = "count"
@@ -193,7 +193,9 @@ def _base_to(unit: Unit, base_quantity: Decimal) -> Decimal:
     return base_quantity / unit.to_base
 
 
-def _cross(base: Decimal, src_dim: Dimension, dst_dim: Dimension, src: Unit, dst: Unit, basis: ConversionBasis) -> Decimal:
+def _cross(
+    base: Decimal, src_dim: Dimension, dst_dim: Dimension, src: Unit, dst: Unit, basis: ConversionBasis
+) -> Decimal:
     """Move a base quantity (g, ml or pieces) from one dimension to another."""
     grams: Decimal
     if src_dim is Dimension.MASS:

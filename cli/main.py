@@ -1,0 +1,175 @@
+"""`baketracker`: plan events, print shopping lists, validate and convert desktop files.
+
+Errors go to stderr with exit status 1 and say what to fix.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from core.bakery import Bakery
+from core.errors import BakeTrackerError
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+
+def read_json(path: str) -> dict[str, Any]:
+    file = Path(path)
+    try:
+        text = file.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CliError(f"{path}: no such file") from exc
+    except OSError as exc:
+        raise CliError(f"{path}: cannot read it ({exc.strerror})") from exc
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CliError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+    if not isinstance(data, dict):
+        raise CliError(f"{path}: expected a JSON object at the top, found {type(data).__name__}")
+    return data
+
+
+def load_bakery(path: str) -> Bakery:
+    from core.import_export import import_desktop
+
+    result = import_desktop(read_json(path))
+    if not result.ok:
+        raise CliError(f"{path}: cannot be imported:\n" + _problem_lines(result.problems))
+    return result.bakery
+
+
+def _problem_lines(problems: Sequence[object]) -> str:
+    return "\n".join(f"  - {problem}" for problem in problems)
+
+
+def _find_event_slug(bakery: Bakery, name: str) -> str:
+    event = bakery.find_event(name)
+    if event is None:
+        known = ", ".join(sorted(f'"{e.name}"' for e in bakery.events.values())) or "none"
+        raise CliError(f'no event named "{name}" (events in this file: {known})')
+    return event.slug
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from core.planning import plan_event, plan_to_json, render_plan_text
+
+    bakery = load_bakery(args.data)
+    plan = plan_event(bakery, _find_event_slug(bakery, args.event))
+    if args.json:
+        print(json.dumps(plan_to_json(plan), indent=2, ensure_ascii=False))
+    else:
+        print(render_plan_text(plan))
+    return 0
+
+
+def cmd_shopping_list(args: argparse.Namespace) -> int:
+    from core.planning import plan_event, render_shopping_list_text
+
+    bakery = load_bakery(args.data)
+    plan = plan_event(bakery, _find_event_slug(bakery, args.event))
+    print(render_shopping_list_text(plan))
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from core.import_export import export_desktop
+
+    bakery = load_bakery(args.data)
+    _write_json(args.out, export_desktop(bakery))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from core.import_export import validate_file
+
+    problems = validate_file(read_json(args.file))
+    if problems:
+        print(f"{args.file}: {len(problems)} problem(s):\n" + _problem_lines(problems), file=sys.stderr)
+        return 1
+    print(f"{args.file}: valid")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from core.import_export import export_desktop, import_file_into
+
+    base = load_bakery(args.data) if args.data else Bakery()
+    result = import_file_into(base, read_json(args.file))
+    if not result.ok:
+        raise CliError(f"{args.file}: nothing imported:\n" + _problem_lines(result.problems))
+    print(result.summary())
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    if not args.out:
+        raise CliError("--out is required unless --dry-run is given")
+    _write_json(args.out, export_desktop(result.bakery))
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+def _write_json(path: str, data: dict[str, Any]) -> None:
+    try:
+        Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    except OSError as exc:
+        raise CliError(f"{path}: cannot write it ({exc.strerror})") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="baketracker", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    plan = sub.add_parser("plan", help="batches, ingredients and shopping list for an event")
+    plan.add_argument("--data", required=True, help="a desktop export (JSON)")
+    plan.add_argument("--event", required=True, help="event name (or slug)")
+    plan.add_argument("--json", action="store_true", help="print one JSON object")
+    plan.set_defaults(run=cmd_plan)
+
+    shopping = sub.add_parser("shopping-list", help="printable shopping list grouped by supplier")
+    shopping.add_argument("--data", required=True, help="a desktop export (JSON)")
+    shopping.add_argument("--event", required=True, help="event name (or slug)")
+    shopping.set_defaults(run=cmd_shopping_list)
+
+    export = sub.add_parser("export", help="import a desktop file, export it again (round trip)")
+    export.add_argument("--data", required=True, help="a desktop export (JSON)")
+    export.add_argument("--out", required=True, help="where to write the export")
+    export.set_defaults(run=cmd_export)
+
+    validate = sub.add_parser("validate", help="check a desktop or mobile file; list every problem")
+    validate.add_argument("file")
+    validate.set_defaults(run=cmd_validate)
+
+    imp = sub.add_parser("import", help="merge a desktop or mobile file into a data file")
+    imp.add_argument("file", help="the file to import (desktop export or mobile purchases/inventory)")
+    imp.add_argument("--data", help="the bakery to import into (a desktop export); empty if omitted")
+    imp.add_argument("--out", help="where to write the merged bakery")
+    imp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    imp.set_defaults(run=cmd_import)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        code: int = args.run(args)
+    except CliError as exc:
+        print(f"baketracker: {exc}", file=sys.stderr)
+        return 1
+    except BakeTrackerError as exc:
+        where = f" (field: {exc.field})" if exc.field else ""
+        print(f"baketracker: {exc.message}{where}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())
