@@ -19,6 +19,7 @@ class Dimension(StrEnum):
     MASS = "mass"
     VOLUME = "volume"
     COUNT = "count"
+    LENGTH = "length"  # ribbon and other packaging sold by length
     PACKAGE = "package"  # bag, box, jar...: a container, convertible only to itself
 
 
@@ -54,6 +55,12 @@ UNITS: dict[str, Unit] = {
         Unit("GLL", "gal", "gallon", Dimension.VOLUME, _CUP_ML * 16),
         Unit("H87", "each", "piece", Dimension.COUNT, Decimal(1)),
         Unit("DZN", "dozen", "dozen", Dimension.COUNT, Decimal(12)),
+        Unit("MMT", "mm", "millimetre", Dimension.LENGTH, Decimal(1)),
+        Unit("CMT", "cm", "centimetre", Dimension.LENGTH, Decimal(10)),
+        Unit("MTR", "m", "metre", Dimension.LENGTH, Decimal(1000)),
+        Unit("INH", "linear_inches", "inch", Dimension.LENGTH, Decimal("25.4")),
+        Unit("FOT", "linear_feet", "foot", Dimension.LENGTH, Decimal("304.8")),
+        Unit("YRD", "linear_yards", "yard", Dimension.LENGTH, Decimal("914.4")),
         Unit("BG", "bag", "bag", Dimension.PACKAGE, Decimal(1)),
         Unit("BX", "box", "box", Dimension.PACKAGE, Decimal(1)),
         Unit("JR", "jar", "jar", Dimension.PACKAGE, Decimal(1)),
@@ -93,6 +100,11 @@ _ALIASES: dict[str, str] = {
     "pc": "H87", "pcs": "H87", "item": "H87", "items": "H87", "unit": "H87", "units": "H87",
     "whole": "H87", "large": "H87", "egg": "H87", "eggs": "H87", "clove": "H87", "cloves": "H87",
     "dozen": "DZN", "doz": "DZN", "dz": "DZN",
+    # length (packaging)
+    "mm": "MMT", "cm": "CMT", "m": "MTR", "meter": "MTR", "meters": "MTR", "metre": "MTR", "metres": "MTR",
+    "in": "INH", "inch": "INH", "inches": "INH", "linear_inches": "INH", "linear inches": "INH",
+    "ft": "FOT", "foot": "FOT", "feet": "FOT", "linear_feet": "FOT", "linear feet": "FOT",
+    "yd": "YRD", "yds": "YRD", "yard": "YRD", "yards": "YRD", "linear_yards": "YRD",
     # packages
     "bag": "BG", "bags": "BG", "box": "BX", "boxes": "BX", "jar": "JR", "jars": "JR",
     "can": "CA", "cans": "CA", "bottle": "BO", "bottles": "BO", "packet": "PA", "packets": "PA",
@@ -209,7 +221,7 @@ def _cross(
             raise _impossible(src, dst, basis, "no weight per piece")
         grams = base * basis.grams_per_item
     else:
-        raise _impossible(src, dst, basis, "a container has no fixed size")
+        raise _impossible(src, dst, basis, "a container or a length has no fixed weight")
     if dst_dim is Dimension.MASS:
         return grams
     if dst_dim is Dimension.VOLUME:
@@ -220,7 +232,7 @@ def _cross(
         if basis.grams_per_item is None:
             raise _impossible(src, dst, basis, "no weight per piece")
         return grams / basis.grams_per_item
-    raise _impossible(src, dst, basis, "a container has no fixed size")
+    raise _impossible(src, dst, basis, "a container or a length has no fixed weight")
 
 
 def _impossible(src: Unit, dst: Unit, basis: ConversionBasis, reason: str) -> ConversionError:

@@ -1,0 +1,814 @@
+"""Reading a desktop export (versions 4.0–4.3) into a `Bakery`, all or nothing.
+
+Every problem in the file is collected (entity, index, field, message); the
+bakery is only usable when there are none. References resolve by slug or by
+name, whatever the separators, case or accents, since the desktop's own
+exporter names recipes, events and goods by name. See docs/import-export.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+from core.bakery import Bakery
+from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.desktop_format.problems import ImportProblem, Reader
+from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
+from core.errors import BakeTrackerError
+from core.events import (
+    AssemblyRun,
+    AssemblyTarget,
+    Event,
+    EventFinishedGood,
+    PlanState,
+    ProductionRun,
+    ProductionTarget,
+    Recipient,
+    RecipientPackage,
+)
+from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
+from core.lots import Lot, Purchase
+from core.recipe_scaling import check_no_component_cycles
+from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
+from core.units import Density
+
+SUPPORTED_VERSIONS = ("4.0", "4.1", "4.2", "4.3")
+
+# Sections read into the model; anything else in the file is kept verbatim (Bakery.passthrough).
+MODELLED_SECTIONS = {
+    "version", "exported_at", "application", "suppliers", "ingredients", "products", "purchases",
+    "inventory_items", "recipes", "finished_units", "finished_goods", "compositions", "recipients", "events",
+    "event_recipes", "event_finished_goods", "event_production_targets", "event_assembly_targets",
+    "event_recipient_packages", "production_runs", "assembly_runs", "materials", "material_products",
+}
+
+
+@dataclass
+class DesktopImport:
+    bakery: Bakery
+    problems: list[ImportProblem] = field(default_factory=list)
+    added: dict[str, int] = field(default_factory=dict)
+    notices: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        parts = [f"{count} {name.replace('_', ' ')}" for name, count in self.added.items() if count]
+        lines = ["would add or update: " + (", ".join(parts) if parts else "nothing")]
+        return "\n".join(lines + [f"note: {n}" for n in self.notices])
+
+
+def import_desktop(data: Mapping[str, Any]) -> DesktopImport:
+    """A new bakery from one desktop export."""
+    return import_into(Bakery(), data)
+
+
+def validate_desktop(data: Mapping[str, Any]) -> list[ImportProblem]:
+    return import_desktop(data).problems
+
+
+def import_into(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
+    """Merge a desktop export into a copy of `base`; `base` itself is never changed."""
+    reader = _FileReader(base, data)
+    reader.read()
+    return DesktopImport(reader.bakery, reader.problems, reader.added, reader.notices)
+
+
+def product_key(ingredient_slug: str, brand: str, product_name: str, size: Decimal, unit: str) -> str:
+    """A product's id from its natural key, so the same product gets the same id in any file."""
+    size_text = format(size.normalize(), "f")
+    parts = [ingredient_slug, underscore_slug(brand) or "_", underscore_slug(product_name) or "_", f"{size_text}{unit}"]
+    return "~".join(parts)
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+
+def _copy(base: Bakery) -> Bakery:
+    copied = Bakery()
+    for name in base.counts():
+        setattr(copied, name, dict(getattr(base, name)))
+    copied.passthrough = dict(base.passthrough)
+    return copied
+
+
+class _FileReader:
+    def __init__(self, base: Bakery, data: Mapping[str, Any]) -> None:
+        self.data = data
+        self.bakery = _copy(base)
+        self.problems: list[ImportProblem] = []
+        self.notices: list[str] = []
+        # A file without an ingredients section (like the desktop's sample_data_min) leans on a
+        # catalog it does not carry: ingredients it names but nobody defines become placeholders.
+        self.catalog_given = "ingredients" in data if isinstance(data, Mapping) else True
+        self.added: dict[str, int] = {}
+        self.suppliers = NameIndex()
+        self.supplier_ids: dict[str, str] = {}
+        self.recipes = NameIndex()
+        self.goods = NameIndex()
+        self.units = NameIndex()
+        self.events = NameIndex()
+        self.products_by_name: dict[tuple[str, str, str], list[str]] = {}
+        self._seen_products: set[str] = set()
+        self._seen_lots: set[str] = set()
+        self._seen_recipes: set[str] = set()
+        self._embedded_units: list[tuple[Reader, str]] = []
+        for s in self.bakery.suppliers.values():
+            self.suppliers.add(s.slug, s.name)
+        for r in self.bakery.recipes.values():
+            self.recipes.add(r.slug, r.name)
+        for g in self.bakery.finished_goods.values():
+            self.goods.add(g.slug, g.display_name)
+        for u in self.bakery.finished_units.values():
+            self.units.add(u.slug, u.display_name)
+        for e in self.bakery.events.values():
+            self.events.add(e.slug, e.name)
+        for p in self.bakery.products.values():
+            self._index_product(p)
+
+    # -- plumbing ---------------------------------------------------------------------------
+    def records(self, section: str) -> list[tuple[Reader, int]]:
+        value = self.data.get(section)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.problems.append(ImportProblem(section, None, None, f"expected a list, found {type(value).__name__}"))
+            return []
+        return [(Reader(self.problems, section, i, record), i) for i, record in enumerate(value)]
+
+    def put(self, collection: str, item: Any) -> None:
+        getattr(self.bakery, collection)[item.key] = item
+        self.added[collection] = self.added.get(collection, 0) + 1
+
+    def read(self) -> None:
+        if not isinstance(self.data, Mapping):
+            self.problems.append(ImportProblem("file", None, None, "expected a JSON object"))
+            return
+        self._header()
+        self._suppliers()
+        self._ingredients()
+        self._products()
+        self._purchases_and_lots()
+        self._recipes()
+        self._finished_units()
+        self._finished_goods()
+        self._recipients()
+        self._events()
+        self._runs()
+        self._materials()
+        for key, value in self.data.items():
+            if key not in MODELLED_SECTIONS:
+                self.bakery.passthrough[key] = value
+        if not self.problems:
+            try:
+                check_no_component_cycles(self.bakery.recipes)
+            except BakeTrackerError as exc:
+                self.problems.append(ImportProblem("recipes", None, "components", exc.message))
+
+    def _header(self) -> None:
+        version = self.data.get("version")
+        if version is not None and str(version) not in SUPPORTED_VERSIONS:
+            supported = ", ".join(SUPPORTED_VERSIONS)
+            self.problems.append(
+                ImportProblem("file", None, "version", f"version {version!r} is not supported ({supported})")
+            )
+        application = self.data.get("application")
+        if application is not None and application != "bake-tracker":
+            self.problems.append(
+                ImportProblem("file", None, "application", f"expected 'bake-tracker', found {application!r}")
+            )
+
+    # -- catalog ----------------------------------------------------------------------------
+    def _suppliers(self) -> None:
+        known = {"slug", "name", "city", "state", "supplier_type", "is_active"}
+        for r, _ in self.records("suppliers"):
+            name = r.text("name", required=True)
+            slug = r.text("slug") or underscore_slug(name)
+            if not name:
+                continue
+            supplier = Supplier(
+                slug=slug,
+                name=name,
+                city=r.text("city"),
+                state=r.text("state"),
+                supplier_type=r.text("supplier_type", default="physical"),
+                is_active=r.flag("is_active", True),
+                extra=r.extra(known),
+            )
+            self.put("suppliers", supplier)
+            self.suppliers.add(slug, name)
+            if r.has("id"):
+                self.supplier_ids[str(r.record["id"])] = slug
+
+    def _supplier_ref(self, r: Reader, *fields: str) -> str | None:
+        for f in fields:
+            value = r.record.get(f)
+            if value is None or value == "":
+                continue
+            slug = self.supplier_ids.get(str(value)) if f.endswith("_id") else self.suppliers.find(str(value))
+            if slug is None:
+                r.fail(f, f"no supplier {value!r} in the file")
+            return slug
+        return None
+
+    def _ingredients(self) -> None:
+        known = {
+            "slug", "display_name", "name", "category", "hierarchy_level", "parent_slug", "is_packaging",
+            "density_volume_value", "density_volume_unit", "density_weight_value", "density_weight_unit",
+            "grams_per_item",
+        }
+        for r, _ in self.records("ingredients"):
+            slug = r.text("slug", required=True)
+            name = r.text("display_name") or r.text("name") or slug
+            if not slug:
+                continue
+            self.put(
+                "ingredients",
+                Ingredient(
+                    slug=slug,
+                    display_name=name,
+                    category=r.text("category"),
+                    hierarchy_level=r.whole("hierarchy_level", default=2) or 0,
+                    parent_slug=r.optional_text("parent_slug"),
+                    density=self._density(r),
+                    grams_per_item=r.number("grams_per_item", minimum="positive"),
+                    is_packaging=r.flag("is_packaging"),
+                    extra=r.extra(known),
+                ),
+            )
+
+    def _density(self, r: Reader) -> Density | None:
+        names = ("density_volume_value", "density_volume_unit", "density_weight_value", "density_weight_unit")
+        present = [n for n in names if r.has(n)]
+        if not present:
+            return None
+        if len(present) < 4:
+            missing = ", ".join(n for n in names if n not in present)
+            r.fail(missing.split(",")[0], f"a density needs all four fields; missing {missing}")
+            return None
+        volume = r.number("density_volume_value", minimum="positive")
+        weight = r.number("density_weight_value", minimum="positive")
+        volume_unit = r.unit("density_volume_unit")
+        weight_unit = r.unit("density_weight_unit")
+        if volume is None or weight is None or volume_unit is None or weight_unit is None:
+            return None
+        try:
+            return Density.from_fields(volume, volume_unit, weight, weight_unit)
+        except BakeTrackerError as exc:
+            r.fail(exc.field or "density_volume_unit", exc.message)
+            return None
+
+    def _require_ingredient(self, r: Reader, slug: str, context: str) -> None:
+        if not slug or slug in self.bakery.ingredients:
+            return
+        if self.catalog_given:
+            r.fail("ingredient_slug", f"no ingredient {slug!r} in the file{context}")
+            return
+        name = slug.replace("_", " ").capitalize()
+        self.put("ingredients", Ingredient(slug, name, extra={"placeholder": True}))
+        self.notices.append(f"ingredient {slug!r} is not defined in the file; added as a placeholder")
+
+    def _index_product(self, product: Product) -> None:
+        for key in (
+            (product.ingredient_slug, product.brand.casefold(), product.product_name.casefold()),
+            (product.ingredient_slug, product.brand.casefold(), "*"),
+            (product.ingredient_slug, "*", "*"),
+        ):
+            ids = self.products_by_name.setdefault(key, [])
+            if product.id not in ids:
+                ids.append(product.id)
+
+    def _products(self) -> None:
+        known = {
+            "ingredient_slug", "brand", "product_name", "package_unit", "package_unit_quantity", "package_type",
+            "upc_code", "gtin", "preferred", "is_preferred", "preferred_supplier_slug", "preferred_supplier_name",
+            "preferred_supplier_id", "is_hidden",
+        }
+        for r, _ in self.records("products"):
+            ingredient = r.text("ingredient_slug", required=True)
+            self._require_ingredient(r, ingredient, "")
+            unit = r.unit("package_unit")
+            size = r.number("package_unit_quantity", required=True, minimum="positive")
+            brand, name = r.text("brand"), r.text("product_name")
+            supplier = self._supplier_ref(r, "preferred_supplier_slug", "preferred_supplier_name", "preferred_supplier_id")
+            if not ingredient or unit is None or size is None:
+                continue
+            product = Product(
+                id=product_key(ingredient, brand, name, size, unit),
+                ingredient_slug=ingredient,
+                brand=brand,
+                product_name=name,
+                package_unit=unit,
+                package_unit_quantity=size,
+                package_type=r.text("package_type"),
+                upc=r.text("upc_code"),
+                gtin=r.text("gtin"),
+                preferred=r.flag("preferred") or r.flag("is_preferred"),
+                preferred_supplier_slug=supplier,
+                is_hidden=r.flag("is_hidden"),
+                extra=r.extra(known),
+            )
+            if product.id in self._seen_products:
+                r.fail("product_name", f"duplicate product {product.label} ({size} {r.text('package_unit')})")
+                continue
+            self._seen_products.add(product.id)
+            self.put("products", product)
+            self._index_product(product)
+
+    def _product_ref(self, r: Reader) -> Product | None:
+        """A product named by UPC, or by ingredient + brand (+ product name, + package size)."""
+        upc = r.text("upc_code") or r.text("upc")
+        if upc:
+            found = [p for p in self.bakery.products.values() if p.upc == upc or p.gtin == upc]
+            if len(found) == 1:
+                return found[0]
+        ingredient = r.text("ingredient_slug", required=True)
+        brand = (r.text("product_brand") or r.text("brand")).casefold()
+        name = r.text("product_name").casefold()
+        for key in ((ingredient, brand, name), (ingredient, brand, "*"), (ingredient, "*", "*")):
+            candidates = self.products_by_name.get(key, [])
+            if len(candidates) > 1 and r.has("package_unit_quantity"):
+                size = r.number("package_unit_quantity")
+                candidates = [c for c in candidates if self.bakery.products[c].package_unit_quantity == size]
+            if len(candidates) == 1:
+                return self.bakery.products[candidates[0]]
+            if len(candidates) > 1:
+                r.fail("product_name", f"matches {len(candidates)} products of {ingredient}; name the product")
+                return None
+        if ingredient:
+            r.fail("product_brand", f"no product of {ingredient!r} by {r.text('product_brand')!r} in the file")
+        return None
+
+    def _purchases_and_lots(self) -> None:
+        purchase_known = {
+            "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "supplier",
+            "supplier_slug", "supplier_name", "purchased_at", "purchase_date", "quantity_purchased", "unit_price",
+            "unit_cost", "total_cost", "notes", "package_unit_quantity", "id",
+        }
+        has_lots = bool(self.data.get("inventory_items"))
+        for r, _ in self.records("purchases"):
+            product = self._product_ref(r)
+            supplier = self._supplier_ref(r, "supplier_slug", "supplier", "supplier_name")
+            day = r.date("purchased_at") or r.date("purchase_date", required=True)
+            packages = r.number("quantity_purchased", required=True, minimum="positive")
+            price_field = "unit_price" if r.has("unit_price") else "unit_cost"
+            price = r.number(price_field, required=True, minimum="positive")
+            if product is None or day is None or packages is None or price is None:
+                continue
+            notes = r.text("notes")
+            purchase = Purchase(
+                id=r.text("id") or f"purchase-{_digest(product.id, supplier, day, packages, price, notes)}",
+                product_id=product.id,
+                supplier_slug=supplier,
+                purchased_on=day,
+                quantity_purchased=packages,
+                unit_price=price,
+                notes=notes,
+                extra=r.extra(purchase_known) | ({"unit_cost_field": True} if price_field == "unit_cost" else {}),
+            )
+            self.put("purchases", purchase)
+            if not has_lots:  # a file without inventory: each purchase's stock is its own lot
+                lot = Lot(
+                    id=f"lot-{purchase.id}",
+                    product_id=product.id,
+                    ingredient_slug=product.ingredient_slug,
+                    quantity=packages * product.package_unit_quantity,
+                    unit=product.package_unit,
+                    unit_cost=price / product.package_unit_quantity,
+                    purchased_on=day,
+                    initial_quantity=packages * product.package_unit_quantity,
+                    purchase_id=purchase.id,
+                )
+                self.put("lots", lot)
+        lot_known = {
+            "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "quantity",
+            "purchase_date", "location", "package_unit", "package_unit_quantity", "unit_cost", "id",
+            "initial_quantity",
+        }
+        for r, _ in self.records("inventory_items"):
+            product = self._product_ref(r)
+            quantity = r.number("quantity", required=True, minimum="zero")
+            day = r.date("purchase_date")
+            unit = r.unit("package_unit", required=False)
+            if product is not None and unit is not None and unit != product.package_unit:
+                r.fail("package_unit", f"lot is in {r.text('package_unit')!r} but its product is not")
+                continue
+            cost = r.number("unit_cost", minimum="zero")
+            if product is None or quantity is None:
+                continue
+            day = day or dt.date(1970, 1, 1)
+            if cost is None:
+                cost = self._cost_from_purchases(product, day)
+            lot = Lot(
+                id=r.text("id") or f"lot-{_digest(product.id, day, r.record)}",
+                product_id=product.id,
+                ingredient_slug=product.ingredient_slug,
+                quantity=quantity,
+                unit=product.package_unit,
+                unit_cost=cost,
+                purchased_on=day,
+                initial_quantity=r.number("initial_quantity", minimum="zero"),
+                location=r.text("location"),
+                extra=r.extra(lot_known),
+            )
+            if lot.id in self._seen_lots:
+                r.fail(None, "the same lot appears twice")
+                continue
+            self._seen_lots.add(lot.id)
+            self.put("lots", lot)
+
+    def _cost_from_purchases(self, product: Product, day: dt.date) -> Decimal | None:
+        same_day = [p for p in self.bakery.purchases.values() if p.product_id == product.id and p.purchased_on == day]
+        if not same_day:
+            return None
+        newest = max(same_day, key=lambda p: p.id)
+        return newest.unit_price / product.package_unit_quantity
+
+    # -- recipes ----------------------------------------------------------------------------
+    def _recipes(self) -> None:
+        known = {"slug", "name", "category", "ingredients", "components", "finished_units", "base_recipe_slug",
+                 "variant_name"}
+        pending: list[tuple[Reader, Recipe, list[tuple[Reader, str | None, Decimal | None]], str | None]] = []
+        for r, _ in self.records("recipes"):
+            name = r.text("name", required=True)
+            slug = r.text("slug") or hyphen_slug(name)
+            if not name or not slug:
+                continue
+            lines = []
+            for j, raw in enumerate(self._list(r, "ingredients")):
+                line = Reader(self.problems, f"recipes[{r.index}].ingredients", j, raw)
+                ingredient = line.text("ingredient_slug", required=True)
+                self._require_ingredient(line, ingredient, f" (recipe {name!r})")
+                quantity = line.number("quantity", required=True, minimum="positive")
+                unit = line.unit("unit")
+                if ingredient and quantity is not None and unit is not None:
+                    lines.append(
+                        RecipeIngredient(ingredient, quantity, unit, line.extra({"ingredient_slug", "quantity", "unit"}))
+                    )
+            components = []
+            for j, raw in enumerate(self._list(r, "components")):
+                part = Reader(self.problems, f"recipes[{r.index}].components", j, raw)
+                ref = part.text("recipe_slug") or part.text("component_recipe_slug") or part.text("recipe_name")
+                if not ref:
+                    part.fail("recipe_name", "is required")
+                multiplier = part.number("quantity", required=True, minimum="positive")
+                components.append((part, ref or None, multiplier))
+            recipe = Recipe(
+                slug=slug,
+                name=name,
+                category=r.text("category"),
+                ingredients=tuple(lines),
+                variant_name=r.optional_text("variant_name"),
+                extra=r.extra(known),
+            )
+            if slug in self._seen_recipes:
+                r.fail("name", f"duplicate recipe {name!r}")
+                continue
+            self._seen_recipes.add(slug)
+            self.recipes.add(slug, name)
+            pending.append((r, recipe, components, r.optional_text("base_recipe_slug")))
+            for j, raw in enumerate(self._list(r, "finished_units")):
+                self._embedded_units.append((Reader(self.problems, f"recipes[{r.index}].finished_units", j, raw), slug))
+        for r, recipe, components, base in pending:
+            resolved = []
+            for part, ref, multiplier in components:
+                target = self.recipes.find(ref)
+                if ref and target is None:
+                    part.fail("recipe_name", f"no recipe {ref!r} in the file")
+                elif target is not None and multiplier is not None:
+                    resolved.append(RecipeComponent(target, multiplier, part.extra({"recipe_slug", "recipe_name",
+                                                                                    "component_recipe_slug",
+                                                                                    "quantity"})))
+            base_slug = None
+            if base:
+                base_slug = self.recipes.find(base)
+                if base_slug is None:
+                    r.fail("base_recipe_slug", f"no base recipe {base!r} in the file")
+            self.put("recipes", replace(recipe, components=tuple(resolved), base_recipe_slug=base_slug))
+
+    def _list(self, r: Reader, field_name: str) -> list[Any]:
+        value = r.record.get(field_name)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            r.fail(field_name, f"expected a list, found {type(value).__name__}")
+            return []
+        return value
+
+    def _finished_units(self) -> None:
+        known = {"slug", "recipe_name", "recipe_slug", "display_name", "name", "yield_mode", "items_per_batch",
+                 "item_unit", "batch_percentage", "unit_yield_quantity", "unit_yield_unit"}
+        top_level = self.records("finished_units")
+        given = {r.text("slug") for r, _ in top_level}
+        readers: list[tuple[Reader, str | None]] = [(r, None) for r, _ in top_level]
+        readers += [(r, slug) for r, slug in self._embedded_units if r.text("slug") not in given]
+        seen: set[str] = set()
+        for r, recipe_slug in readers:
+            slug = r.text("slug", required=True)
+            if recipe_slug is None:
+                ref = r.text("recipe_slug") or r.text("recipe_name")
+                recipe_slug = self.recipes.find(ref)
+                if recipe_slug is None:
+                    r.fail("recipe_name", f"no recipe {ref!r} in the file" if ref else "is required")
+            mode_text = r.text("yield_mode", default="discrete_count")
+            mode = YieldMode.BATCH_PORTION if mode_text == "batch_portion" else YieldMode.DISCRETE_COUNT
+            count_field = "items_per_batch" if r.has("items_per_batch") else "unit_yield_quantity"
+            unit_field = "item_unit" if r.has("item_unit") else "unit_yield_unit"
+            per_batch = r.number(count_field, default=Decimal(1), minimum="positive")
+            percentage = r.number("batch_percentage", default=Decimal(100), minimum="positive")
+            if percentage is not None and percentage > 100:
+                r.fail("batch_percentage", f"must be at most 100, found {percentage}")
+            if not slug or recipe_slug is None or per_batch is None or percentage is None:
+                continue
+            if slug in seen:
+                r.fail("slug", f"duplicate finished unit {slug!r}")
+                continue
+            seen.add(slug)
+            extra = r.extra(known)
+            if mode_text not in ("discrete_count", "batch_portion"):
+                extra["yield_mode"] = mode_text  # e.g. the sample's "weight": counted as discrete items
+            unit = FinishedUnit(
+                slug=slug,
+                recipe_slug=recipe_slug,
+                display_name=r.text("display_name") or r.text("name") or slug,
+                yield_mode=mode,
+                items_per_batch=per_batch,
+                item_unit=r.text(unit_field, default="batch"),
+                batch_percentage=percentage,
+                extra=extra,
+            )
+            self.put("finished_units", unit)
+            self.units.add(slug, unit.display_name)
+        for recipe in self.bakery.recipes.values():  # the desktop's default: 1 per batch
+            if not any(u.recipe_slug == recipe.slug for u in self.bakery.finished_units.values()):
+                slug = recipe.slug if recipe.slug not in self.bakery.finished_units else f"{recipe.slug}-batch"
+                self.put("finished_units", FinishedUnit(slug, recipe.slug, recipe.name))
+                self.units.add(slug, recipe.name)
+
+    def _finished_goods(self) -> None:
+        known = {"slug", "display_name", "name", "assembly_type", "components"}
+        for r, _ in self.records("finished_goods"):
+            slug = r.text("slug", required=True)
+            if not slug:
+                continue
+            kind = r.text("assembly_type", default="bare")
+            assembly = AssemblyType.BUNDLE if kind == "bundle" else AssemblyType.BARE
+            extra = r.extra(known)
+            if kind not in ("bare", "bundle"):
+                extra["assembly_type"] = kind
+            good = FinishedGood(slug, r.text("display_name") or r.text("name") or slug, assembly, (), extra)
+            self.put("finished_goods", good)
+            self.goods.add(slug, good.display_name)
+        parts: dict[str, list[FinishedGoodComponent]] = {}
+        comp_known = {"finished_good_slug", "finished_unit_slug", "finished_good_component_slug",
+                      "material_unit_slug", "component_quantity", "sort_order"}
+        for r, _ in self.records("compositions"):
+            owner = self.goods.find(r.text("finished_good_slug", required=True))
+            if owner is None and r.text("finished_good_slug"):
+                r.fail("finished_good_slug", f"no finished good {r.text('finished_good_slug')!r} in the file")
+            quantity = r.number("component_quantity", default=Decimal(1), minimum="positive")
+            component = self._component(r, quantity)
+            if owner is None or component is None:
+                continue
+            parts.setdefault(owner, []).append(component)
+        for slug, components in parts.items():
+            good = self.bakery.finished_goods[slug]
+            ordered = tuple(sorted(components, key=lambda c: (c.sort_order, c.kind, c.slug)))
+            self.bakery.finished_goods[slug] = replace(good, components=good.components + ordered)
+
+    def _component(self, r: Reader, quantity: Decimal | None) -> FinishedGoodComponent | None:
+        order = r.whole("sort_order", default=0) or 0
+        extra = r.extra({"finished_good_slug", "finished_unit_slug", "finished_good_component_slug",
+                         "material_unit_slug", "component_quantity", "sort_order"})
+        if quantity is None:
+            return None
+        if r.has("finished_unit_slug"):
+            slug = self.units.find(r.text("finished_unit_slug"))
+            if slug is None:
+                r.fail("finished_unit_slug", f"no finished unit {r.text('finished_unit_slug')!r} in the file")
+                return None
+            return FinishedGoodComponent(ComponentKind.FINISHED_UNIT, slug, quantity, order, extra)
+        if r.has("finished_good_component_slug"):
+            slug = self.goods.find(r.text("finished_good_component_slug"))
+            if slug is None:
+                r.fail("finished_good_component_slug", f"no finished good {r.text('finished_good_component_slug')!r}")
+                return None
+            return FinishedGoodComponent(ComponentKind.FINISHED_GOOD, slug, quantity, order, extra)
+        if r.has("material_unit_slug"):
+            return FinishedGoodComponent(ComponentKind.MATERIAL, r.text("material_unit_slug"), quantity, order, extra)
+        if r.has("packaging_product_id"):
+            material = str(r.record["packaging_product_id"])
+            return FinishedGoodComponent(ComponentKind.MATERIAL, material, quantity, order,
+                                         {k: v for k, v in extra.items() if k != "packaging_product_id"}
+                                         | {"packaging_product_id": True})
+        r.fail("finished_unit_slug", "a component names a finished unit, a finished good or a material")
+        return None
+
+    # -- events -----------------------------------------------------------------------------
+    def _recipients(self) -> None:
+        for r, _ in self.records("recipients"):
+            name = r.text("name", required=True)
+            if name:
+                self.put("recipients", Recipient(name, r.text("household_name"), r.extra({"name", "household_name"})))
+
+    def _events(self) -> None:
+        known = {"slug", "name", "event_date", "year", "plan_state", "output_mode", "notes"}
+        names: dict[str, int] = {}
+        for r, _ in self.records("events"):
+            names[r.text("name").casefold()] = names.get(r.text("name").casefold(), 0) + 1
+        for r, _ in self.records("events"):
+            name = r.text("name", required=True)
+            if not name:
+                continue
+            year = r.whole("year")
+            day = r.date("event_date")
+            slug = r.text("slug") or hyphen_slug(name)
+            if not r.text("slug") and names.get(name.casefold(), 0) > 1:
+                slug = f"{slug}-{year or (day.year if day else 'x')}"
+            state_text = r.text("plan_state", default="draft")
+            try:
+                state = PlanState(state_text)
+            except ValueError:
+                r.fail("plan_state", f"unknown plan state {state_text!r}")
+                state = PlanState.DRAFT
+            event = Event(
+                slug=slug,
+                name=name,
+                event_date=day,
+                year=year,
+                plan_state=state,
+                output_mode=r.optional_text("output_mode"),
+                notes=r.text("notes"),
+                extra=r.extra(known),
+            )
+            self.put("events", event)
+            self.events.add(slug, name, f"{name} {year}" if year else None)
+        self._event_links()
+
+    def _event_ref(self, r: Reader) -> str | None:
+        ref = r.text("event_slug") or r.text("event_name")
+        if ref and r.has("event_year"):
+            ref = (self.events.find(f"{ref} {r.text('event_year')}") and f"{ref} {r.text('event_year')}") or ref
+        slug = self.events.find(ref)
+        if slug is None:
+            r.fail("event_name", f"no event {ref!r} in the file" if ref else "is required")
+        return slug
+
+    def _event_links(self) -> None:
+        recipes: dict[str, list[str]] = {}
+        goods: dict[str, list[EventFinishedGood]] = {}
+        production: dict[str, list[ProductionTarget]] = {}
+        assembly: dict[str, list[AssemblyTarget]] = {}
+        packages: dict[str, list[RecipientPackage]] = {}
+        link_known = {"event_slug", "event_name", "event_year", "recipe_slug", "recipe_name", "finished_good_slug",
+                      "finished_good_name", "quantity", "target_batches", "target_quantity", "recipient_name",
+                      "package_name"}
+        for r, _ in self.records("event_recipes"):
+            event, recipe = self._event_ref(r), self._recipe_ref(r)
+            if event and recipe:
+                recipes.setdefault(event, []).append(recipe)
+        for r, _ in self.records("event_finished_goods"):
+            event, good = self._event_ref(r), self._good_ref(r)
+            quantity = r.number("quantity", required=True, minimum="positive")
+            if event and good and quantity is not None:
+                goods.setdefault(event, []).append(EventFinishedGood(good, quantity, r.extra(link_known)))
+        for r, _ in self.records("event_production_targets"):
+            event, recipe = self._event_ref(r), self._recipe_ref(r)
+            batches = r.number("target_batches", required=True, minimum="positive")
+            if event and recipe and batches is not None:
+                production.setdefault(event, []).append(ProductionTarget(recipe, batches, r.extra(link_known)))
+        for r, _ in self.records("event_assembly_targets"):
+            event, good = self._event_ref(r), self._good_ref(r)
+            quantity = r.number("target_quantity", required=True, minimum="positive")
+            if event and good and quantity is not None:
+                assembly.setdefault(event, []).append(AssemblyTarget(good, quantity, r.extra(link_known)))
+        for r, _ in self.records("event_recipient_packages"):
+            event = self._event_ref(r)
+            recipient = r.text("recipient_name", required=True)
+            quantity = r.number("quantity", default=Decimal(1), minimum="positive")
+            if event and recipient and quantity is not None:
+                packages.setdefault(event, []).append(
+                    RecipientPackage(recipient, r.text("package_name"), quantity, r.extra(link_known))
+                )
+        for slug in set(recipes) | set(goods) | set(production) | set(assembly) | set(packages):
+            event = self.bakery.events[slug]
+            self.bakery.events[slug] = replace(
+                event,
+                recipe_slugs=event.recipe_slugs + tuple(sorted(set(recipes.get(slug, [])) - set(event.recipe_slugs))),
+                finished_goods=event.finished_goods + tuple(goods.get(slug, [])),
+                production_targets=event.production_targets + tuple(production.get(slug, [])),
+                assembly_targets=event.assembly_targets + tuple(assembly.get(slug, [])),
+                recipient_packages=event.recipient_packages + tuple(packages.get(slug, [])),
+            )
+
+    def _recipe_ref(self, r: Reader) -> str | None:
+        ref = r.text("recipe_slug") or r.text("recipe_name")
+        slug = self.recipes.find(ref)
+        if slug is None:
+            r.fail("recipe_name", f"no recipe {ref!r} in the file" if ref else "is required")
+        return slug
+
+    def _good_ref(self, r: Reader) -> str | None:
+        ref = r.text("finished_good_slug") or r.text("finished_good_name")
+        slug = self.goods.find(ref)
+        if slug is None:
+            r.fail("finished_good_name", f"no finished good {ref!r} in the file" if ref else "is required")
+        return slug
+
+    # -- runs and packaging -----------------------------------------------------------------
+    def _runs(self) -> None:
+        known = {"id", "recipe_slug", "recipe_name", "batches", "num_batches", "produced_at", "event_slug",
+                 "event_name", "finished_unit_slug", "expected_yield", "actual_yield", "notes"}
+        for r, _ in self.records("production_runs"):
+            recipe = self._recipe_ref(r)
+            batches = r.number("batches" if r.has("batches") else "num_batches", required=True, minimum="positive")
+            day = r.date("produced_at", required=True)
+            event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
+            if recipe is None or batches is None or day is None:
+                continue
+            self.put("production_runs", ProductionRun(
+                id=r.text("id") or f"run-{_digest(r.record)}",
+                recipe_slug=recipe,
+                batches=batches,
+                produced_at=dt.datetime.combine(day, dt.time()),
+                event_slug=event,
+                finished_unit_slug=r.optional_text("finished_unit_slug"),
+                expected_yield=r.number("expected_yield", default=Decimal(0)) or Decimal(0),
+                actual_yield=r.number("actual_yield", default=Decimal(0)) or Decimal(0),
+                notes=r.text("notes"),
+                extra=r.extra(known),
+            ))
+        known_assembly = {"id", "finished_good_slug", "finished_good_name", "quantity", "quantity_assembled",
+                          "assembled_at", "event_slug", "event_name", "notes"}
+        for r, _ in self.records("assembly_runs"):
+            good = self._good_ref(r)
+            quantity = r.number("quantity" if r.has("quantity") else "quantity_assembled", required=True,
+                                minimum="positive")
+            day = r.date("assembled_at", required=True)
+            event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
+            if good is None or quantity is None or day is None:
+                continue
+            self.put("assembly_runs", AssemblyRun(
+                id=r.text("id") or f"assembly-{_digest(r.record)}",
+                finished_good_slug=good,
+                quantity=quantity,
+                assembled_at=dt.datetime.combine(day, dt.time()),
+                event_slug=event,
+                notes=r.text("notes"),
+                extra=r.extra(known_assembly),
+            ))
+
+    def _materials(self) -> None:
+        names = NameIndex()
+        known = {"slug", "name", "display_name", "category", "base_unit_type"}
+        for r, _ in self.records("materials"):
+            name = r.text("display_name") or r.text("name")
+            slug = r.text("slug") or underscore_slug(name)
+            if not slug:
+                r.fail("slug", "is required")
+                continue
+            unit_word = r.text("base_unit_type") or "each"
+            material = Material(slug, name or slug, r.text("category"), "H87", r.extra(known))
+            if unit_word != "each":
+                material = replace(material, extra=material.extra | {"base_unit_type": unit_word})
+            self.put("materials", material)
+            names.add(slug, name)
+        known_products = {"slug", "material_slug", "material", "name", "display_name", "brand", "package_quantity",
+                          "package_unit", "default_unit", "supplier_slug", "supplier"}
+        for r, _ in self.records("material_products"):
+            ref = r.text("material_slug") or r.text("material")
+            material = names.find(ref) or (ref if ref in self.bakery.materials else None)
+            if material is None:
+                r.fail("material_slug" if r.has("material_slug") else "material", f"no material {ref!r} in the file")
+                continue
+            name = r.text("name") or r.text("display_name")
+            unit_field = "package_unit" if r.has("package_unit") else "default_unit"
+            unit = r.unit(unit_field, required=False, default="H87") or "H87"
+            supplier_word = r.text("supplier_slug") or r.text("supplier")
+            supplier = self.suppliers.find(supplier_word) if supplier_word else None
+            extra = r.extra(known_products)
+            for f in ("material", "display_name", "default_unit", "supplier"):
+                if r.has(f):
+                    extra[f] = r.record[f]
+            if supplier is None and supplier_word:
+                extra.setdefault("supplier", supplier_word)
+            slug = r.text("slug") or underscore_slug(f"{material} {name}")
+            self.put("material_products", MaterialProduct(
+                slug=slug,
+                material_slug=material,
+                name=name,
+                brand=r.text("brand"),
+                package_quantity=r.number("package_quantity", default=Decimal(1), minimum="positive") or Decimal(1),
+                package_unit=unit,
+                supplier_slug=supplier,
+                extra=extra,
+            ))

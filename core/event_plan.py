@@ -1,0 +1,164 @@
+"""Planning an event: finished-unit needs → batches per recipe → ingredients → what to buy.
+
+A pure function of a `Bakery`: the same data in any order gives the same plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.bakery import Bakery
+from core.bundle_needs import finished_unit_needs
+from core.errors import NotFoundError
+from core.events import Event
+from core.ingredient_totals import IngredientTotal, ingredient_totals, on_hand
+from core.quantities import EPSILON, ceil_whole
+from core.recipes import FinishedUnit, YieldMode
+from core.shopping import PackageToBuy, packages_to_buy
+
+
+@dataclass(frozen=True, slots=True)
+class FinishedUnitPlan:
+    slug: str
+    recipe_slug: str
+    recipe_name: str
+    needed: Decimal
+    per_batch: Decimal
+    batches: int
+    produced: Decimal
+    surplus: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class RecipePlan:
+    recipe_slug: str
+    recipe_name: str
+    batches: int
+    completed: Decimal = Decimal(0)
+
+    @property
+    def remaining(self) -> Decimal:
+        return max(Decimal(0), self.batches - self.completed)
+
+    @property
+    def overage(self) -> Decimal:
+        return max(Decimal(0), self.completed - self.batches)
+
+
+@dataclass(frozen=True, slots=True)
+class ShoppingLine:
+    ingredient_slug: str
+    ingredient_name: str
+    needed: Decimal
+    on_hand: Decimal
+    to_buy: Decimal
+    unit: str
+    packages: tuple[PackageToBuy, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EventPlan:
+    event_slug: str
+    event_name: str
+    finished_units: tuple[FinishedUnitPlan, ...]
+    recipes: tuple[RecipePlan, ...]
+    ingredients: tuple[IngredientTotal, ...]
+    shopping_list: tuple[ShoppingLine, ...]
+    packaging: tuple[tuple[str, Decimal], ...]
+    warnings: tuple[str, ...]
+    remaining_only: bool = False
+
+
+def batches_for(unit: FinishedUnit, need: Decimal) -> int:
+    """Never fewer batches than needed, never one too many."""
+    if need <= 0:
+        return 0
+    if unit.yield_mode is YieldMode.BATCH_PORTION:
+        return ceil_whole(need * unit.batch_percentage / 100)
+    return ceil_whole(need / unit.items_per_batch)
+
+
+def plan_event(bakery: Bakery, event_slug: str, *, remaining_only: bool = False) -> EventPlan:
+    """The whole plan for an event. With `remaining_only`, ingredients and shopping cover
+    only the batches its production runs have not made yet."""
+    event = bakery.events.get(event_slug)
+    if event is None:
+        raise NotFoundError(f"unknown event {event_slug!r}", field="event")
+    warnings: list[str] = []
+    unit_plans = _finished_unit_plans(bakery, event)
+    recipes = _recipe_plans(bakery, event, unit_plans)
+    batches = {r.recipe_slug: (r.remaining if remaining_only else Decimal(r.batches)) for r in recipes}
+    totals = ingredient_totals(batches, bakery, warnings)
+    shopping = _shopping_lines(bakery, totals, warnings)
+    _, packaging = _needs(bakery, event)
+    return EventPlan(
+        event_slug=event.slug,
+        event_name=event.name,
+        finished_units=tuple(unit_plans),
+        recipes=tuple(recipes),
+        ingredients=tuple(totals),
+        shopping_list=tuple(shopping),
+        packaging=tuple(sorted(packaging.items())),
+        warnings=tuple(warnings),
+        remaining_only=remaining_only,
+    )
+
+
+def _needs(bakery: Bakery, event: Event) -> tuple[dict[str, Decimal], dict[str, Decimal]]:
+    wanted = [(fg.finished_good_slug, fg.quantity) for fg in event.finished_goods]
+    if not wanted:  # older files state needs as assembly targets
+        wanted = [(t.finished_good_slug, t.target_quantity) for t in event.assembly_targets]
+    return finished_unit_needs(wanted, bakery.finished_goods, bakery.finished_units)
+
+
+def _finished_unit_plans(bakery: Bakery, event: Event) -> list[FinishedUnitPlan]:
+    needs, _ = _needs(bakery, event)
+    plans = []
+    for slug in sorted(needs):
+        unit = bakery.finished_units[slug]
+        recipe = bakery.recipes.get(unit.recipe_slug)
+        if recipe is None:
+            raise NotFoundError(f"finished unit {slug!r} belongs to unknown recipe {unit.recipe_slug!r}")
+        need = needs[slug]
+        batches = batches_for(unit, need)
+        produced = batches * unit.units_per_batch
+        plans.append(
+            FinishedUnitPlan(slug, recipe.slug, recipe.name, need, unit.units_per_batch, batches, produced,
+                             produced - need)
+        )
+    return plans
+
+
+def _recipe_plans(bakery: Bakery, event: Event, units: list[FinishedUnitPlan]) -> list[RecipePlan]:
+    batches: dict[str, int] = {}
+    for unit in units:
+        batches[unit.recipe_slug] = batches.get(unit.recipe_slug, 0) + unit.batches
+    for target in event.production_targets:  # older files: batches of a recipe, directly
+        if target.recipe_slug not in bakery.recipes:
+            raise NotFoundError(f"event {event.name!r} targets unknown recipe {target.recipe_slug!r}")
+        batches[target.recipe_slug] = batches.get(target.recipe_slug, 0) + ceil_whole(target.target_batches)
+    completed: dict[str, Decimal] = {}
+    for run in bakery.production_runs.values():
+        if run.event_slug == event.slug:
+            completed[run.recipe_slug] = completed.get(run.recipe_slug, Decimal(0)) + run.batches
+    return [
+        RecipePlan(slug, bakery.recipes[slug].name, batches[slug], completed.get(slug, Decimal(0)))
+        for slug in sorted(batches)
+    ]
+
+
+def _shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list[str]) -> list[ShoppingLine]:
+    lines = []
+    units_of: dict[str, list[str]] = {}
+    for total in totals:
+        units_of.setdefault(total.ingredient_slug, []).append(total.unit)
+    stock = {slug: on_hand(slug, units, bakery, warnings) for slug, units in units_of.items()}
+    for total in totals:
+        have = stock[total.ingredient_slug][total.unit]
+        to_buy = total.quantity - have if total.quantity - have > EPSILON else Decimal(0)
+        ingredient = bakery.ingredients.get(total.ingredient_slug)
+        name = ingredient.display_name if ingredient is not None else total.ingredient_slug
+        packages = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings) if to_buy > 0 else ()
+        lines.append(ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages))
+    return lines

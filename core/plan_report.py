@@ -1,0 +1,160 @@
+"""A plan as JSON (for tools) and as text (for people)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from core.event_plan import EventPlan, ShoppingLine
+from core.quantities import as_number
+from core.units import symbol_for
+
+NO_SUPPLIER = "Any store"
+
+
+def plan_to_json(plan: EventPlan) -> dict[str, Any]:
+    """The plan in the shape other tools parse (see README). Keys may be added, never changed."""
+    return {
+        "event": plan.event_name,
+        "event_slug": plan.event_slug,
+        "remaining_only": plan.remaining_only,
+        "finished_units": [
+            {
+                "slug": u.slug,
+                "recipe": u.recipe_name,
+                "recipe_slug": u.recipe_slug,
+                "needed": as_number(u.needed),
+                "per_batch": as_number(u.per_batch),
+                "batches": u.batches,
+                "produced": as_number(u.produced),
+                "surplus": as_number(u.surplus),
+            }
+            for u in plan.finished_units
+        ],
+        "recipes": [
+            {
+                "recipe": r.recipe_name,
+                "recipe_slug": r.recipe_slug,
+                "batches": r.batches,
+                "completed": as_number(r.completed),
+                "remaining": as_number(r.remaining),
+            }
+            for r in plan.recipes
+        ],
+        "ingredients": [
+            {"ingredient": t.ingredient_slug, "quantity": as_number(t.quantity), "unit": t.unit}
+            for t in plan.ingredients
+        ],
+        "shopping_list": [_shopping_line_json(line) for line in plan.shopping_list],
+        "packaging": [{"material": slug, "quantity": as_number(q)} for slug, q in plan.packaging],
+        "warnings": list(plan.warnings),
+    }
+
+
+def _shopping_line_json(line: ShoppingLine) -> dict[str, Any]:
+    return {
+        "ingredient": line.ingredient_slug,
+        "needed": as_number(line.needed),
+        "on_hand": as_number(line.on_hand),
+        "to_buy": as_number(line.to_buy),
+        "unit": line.unit,
+        "packages": [
+            {
+                "product": p.product_label,
+                "product_id": p.product_id,
+                "count": p.count,
+                "package_size": as_number(p.package_size),
+                "package_unit": p.package_unit,
+                "supplier": p.supplier_name,
+                "supplier_slug": p.supplier_slug,
+                "estimated_cost": as_number(p.estimated_cost) if p.estimated_cost is not None else None,
+            }
+            for p in line.packages
+        ],
+    }
+
+
+def shopping_by_supplier(plan: EventPlan) -> list[tuple[str, list[ShoppingLine]]]:
+    """Lines to buy, grouped by supplier name (alphabetical), lines with no known supplier last."""
+    groups: dict[str, list[ShoppingLine]] = {}
+    for line in plan.shopping_list:
+        if line.to_buy <= 0:
+            continue
+        supplier = next((p.supplier_name for p in line.packages if p.supplier_name), None) or NO_SUPPLIER
+        groups.setdefault(supplier, []).append(line)
+    return sorted(groups.items(), key=lambda item: (item[0] == NO_SUPPLIER, item[0].casefold()))
+
+
+def _amount(quantity: Decimal, unit: str) -> str:
+    return f"{as_number(quantity):g} {symbol_for(unit)}"
+
+
+def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
+
+    def fmt(cells: list[str]) -> str:
+        padded = (c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(cells, widths, strict=True)))
+        return "  ".join(padded).rstrip()
+
+    return [fmt(headers), fmt(["-" * w for w in widths]), *(fmt(r) for r in rows)]
+
+
+def render_plan_text(plan: EventPlan) -> str:
+    out = [f"Plan for {plan.event_name}", ""]
+    out += _table(
+        ["Finished unit", "Recipe", "Needed", "Per batch", "Batches", "Produced", "Surplus"],
+        [
+            [u.slug, u.recipe_name, f"{as_number(u.needed):g}", f"{as_number(u.per_batch):g}", str(u.batches),
+             f"{as_number(u.produced):g}", f"{as_number(u.surplus):g}"]
+            for u in plan.finished_units
+        ],
+        right={2, 3, 4, 5, 6},
+    )
+    out += ["", *_table(
+        ["Recipe", "Batches", "Done", "Remaining"],
+        [[r.recipe_name, str(r.batches), f"{as_number(r.completed):g}", f"{as_number(r.remaining):g}"]
+         for r in plan.recipes],
+        right={1, 2, 3},
+    )]
+    out.append(f"{'Total batches':<{max(13, *(len(r.recipe_name) for r in plan.recipes))}}  "
+               f"{sum(r.batches for r in plan.recipes)}" if plan.recipes else "No batches needed.")
+    out += ["", *_table(
+        ["Ingredient", "Needed", "On hand", "To buy"],
+        [[line.ingredient_name, _amount(line.needed, line.unit), _amount(line.on_hand, line.unit),
+          _amount(line.to_buy, line.unit) if line.to_buy > 0 else "-"] for line in plan.shopping_list],
+        right={1, 2, 3},
+    )]
+    short = sum(1 for line in plan.shopping_list if line.to_buy > 0)
+    out.append(f"{len(plan.shopping_list)} ingredients, {short} to buy.")
+    if plan.warnings:
+        out += ["", "Warnings:", *(f"  ! {w}" for w in plan.warnings)]
+    return "\n".join(out)
+
+
+def render_shopping_list_text(plan: EventPlan) -> str:
+    out = [f"Shopping list for {plan.event_name}"]
+    grand_total = Decimal(0)
+    unknown_prices = 0
+    for supplier, lines in shopping_by_supplier(plan):
+        out += ["", supplier]
+        for line in lines:
+            need = _amount(line.to_buy, line.unit)
+            if not line.packages:
+                out.append(f"  [ ] {line.ingredient_name}: {need} (no product on file)")
+                continue
+            for p in line.packages:
+                size = _amount(p.package_size, p.package_unit)
+                cost = f"  ~${as_number(p.estimated_cost):,.2f}" if p.estimated_cost is not None else ""
+                out.append(f"  [ ] {p.count} x {p.product_label} ({size}) for {line.ingredient_name}: {need}{cost}")
+                if p.estimated_cost is None:
+                    unknown_prices += 1
+                else:
+                    grand_total += p.estimated_cost
+    if len(out) == 1:
+        out += ["", "Nothing to buy: the pantry covers this event."]
+    else:
+        note = f" ({unknown_prices} item(s) without a known price)" if unknown_prices else ""
+        out += ["", f"Estimated total: ${as_number(grand_total):,.2f}{note}"]
+    if plan.warnings:
+        out += ["", "Warnings:", *(f"  ! {w}" for w in plan.warnings)]
+    return "\n".join(out)

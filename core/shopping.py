@@ -1,0 +1,90 @@
+"""Turning a shortfall into packages of a product, from a supplier, with an estimated cost."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from core.bakery import Bakery
+from core.catalog import Product
+from core.ingredient_totals import basis_for
+from core.lots import Purchase
+from core.quantities import ceil_whole
+from core.units import can_convert, convert, symbol_for
+
+
+@dataclass(frozen=True, slots=True)
+class PackageToBuy:
+    product_id: str
+    product_label: str
+    count: int
+    package_size: Decimal
+    package_unit: str
+    supplier_slug: str | None
+    supplier_name: str | None
+    estimated_cost: Decimal | None  # packages × last known price per package
+
+
+def packages_to_buy(
+    bakery: Bakery, ingredient_slug: str, shortfall: Decimal, unit: str, warnings: list[str]
+) -> tuple[PackageToBuy, ...]:
+    """Packages of the ingredient's preferred product that cover `shortfall` (max(1, ceil(...)))."""
+    product = preferred_product(bakery, ingredient_slug)
+    if product is None:
+        return ()
+    basis = basis_for(ingredient_slug, bakery.ingredients)
+    if not can_convert(unit, product.package_unit, basis) or product.package_unit_quantity <= 0:
+        warnings.append(
+            f"{ingredient_slug}: {product.label} comes in {symbol_for(product.package_unit)}, which cannot be "
+            f"compared with {symbol_for(unit)} without a density; how many packages to buy is unknown"
+        )
+        return ()
+    in_package_unit = convert(shortfall, unit, product.package_unit, basis)
+    count = max(1, ceil_whole(in_package_unit / product.package_unit_quantity))
+    purchase = last_purchase(bakery, product)
+    supplier_slug = product.preferred_supplier_slug or (purchase.supplier_slug if purchase else None)
+    supplier = bakery.suppliers.get(supplier_slug) if supplier_slug else None
+    price = last_purchase(bakery, product, supplier_slug) or purchase
+    cost = count * price.unit_price if price is not None else None
+    return (
+        PackageToBuy(
+            product.id,
+            product.label,
+            count,
+            product.package_unit_quantity,
+            product.package_unit,
+            supplier_slug if supplier is not None else None,
+            supplier.name if supplier is not None else None,
+            cost,
+        ),
+    )
+
+
+def preferred_product(bakery: Bakery, ingredient_slug: str) -> Product | None:
+    """The preferred product; else the most recently bought; else the lowest id. Hidden ones last."""
+    products = [p for p in bakery.products.values() if p.ingredient_slug == ingredient_slug]
+    if not products:
+        return None
+    latest: dict[str, str] = {}
+    for purchase in bakery.purchases.values():
+        day = purchase.purchased_on.isoformat()
+        if day > latest.get(purchase.product_id, ""):
+            latest[purchase.product_id] = day
+    return min(
+        products,
+        key=lambda p: (p.is_hidden, not p.preferred, p.id not in latest, _descending(latest.get(p.id, "")), p.id),
+    )
+
+
+def last_purchase(bakery: Bakery, product: Product, supplier_slug: str | None = None) -> Purchase | None:
+    """The newest purchase of a product (at one supplier when given)."""
+    purchases = [
+        p
+        for p in bakery.purchases.values()
+        if p.product_id == product.id and (supplier_slug is None or p.supplier_slug == supplier_slug)
+    ]
+    return max(purchases, key=lambda p: (p.purchased_on, p.id), default=None)
+
+
+def _descending(text: str) -> tuple[int, ...]:
+    return tuple(-ord(ch) for ch in text)
