@@ -22,9 +22,9 @@ from core.bakery import Bakery  # noqa: E402
 from core.catalog import Ingredient, Product  # noqa: E402
 from core.events import Event, EventFinishedGood  # noqa: E402
 from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent  # noqa: E402
-from core.import_export import import_desktop  # noqa: E402
+from core.desktop_format.desktop_import import import_desktop  # noqa: E402
 from core.lots import Lot  # noqa: E402
-from core.planning import plan_event  # noqa: E402
+from core.event_plan import plan_event  # noqa: E402
 from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient  # noqa: E402
 from core.units import Density  # noqa: E402
 
@@ -107,7 +107,7 @@ def main() -> None:
         data = json.loads((SHARED / fixture).read_text())
         median, worst = time_it(lambda d=data: import_desktop(d), repeat=5)
         print(f"import_desktop {fixture:<28} {median:9.2f} {worst:8.2f}   (info)")
-    print(f"{'import core (cold, planning + import)':<43} {import_time_ms('core.planning, core.import_export'):9.2f}"
+    print(f"{'import core (cold, planning + import)':<43} {import_time_ms('core.event_plan, core.desktop_format.desktop_import'):9.2f}"
           f" {'':>8}   < 150")
 
 

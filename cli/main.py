@@ -38,7 +38,7 @@ def read_json(path: str) -> dict[str, Any]:
 
 
 def load_bakery(path: str) -> Bakery:
-    from core.import_export import import_desktop
+    from core.desktop_format.desktop_import import import_desktop
 
     result = import_desktop(read_json(path))
     if not result.ok:
@@ -59,7 +59,8 @@ def _find_event_slug(bakery: Bakery, name: str) -> str:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from core.planning import plan_event, plan_to_json, render_plan_text
+    from core.event_plan import plan_event
+    from core.plan_report import plan_to_json, render_plan_text
 
     bakery = load_bakery(args.data)
     plan = plan_event(bakery, _find_event_slug(bakery, args.event))
@@ -71,7 +72,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def cmd_shopping_list(args: argparse.Namespace) -> int:
-    from core.planning import plan_event, render_shopping_list_text
+    from core.event_plan import plan_event
+    from core.plan_report import render_shopping_list_text
 
     bakery = load_bakery(args.data)
     plan = plan_event(bakery, _find_event_slug(bakery, args.event))
@@ -80,7 +82,7 @@ def cmd_shopping_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from core.import_export import export_desktop
+    from core.desktop_format.desktop_export import export_desktop
 
     bakery = load_bakery(args.data)
     _write_json(args.out, export_desktop(bakery))
@@ -89,7 +91,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from core.import_export import validate_file
+    from core.desktop_format.files import validate_file
 
     problems = validate_file(read_json(args.file))
     if problems:
@@ -100,7 +102,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from core.import_export import export_desktop, import_file_into
+    from core.desktop_format.desktop_export import export_desktop
+    from core.desktop_format.files import import_file_into
 
     base = load_bakery(args.data) if args.data else Bakery()
     result = import_file_into(base, read_json(args.file))

@@ -55,6 +55,7 @@ class ShoppingLine:
     to_buy: Decimal
     unit: str
     packages: tuple[PackageToBuy, ...]
+    note: str = ""  # why no packages are suggested, when they are not
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +160,11 @@ def _shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: lis
         to_buy = total.quantity - have if total.quantity - have > EPSILON else Decimal(0)
         ingredient = bakery.ingredients.get(total.ingredient_slug)
         name = ingredient.display_name if ingredient is not None else total.ingredient_slug
-        packages = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings) if to_buy > 0 else ()
-        lines.append(ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages))
+        packages: tuple[PackageToBuy, ...] = ()
+        note = ""
+        if to_buy > 0:
+            packages, note = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings)
+        lines.append(
+            ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages, note)
+        )
     return lines

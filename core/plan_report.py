@@ -86,7 +86,8 @@ def shopping_by_supplier(plan: EventPlan) -> list[tuple[str, list[ShoppingLine]]
 
 
 def _amount(quantity: Decimal, unit: str) -> str:
-    return f"{as_number(quantity):g} {symbol_for(unit)}"
+    """For people: at most two decimals (the JSON keeps six)."""
+    return f"{round(float(quantity), 2):g} {symbol_for(unit)}"
 
 
 def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
@@ -140,7 +141,7 @@ def render_shopping_list_text(plan: EventPlan) -> str:
         for line in lines:
             need = _amount(line.to_buy, line.unit)
             if not line.packages:
-                out.append(f"  [ ] {line.ingredient_name}: {need} (no product on file)")
+                out.append(f"  [ ] {line.ingredient_name}: {need} ({line.note})")
                 continue
             for p in line.packages:
                 size = _amount(p.package_size, p.package_unit)

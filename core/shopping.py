@@ -27,18 +27,18 @@ class PackageToBuy:
 
 def packages_to_buy(
     bakery: Bakery, ingredient_slug: str, shortfall: Decimal, unit: str, warnings: list[str]
-) -> tuple[PackageToBuy, ...]:
+) -> tuple[tuple[PackageToBuy, ...], str]:
     """Packages of the ingredient's preferred product that cover `shortfall` (max(1, ceil(...)))."""
     product = preferred_product(bakery, ingredient_slug)
     if product is None:
-        return ()
+        return (), "no product on file"
     basis = basis_for(ingredient_slug, bakery.ingredients)
     if not can_convert(unit, product.package_unit, basis) or product.package_unit_quantity <= 0:
         warnings.append(
             f"{ingredient_slug}: {product.label} comes in {symbol_for(product.package_unit)}, which cannot be "
             f"compared with {symbol_for(unit)} without a density; how many packages to buy is unknown"
         )
-        return ()
+        return (), f"packages are in {symbol_for(product.package_unit)}: add a density to size them"
     in_package_unit = convert(shortfall, unit, product.package_unit, basis)
     count = max(1, ceil_whole(in_package_unit / product.package_unit_quantity))
     purchase = last_purchase(bakery, product)
@@ -47,7 +47,7 @@ def packages_to_buy(
     price = last_purchase(bakery, product, supplier_slug) or purchase
     cost = count * price.unit_price if price is not None else None
     return (
-        PackageToBuy(
+        (PackageToBuy(
             product.id,
             product.label,
             count,
@@ -56,7 +56,8 @@ def packages_to_buy(
             supplier_slug if supplier is not None else None,
             supplier.name if supplier is not None else None,
             cost,
-        ),
+        ),),
+        "",
     )
 
 

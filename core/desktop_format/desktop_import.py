@@ -299,7 +299,9 @@ class _FileReader:
             unit = r.unit("package_unit")
             size = r.number("package_unit_quantity", required=True, minimum="positive")
             brand, name = r.text("brand"), r.text("product_name")
-            supplier = self._supplier_ref(r, "preferred_supplier_slug", "preferred_supplier_name", "preferred_supplier_id")
+            supplier = self._supplier_ref(
+                r, "preferred_supplier_slug", "preferred_supplier_name", "preferred_supplier_id"
+            )
             if not ingredient or unit is None or size is None:
                 continue
             product = Product(
@@ -392,7 +394,7 @@ class _FileReader:
         lot_known = {
             "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "quantity",
             "purchase_date", "location", "package_unit", "package_unit_quantity", "unit_cost", "id",
-            "initial_quantity",
+            "initial_quantity", "purchase_id",
         }
         for r, _ in self.records("inventory_items"):
             product = self._product_ref(r)
@@ -417,6 +419,7 @@ class _FileReader:
                 unit_cost=cost,
                 purchased_on=day,
                 initial_quantity=r.number("initial_quantity", minimum="zero"),
+                purchase_id=r.optional_text("purchase_id"),
                 location=r.text("location"),
                 extra=r.extra(lot_known),
             )
@@ -451,9 +454,8 @@ class _FileReader:
                 quantity = line.number("quantity", required=True, minimum="positive")
                 unit = line.unit("unit")
                 if ingredient and quantity is not None and unit is not None:
-                    lines.append(
-                        RecipeIngredient(ingredient, quantity, unit, line.extra({"ingredient_slug", "quantity", "unit"}))
-                    )
+                    extra = line.extra({"ingredient_slug", "quantity", "unit"})
+                    lines.append(RecipeIngredient(ingredient, quantity, unit, extra))
             components = []
             for j, raw in enumerate(self._list(r, "components")):
                 part = Reader(self.problems, f"recipes[{r.index}].components", j, raw)
@@ -480,10 +482,10 @@ class _FileReader:
                 self._embedded_units.append((Reader(self.problems, f"recipes[{r.index}].finished_units", j, raw), slug))
         for r, recipe, components, base in pending:
             resolved = []
-            for part, ref, multiplier in components:
-                target = self.recipes.find(ref)
-                if ref and target is None:
-                    part.fail("recipe_name", f"no recipe {ref!r} in the file")
+            for part, component_ref, multiplier in components:
+                target = self.recipes.find(component_ref)
+                if component_ref and target is None:
+                    part.fail("recipe_name", f"no recipe {component_ref!r} in the file")
                 elif target is not None and multiplier is not None:
                     resolved.append(RecipeComponent(target, multiplier, part.extra({"recipe_slug", "recipe_name",
                                                                                     "component_recipe_slug",
@@ -569,8 +571,6 @@ class _FileReader:
             self.put("finished_goods", good)
             self.goods.add(slug, good.display_name)
         parts: dict[str, list[FinishedGoodComponent]] = {}
-        comp_known = {"finished_good_slug", "finished_unit_slug", "finished_good_component_slug",
-                      "material_unit_slug", "component_quantity", "sort_order"}
         for r, _ in self.records("compositions"):
             owner = self.goods.find(r.text("finished_good_slug", required=True))
             if owner is None and r.text("finished_good_slug"):
@@ -700,14 +700,15 @@ class _FileReader:
                     RecipientPackage(recipient, r.text("package_name"), quantity, r.extra(link_known))
                 )
         for slug in set(recipes) | set(goods) | set(production) | set(assembly) | set(packages):
-            event = self.bakery.events[slug]
+            current = self.bakery.events[slug]
+            new_recipes = tuple(sorted(set(recipes.get(slug, [])) - set(current.recipe_slugs)))
             self.bakery.events[slug] = replace(
-                event,
-                recipe_slugs=event.recipe_slugs + tuple(sorted(set(recipes.get(slug, [])) - set(event.recipe_slugs))),
-                finished_goods=event.finished_goods + tuple(goods.get(slug, [])),
-                production_targets=event.production_targets + tuple(production.get(slug, [])),
-                assembly_targets=event.assembly_targets + tuple(assembly.get(slug, [])),
-                recipient_packages=event.recipient_packages + tuple(packages.get(slug, [])),
+                current,
+                recipe_slugs=current.recipe_slugs + new_recipes,
+                finished_goods=current.finished_goods + tuple(goods.get(slug, [])),
+                production_targets=current.production_targets + tuple(production.get(slug, [])),
+                assembly_targets=current.assembly_targets + tuple(assembly.get(slug, [])),
+                recipient_packages=current.recipient_packages + tuple(packages.get(slug, [])),
             )
 
     def _recipe_ref(self, r: Reader) -> str | None:
@@ -786,8 +787,8 @@ class _FileReader:
                           "package_unit", "default_unit", "supplier_slug", "supplier"}
         for r, _ in self.records("material_products"):
             ref = r.text("material_slug") or r.text("material")
-            material = names.find(ref) or (ref if ref in self.bakery.materials else None)
-            if material is None:
+            material_slug = names.find(ref) or (ref if ref in self.bakery.materials else None)
+            if material_slug is None:
                 r.fail("material_slug" if r.has("material_slug") else "material", f"no material {ref!r} in the file")
                 continue
             name = r.text("name") or r.text("display_name")
@@ -801,10 +802,10 @@ class _FileReader:
                     extra[f] = r.record[f]
             if supplier is None and supplier_word:
                 extra.setdefault("supplier", supplier_word)
-            slug = r.text("slug") or underscore_slug(f"{material} {name}")
+            slug = r.text("slug") or underscore_slug(f"{material_slug} {name}")
             self.put("material_products", MaterialProduct(
                 slug=slug,
-                material_slug=material,
+                material_slug=material_slug,
                 name=name,
                 brand=r.text("brand"),
                 package_quantity=r.number("package_quantity", default=Decimal(1), minimum="positive") or Decimal(1),

@@ -1,0 +1,241 @@
+"""Writing a `Bakery` in the desktop's JSON format (4.1, as the desktop's own exporter writes it).
+
+References are by slug or name, units are the desktop's words, arrays are sorted
+by key so the same bakery always exports the same file, and every field the core
+does not model (`extra`, `passthrough`) is written back, so nothing is lost.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from core.bakery import Bakery
+from core.catalog import Ingredient, Product
+from core.events import Event
+from core.finished_goods import ComponentKind, FinishedGood
+from core.lots import Lot, Purchase
+from core.recipes import FinishedUnit, Recipe, YieldMode
+from core.units import symbol_for
+
+EXPORT_VERSION = "4.1"
+
+
+def _num(value: Decimal) -> int | float:
+    """Decimals as JSON numbers: whole ones as ints, others as the shortest float."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def _unit(code: str) -> str:
+    return symbol_for(code)
+
+
+def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> dict[str, Any]:
+    stamp = (exported_at or dt.datetime.now(dt.UTC)).isoformat()
+    out: dict[str, Any] = {"version": EXPORT_VERSION, "exported_at": stamp, "application": "bake-tracker"}
+    out["suppliers"] = [
+        {**s.extra, "slug": s.slug, "name": s.name, "city": s.city, "state": s.state,
+         "supplier_type": s.supplier_type, "is_active": s.is_active}
+        for s in _sorted(bakery.suppliers)
+    ]
+    out["ingredients"] = [_ingredient(i) for i in _sorted(bakery.ingredients)]
+    out["products"] = [_product(p, bakery) for p in _sorted(bakery.products)]
+    out["purchases"] = [_purchase(p, bakery) for p in _sorted(bakery.purchases)]
+    out["inventory_items"] = [_lot(lot, bakery) for lot in _sorted(bakery.lots)]
+    units_by_recipe: dict[str, list[FinishedUnit]] = {}
+    for unit in _sorted(bakery.finished_units):
+        units_by_recipe.setdefault(unit.recipe_slug, []).append(unit)
+    out["recipes"] = [_recipe(r, bakery, units_by_recipe.get(r.slug, [])) for r in _sorted(bakery.recipes)]
+    out["finished_units"] = [_finished_unit(u, bakery) for u in _sorted(bakery.finished_units)]
+    out["finished_goods"] = [
+        {**g.extra, "slug": g.slug, "display_name": g.display_name,
+         "assembly_type": g.extra.get("assembly_type", g.assembly_type.value)}
+        for g in _sorted(bakery.finished_goods)
+    ]
+    out["compositions"] = [row for g in _sorted(bakery.finished_goods) for row in _compositions(g)]
+    out["recipients"] = [
+        {**r.extra, "name": r.name, "household_name": r.household_name} for r in _sorted(bakery.recipients)
+    ]
+    events = _sorted(bakery.events)
+    out["events"] = [_event(e) for e in events]
+    out["event_recipes"] = [
+        {"event_slug": e.slug, "event_name": e.name, "recipe_slug": slug, "recipe_name": bakery.recipes[slug].name}
+        for e in events
+        for slug in e.recipe_slugs
+        if slug in bakery.recipes
+    ]
+    out["event_finished_goods"] = [
+        {**fg.extra, "event_slug": e.slug, "event_name": e.name, "finished_good_slug": fg.finished_good_slug,
+         "finished_good_name": _good_name(bakery, fg.finished_good_slug), "quantity": _num(fg.quantity)}
+        for e in events
+        for fg in e.finished_goods
+    ]
+    out["event_production_targets"] = [
+        {**t.extra, "event_slug": e.slug, "event_name": e.name, "recipe_slug": t.recipe_slug,
+         "recipe_name": bakery.recipes[t.recipe_slug].name if t.recipe_slug in bakery.recipes else t.recipe_slug,
+         "target_batches": _num(t.target_batches)}
+        for e in events
+        for t in e.production_targets
+    ]
+    out["event_assembly_targets"] = [
+        {**t.extra, "event_slug": e.slug, "event_name": e.name, "finished_good_slug": t.finished_good_slug,
+         "finished_good_name": _good_name(bakery, t.finished_good_slug), "target_quantity": _num(t.target_quantity)}
+        for e in events
+        for t in e.assembly_targets
+    ]
+    out["event_recipient_packages"] = [
+        {**p.extra, "event_slug": e.slug, "event_name": e.name, "recipient_name": p.recipient_name,
+         "package_name": p.package_name, "quantity": _num(p.quantity)}
+        for e in events
+        for p in e.recipient_packages
+    ]
+    out["production_runs"] = [
+        {**run.extra, "id": run.id, "recipe_slug": run.recipe_slug,
+         "recipe_name": bakery.recipes[run.recipe_slug].name if run.recipe_slug in bakery.recipes else None,
+         "batches": _num(run.batches), "produced_at": run.produced_at.date().isoformat(),
+         "event_slug": run.event_slug, "finished_unit_slug": run.finished_unit_slug,
+         "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield), "notes": run.notes}
+        for run in _sorted(bakery.production_runs)
+    ]
+    out["assembly_runs"] = [
+        {**run.extra, "id": run.id, "finished_good_slug": run.finished_good_slug, "quantity": _num(run.quantity),
+         "assembled_at": run.assembled_at.date().isoformat(), "event_slug": run.event_slug, "notes": run.notes}
+        for run in _sorted(bakery.assembly_runs)
+    ]
+    out["materials"] = [
+        {**m.extra, "slug": m.slug, "name": m.name, "display_name": m.name, "category": m.category}
+        for m in _sorted(bakery.materials)
+    ]
+    out["material_products"] = [
+        {**mp.extra, "slug": mp.slug, "material_slug": mp.material_slug, "name": mp.name, "brand": mp.brand,
+         "package_quantity": _num(mp.package_quantity), "package_unit": _unit(mp.package_unit),
+         "supplier_slug": mp.supplier_slug}
+        for mp in _sorted(bakery.material_products)
+    ]
+    for key in sorted(bakery.passthrough):
+        out.setdefault(key, bakery.passthrough[key])
+    return out
+
+
+def _sorted(items: dict[str, Any]) -> list[Any]:
+    return [items[k] for k in sorted(items)]
+
+
+def _ingredient(i: Ingredient) -> dict[str, Any]:
+    row: dict[str, Any] = {**i.extra, "slug": i.slug, "display_name": i.display_name, "category": i.category,
+                           "hierarchy_level": i.hierarchy_level, "parent_slug": i.parent_slug,
+                           "is_packaging": i.is_packaging}
+    if i.density is not None:
+        row |= {
+            "density_volume_value": _num(i.density.volume_value),
+            "density_volume_unit": _unit(i.density.volume_unit),
+            "density_weight_value": _num(i.density.weight_value),
+            "density_weight_unit": _unit(i.density.weight_unit),
+        }
+    if i.grams_per_item is not None:
+        row["grams_per_item"] = _num(i.grams_per_item)
+    return row
+
+
+def _product(p: Product, bakery: Bakery) -> dict[str, Any]:
+    supplier = bakery.suppliers.get(p.preferred_supplier_slug) if p.preferred_supplier_slug else None
+    return {
+        **p.extra, "ingredient_slug": p.ingredient_slug, "brand": p.brand, "product_name": p.product_name,
+        "package_unit": _unit(p.package_unit), "package_unit_quantity": _num(p.package_unit_quantity),
+        "package_type": p.package_type, "upc_code": p.upc or None, "gtin": p.gtin or None, "preferred": p.preferred,
+        "preferred_supplier_slug": p.preferred_supplier_slug,
+        "preferred_supplier_name": supplier.name if supplier else None, "is_hidden": p.is_hidden,
+    }
+
+
+def _product_ref(product_id: str, bakery: Bakery) -> dict[str, Any]:
+    p = bakery.products[product_id]
+    return {"ingredient_slug": p.ingredient_slug, "product_brand": p.brand, "product_name": p.product_name,
+            "package_unit": _unit(p.package_unit), "package_unit_quantity": _num(p.package_unit_quantity)}
+
+
+def _purchase(p: Purchase, bakery: Bakery) -> dict[str, Any]:
+    extra = {k: v for k, v in p.extra.items() if k != "unit_cost_field"}
+    return {**extra, "id": p.id, **_product_ref(p.product_id, bakery), "supplier_slug": p.supplier_slug,
+            "purchase_date": p.purchased_on.isoformat(), "quantity_purchased": _num(p.quantity_purchased),
+            "unit_price": _num(p.unit_price), "total_cost": _num(p.total_cost), "notes": p.notes}
+
+
+def _lot(lot: Lot, bakery: Bakery) -> dict[str, Any]:
+    row = {**lot.extra, "id": lot.id, **_product_ref(lot.product_id, bakery), "quantity": _num(lot.quantity),
+           "purchase_date": lot.purchased_on.isoformat(), "location": lot.location}
+    if lot.unit_cost is not None:
+        row["unit_cost"] = _num(lot.unit_cost)
+    if lot.purchase_id is not None:
+        row["purchase_id"] = lot.purchase_id
+    if lot.initial_quantity is not None:
+        row["initial_quantity"] = _num(lot.initial_quantity)
+    return row
+
+
+def _recipe(r: Recipe, bakery: Bakery, units: list[FinishedUnit]) -> dict[str, Any]:
+    base = bakery.recipes.get(r.base_recipe_slug) if r.base_recipe_slug else None
+    return {
+        **r.extra, "slug": r.slug, "name": r.name, "category": r.category,
+        "base_recipe_slug": base.slug if base else r.base_recipe_slug, "variant_name": r.variant_name,
+        "ingredients": [
+            {**line.extra, "ingredient_slug": line.ingredient_slug, "quantity": _num(line.quantity),
+             "unit": _unit(line.unit)}
+            for line in r.ingredients
+        ],
+        "components": [
+            {**c.extra, "recipe_slug": c.recipe_slug,
+             "recipe_name": bakery.recipes[c.recipe_slug].name if c.recipe_slug in bakery.recipes else None,
+             "quantity": _num(c.quantity)}
+            for c in r.components
+        ],
+        "finished_units": [
+            {"slug": u.slug, "name": u.display_name, "yield_mode": u.extra.get("yield_mode", u.yield_mode.value),
+             "unit_yield_quantity": _num(u.items_per_batch), "unit_yield_unit": u.item_unit}
+            for u in units
+        ],
+    }
+
+
+def _finished_unit(u: FinishedUnit, bakery: Bakery) -> dict[str, Any]:
+    recipe = bakery.recipes.get(u.recipe_slug)
+    row: dict[str, Any] = {**u.extra, "slug": u.slug, "recipe_slug": u.recipe_slug,
+                           "recipe_name": recipe.name if recipe else None, "display_name": u.display_name,
+                           "yield_mode": u.extra.get("yield_mode", u.yield_mode.value),
+                           "items_per_batch": _num(u.items_per_batch), "item_unit": u.item_unit}
+    if u.yield_mode is YieldMode.BATCH_PORTION or u.batch_percentage != 100:
+        row["batch_percentage"] = _num(u.batch_percentage)
+    return row
+
+
+def _good_name(bakery: Bakery, slug: str) -> str:
+    good = bakery.finished_goods.get(slug)
+    return good.display_name if good else slug
+
+
+def _compositions(good: FinishedGood) -> list[dict[str, Any]]:
+    rows = []
+    for part in good.components:
+        row: dict[str, Any] = {**part.extra, "finished_good_slug": good.slug,
+                               "component_quantity": _num(part.quantity), "sort_order": part.sort_order,
+                               "finished_unit_slug": None, "finished_good_component_slug": None,
+                               "material_unit_slug": None}
+        if part.kind is ComponentKind.FINISHED_UNIT:
+            row["finished_unit_slug"] = part.slug
+        elif part.kind is ComponentKind.FINISHED_GOOD:
+            row["finished_good_component_slug"] = part.slug
+        elif part.extra.get("packaging_product_id") is True:
+            row["packaging_product_id"] = part.slug
+        else:
+            row["material_unit_slug"] = part.slug
+        rows.append(row)
+    return rows
+
+
+def _event(e: Event) -> dict[str, Any]:
+    return {**e.extra, "slug": e.slug, "name": e.name,
+            "event_date": e.event_date.isoformat() if e.event_date else None, "year": e.year,
+            "plan_state": e.plan_state.value, "output_mode": e.output_mode, "notes": e.notes}

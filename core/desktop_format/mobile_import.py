@@ -1,0 +1,182 @@
+"""The desktop's mobile files (schema 4.0): purchases and inventory-level updates keyed by UPC.
+
+A purchase makes a `Purchase` and its `Lot` (packages × package size, cost per
+package unit — the desktop's mobile import leaves the package size out, a defect
+not copied). An inventory update sets the oldest lot with stock of that product
+to a share of one package and records the difference as a `Depletion`.
+UPCs no product carries are kept as pending resolutions, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
+from decimal import Decimal
+from typing import Any
+
+from core.bakery import Bakery
+from core.catalog import Product, Supplier
+from core.desktop_format.desktop_import import DesktopImport, _copy, _digest
+from core.desktop_format.problems import ImportProblem, Reader
+from core.desktop_format.slugs import NameIndex, underscore_slug
+from core.lots import Depletion, Lot, Purchase
+
+MOBILE_TYPES = ("purchases", "inventory_updates")
+PENDING_KEY = "pending_upc_resolutions"
+
+
+def is_mobile_file(data: Mapping[str, Any]) -> bool:
+    return data.get("import_type") in MOBILE_TYPES
+
+
+def apply_mobile_file(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
+    """A copy of `base` with the file applied; all or nothing, like a desktop import."""
+    bakery = _copy(base)
+    result = DesktopImport(bakery)
+    kind = data.get("import_type")
+    if kind not in MOBILE_TYPES:
+        result.problems.append(ImportProblem("file", None, "import_type", f"expected one of {MOBILE_TYPES}"))
+        return result
+    version = data.get("schema_version")
+    if version is not None and not str(version).startswith("4."):
+        result.problems.append(ImportProblem("file", None, "schema_version", f"unsupported version {version!r}"))
+    records = data.get(kind)
+    if not isinstance(records, list):
+        result.problems.append(ImportProblem(kind, None, None, "expected a list"))
+        return result
+    file_day = _day(data.get("created_at")) or dt.date.today()
+    if kind == "purchases":
+        _purchases(result, records, data, file_day)
+    else:
+        _inventory_updates(result, records, data, file_day)
+    return result
+
+
+def _day(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            return None
+    return None
+
+
+def _digits(upc: str) -> str:
+    return upc.strip().lstrip("0")
+
+
+def product_by_upc(bakery: Bakery, upc: str) -> Product | None:
+    wanted = _digits(upc)
+    if not wanted:
+        return None
+    found = [p for p in bakery.products.values() if wanted in (_digits(p.upc), _digits(p.gtin))]
+    return min(found, key=lambda p: p.id) if found else None
+
+
+def _pending(result: DesktopImport, kind: str, index: int, record: dict[str, Any]) -> None:
+    pending = list(result.bakery.passthrough.get(PENDING_KEY, []))
+    pending.append({"import_type": kind, **record})
+    result.bakery.passthrough[PENDING_KEY] = pending
+    result.notices.append(f"{kind}[{index}]: no product has UPC {record.get('upc')!r}; kept as a pending resolution")
+
+
+def _supplier(result: DesktopImport, name: str) -> str | None:
+    if not name:
+        return None
+    index = NameIndex()
+    for s in result.bakery.suppliers.values():
+        index.add(s.slug, s.name)
+    slug = index.find(name)
+    if slug is None:
+        matches = sorted(s.slug for s in result.bakery.suppliers.values() if s.name.casefold() == name.casefold())
+        slug = matches[0] if matches else None
+    if slug is None:
+        slug = underscore_slug(name)
+        result.bakery.suppliers[slug] = Supplier(slug, name)
+        result.added["suppliers"] = result.added.get("suppliers", 0) + 1
+        result.notices.append(f"supplier {name!r} was not known; added")
+    return slug
+
+
+def _purchases(result: DesktopImport, records: list[Any], data: Mapping[str, Any], file_day: dt.date) -> None:
+    supplier_name = data.get("supplier") if isinstance(data.get("supplier"), str) else ""
+    for i, raw in enumerate(records):
+        r = Reader(result.problems, "purchases", i, raw)
+        upc = r.text("upc", required=True)
+        packages = r.number("quantity_purchased", required=True, minimum="positive")
+        price = r.number("unit_price", required=True, minimum="positive")
+        day = r.date("scanned_at") or r.date("purchase_date") or file_day
+        if not upc or packages is None or price is None:
+            continue
+        product = product_by_upc(result.bakery, upc)
+        if product is None:
+            _pending(result, "purchases", i, r.record)
+            continue
+        supplier = _supplier(result, r.text("supplier") or str(supplier_name or ""))
+        notes = r.text("notes")
+        purchase = Purchase(
+            id=f"purchase-{_digest(product.id, supplier, day, packages, price, notes, i, r.record)}",
+            product_id=product.id,
+            supplier_slug=supplier,
+            purchased_on=day,
+            quantity_purchased=packages,
+            unit_price=price,
+            notes=notes,
+            extra={"source": data.get("source", "bt_mobile")},
+        )
+        amount = packages * product.package_unit_quantity
+        lot = Lot(
+            id=f"lot-{purchase.id}",
+            product_id=product.id,
+            ingredient_slug=product.ingredient_slug,
+            quantity=amount,
+            unit=product.package_unit,
+            unit_cost=price / product.package_unit_quantity,
+            purchased_on=day,
+            initial_quantity=amount,
+            purchase_id=purchase.id,
+        )
+        result.bakery.purchases[purchase.id] = purchase
+        result.bakery.lots[lot.id] = lot
+        result.added["purchases"] = result.added.get("purchases", 0) + 1
+        result.added["lots"] = result.added.get("lots", 0) + 1
+
+
+def _inventory_updates(result: DesktopImport, records: list[Any], data: Mapping[str, Any], file_day: dt.date) -> None:
+    for i, raw in enumerate(records):
+        r = Reader(result.problems, "inventory_updates", i, raw)
+        upc = r.text("upc", required=True)
+        percentage = r.number("remaining_percentage", required=True, minimum="zero")
+        if percentage is not None and percentage > 100:
+            r.fail("remaining_percentage", f"must be between 0 and 100, found {percentage}")
+            continue
+        when = r.date("scanned_at") or file_day
+        if not upc or percentage is None:
+            continue
+        product = product_by_upc(result.bakery, upc)
+        if product is None:
+            _pending(result, "inventory_updates", i, r.record)
+            continue
+        lots = sorted(
+            (lot for lot in result.bakery.lots.values() if lot.product_id == product.id),
+            key=lambda lot: (lot.purchased_on, lot.id),
+        )
+        if not lots:
+            r.fail("upc", f"no stock of {product.label} to update")
+            continue
+        lot = next((lot for lot in lots if lot.quantity > 0), lots[-1])
+        remaining = product.package_unit_quantity * percentage / Decimal(100)
+        taken = lot.quantity - remaining
+        result.bakery.lots[lot.id] = replace(lot, quantity=remaining)
+        depletion = Depletion(
+            id=f"depletion-{_digest(lot.id, when, percentage, i, r.record)}",
+            lot_id=lot.id,
+            quantity=taken,
+            reason="inventory_check",
+            depleted_at=dt.datetime.combine(when, dt.time()),
+            cost=taken * lot.unit_cost if lot.unit_cost is not None else Decimal(0),
+            notes=r.text("notes") or f"set to {percentage}% of a package",
+        )
+        result.bakery.depletions[depletion.id] = depletion
+        result.added["lots updated"] = result.added.get("lots updated", 0) + 1
