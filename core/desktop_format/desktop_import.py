@@ -93,6 +93,10 @@ def _digest(*parts: object) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
 
+def _row_key(row: object) -> str:
+    return json.dumps(row, default=str, sort_keys=True)
+
+
 def _copy(base: Bakery) -> Bakery:
     copied = Bakery()
     for name in base.counts():
@@ -336,7 +340,10 @@ class _FileReader:
         ingredient = r.text("ingredient_slug", required=True)
         brand = (r.text("product_brand") or r.text("brand")).casefold()
         name = r.text("product_name").casefold()
-        for key in ((ingredient, brand, name), (ingredient, brand, "*"), (ingredient, "*", "*")):
+        keys = [(ingredient, brand, name), (ingredient, brand, "*")]
+        if not brand:  # a brand that matches nothing is a problem, not a cue to guess
+            keys.append((ingredient, "*", "*"))
+        for key in keys:
             candidates = self.products_by_name.get(key, [])
             if len(candidates) > 1 and r.has("package_unit_quantity"):
                 size = r.number("package_unit_quantity")
@@ -705,10 +712,11 @@ class _FileReader:
             self.bakery.events[slug] = replace(
                 current,
                 recipe_slugs=current.recipe_slugs + new_recipes,
-                finished_goods=current.finished_goods + tuple(goods.get(slug, [])),
-                production_targets=current.production_targets + tuple(production.get(slug, [])),
-                assembly_targets=current.assembly_targets + tuple(assembly.get(slug, [])),
-                recipient_packages=current.recipient_packages + tuple(packages.get(slug, [])),
+                # Sorted, so that the file's row order never changes the bakery.
+                finished_goods=current.finished_goods + tuple(sorted(goods.get(slug, []), key=_row_key)),
+                production_targets=current.production_targets + tuple(sorted(production.get(slug, []), key=_row_key)),
+                assembly_targets=current.assembly_targets + tuple(sorted(assembly.get(slug, []), key=_row_key)),
+                recipient_packages=current.recipient_packages + tuple(sorted(packages.get(slug, []), key=_row_key)),
             )
 
     def _recipe_ref(self, r: Reader) -> str | None:
