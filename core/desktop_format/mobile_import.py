@@ -162,8 +162,12 @@ def _inventory_updates(result: DesktopImport, records: list[Any], data: Mapping[
             (lot for lot in result.bakery.lots.values() if lot.product_id == product.id),
             key=lambda lot: (lot.purchased_on, lot.id),
         )
-        if not lots:
-            r.fail("upc", f"no stock of {product.label} to update")
+        if not lots:  # stock nobody recorded buying: count it, cost unknown
+            lot = Lot(f"lot-{_digest(product.id, when, i, r.record)}", product.id, product.ingredient_slug,
+                      product.package_unit_quantity * percentage / Decimal(100), product.package_unit, None, when)
+            result.bakery.lots[lot.id] = lot
+            result.notices.append(f"inventory_updates[{i}]: no lot of {product.label} on file; counted as a new lot")
+            result.added["lots"] = result.added.get("lots", 0) + 1
             continue
         lot = next((lot for lot in lots if lot.quantity > 0), lots[-1])
         remaining = product.package_unit_quantity * percentage / Decimal(100)

@@ -14,7 +14,7 @@ from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient
 from core.units import Density, parse_unit
 
 
-def D(value: str | int | float) -> Decimal:  # noqa: N802 - reads like a literal
+def D(value: str | int | float) -> Decimal:
     return Decimal(str(value))
 
 

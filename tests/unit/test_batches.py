@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.event_plan import plan_event
-from tests.support.bakery_builder import D, BakeryBuilder
+from tests.support.bakery_builder import BakeryBuilder, D
 
 
 def _plan_one_unit(per_batch: int, need: int | str) -> tuple[int, object]:

@@ -6,7 +6,7 @@ import pytest
 
 from core.errors import CycleError, NotFoundError
 from core.event_plan import plan_event
-from tests.support.bakery_builder import D, BakeryBuilder
+from tests.support.bakery_builder import BakeryBuilder, D
 
 
 def _cookies() -> BakeryBuilder:

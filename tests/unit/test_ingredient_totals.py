@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.event_plan import plan_event
-from tests.support.bakery_builder import D, BakeryBuilder
+from tests.support.bakery_builder import BakeryBuilder, D
 
 FLOUR_DENSITY = ("1", "cup", "4", "oz")
 

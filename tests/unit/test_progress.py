@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from core.event_plan import plan_event
-from tests.support.bakery_builder import D, BakeryBuilder
+from tests.support.bakery_builder import BakeryBuilder, D
 
 
 def test_more_batches_made_than_planned_leave_nothing_remaining_and_an_overage() -> None:

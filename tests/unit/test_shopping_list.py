@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.event_plan import plan_event
 from core.plan_report import render_shopping_list_text, shopping_by_supplier
-from tests.support.bakery_builder import D, BakeryBuilder
+from tests.support.bakery_builder import BakeryBuilder, D
 
 
 def _flour_bakery(need_cups: int, density: bool = True) -> BakeryBuilder:
