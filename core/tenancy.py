@@ -1,0 +1,109 @@
+"""Bakeries as tenants: who belongs, in which role, and how people join or leave.
+
+Pure rules; the functions set the matching Firebase custom claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from core.errors import ConflictError, NotFoundError, ValidationError
+
+
+class Role(StrEnum):
+    OWNER = "owner"  # everything, members and metrics included
+    BAKER = "baker"  # plans, buys, bakes
+    VIEWER = "viewer"  # reads plans and shopping lists
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    id: str
+    name: str
+    created_by: str
+    created_at: dt.datetime
+
+    @property
+    def key(self) -> str:
+        return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    uid: str
+    role: Role
+    email: str | None
+    joined_at: dt.datetime
+    active: bool = True
+
+    @property
+    def key(self) -> str:
+        return self.uid
+
+
+@dataclass(frozen=True, slots=True)
+class Invitation:
+    code_hash: str  # the code itself is shown once, to the owner who made it
+    role: Role
+    email: str | None
+    created_by: str
+    expires_at: dt.datetime
+    accepted_by: str | None = None
+
+    @property
+    def key(self) -> str:
+        return self.code_hash
+
+
+def hash_code(code: str) -> str:
+    return hashlib.sha256(code.strip().upper().encode()).hexdigest()
+
+
+def new_invitation(role: Role, email: str | None, created_by: str, now: dt.datetime,
+                   days: int = 7) -> tuple[str, Invitation]:
+    """A fresh invitation and its one-time code (e.g. "K7QF-2M9X")."""
+    if role is Role.OWNER and email is None:
+        raise ValidationError("an owner invitation must name the person's e-mail", field="email")
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    raw = "".join(secrets.choice(alphabet) for _ in range(8))
+    code = f"{raw[:4]}-{raw[4:]}"
+    return code, Invitation(hash_code(code), role, email.lower() if email else None, created_by,
+                            now + dt.timedelta(days=days))
+
+
+def accept_invitation(invitation: Invitation | None, uid: str, email: str | None, now: dt.datetime) -> Member:
+    if invitation is None or invitation.accepted_by is not None or invitation.expires_at < now:
+        raise NotFoundError("no open invitation with that code", field="code")
+    if invitation.email and (email or "").lower() != invitation.email:
+        raise NotFoundError("no open invitation with that code for this account", field="code")
+    return Member(uid, invitation.role, email, now)
+
+
+def change_role(members: list[Member], uid: str, role: Role) -> Member:
+    member = _active(members, uid)
+    if member.role is Role.OWNER and role is not Role.OWNER:
+        _keep_an_owner(members, uid)
+    return replace(member, role=role)
+
+
+def remove_member(members: list[Member], uid: str) -> Member:
+    member = _active(members, uid)
+    if member.role is Role.OWNER:
+        _keep_an_owner(members, uid)
+    return replace(member, active=False)
+
+
+def _active(members: list[Member], uid: str) -> Member:
+    for member in members:
+        if member.uid == uid and member.active:
+            return member
+    raise NotFoundError("no such member", field="uid")
+
+
+def _keep_an_owner(members: list[Member], leaving: str) -> None:
+    if not any(m.active and m.role is Role.OWNER and m.uid != leaving for m in members):
+        raise ConflictError("a bakery needs at least one owner: make someone else owner first", field="role")

@@ -1,0 +1,1 @@
+"""Cloud Functions: one thin entry point per operation (token → pydantic → core → JSON)."""

@@ -1,0 +1,191 @@
+"""Every HTTP operation, one functions-framework entry point each (deploy with --entry-point NAME).
+
+Each is a thin adapter: the wrapper verifies the token and role and parses the body;
+the function calls the core and returns plain JSON.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from dataclasses import replace
+from typing import Any
+
+import functions_framework
+
+from core.desktop_format.desktop_export import export_desktop as export_bakery
+from core.desktop_format.files import import_file_into
+from core.event_plan import plan_event as plan_for_event
+from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
+from core.repository import COLLECTION_NAMES, UnitOfWork
+from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
+from functions.models import (
+    CreateTenantRequest,
+    EventRequest,
+    ImportRequest,
+    InviteRequest,
+    JoinRequest,
+    MemberRequest,
+    MemberRoleRequest,
+)
+from functions.shared.auth import OWNERS, READERS, WRITERS
+from functions.shared.errors import ApiError, not_found
+from functions.shared.operation import Context, operation
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _event_slug(uow: UnitOfWork, name_or_slug: str) -> str:
+    event = uow.load_bakery().find_event(name_or_slug)
+    if event is None:
+        raise not_found(f"event {name_or_slug!r}", "event")
+    return event.slug
+
+
+# -- planning ------------------------------------------------------------------------------
+@functions_framework.http
+@operation(READERS, EventRequest)
+def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
+    """Batches, ingredient totals and shopping list for one event."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        bakery = uow.load_bakery()
+        return plan_to_json(plan_for_event(bakery, _event_slug(uow, body.event), remaining_only=body.remaining_only))
+
+
+@functions_framework.http
+@operation(READERS, EventRequest)
+def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
+    """What to buy for an event, grouped by supplier, plus a printable text."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        plan = plan_for_event(uow.load_bakery(), _event_slug(uow, body.event), remaining_only=body.remaining_only)
+    lines = {line["ingredient"]: line for line in plan_to_json(plan)["shopping_list"]}
+    return {
+        "event": plan.event_name,
+        "suppliers": [
+            {"supplier": name, "items": [lines[line.ingredient_slug] for line in group]}
+            for name, group in shopping_by_supplier(plan)
+        ],
+        "text": render_shopping_list_text(plan),
+        "warnings": list(plan.warnings),
+    }
+
+
+# -- portability ---------------------------------------------------------------------------
+@functions_framework.http
+@operation(READERS, None, methods=("GET", "POST"))
+def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
+    """The whole bakery in the desktop's JSON format."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        return export_bakery(uow.load_bakery())
+
+
+@functions_framework.http
+@operation(WRITERS, ImportRequest)
+def import_desktop(ctx: Context, body: ImportRequest) -> dict[str, Any]:
+    """Merge a desktop export or a mobile file: all or nothing; `dry_run` reports what would change."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        before = uow.load_bakery()
+        result = import_file_into(before, body.data)
+        if not result.ok:
+            raise ApiError(400, "invalid_file", f"{len(result.problems)} problem(s); nothing was imported",
+                           result.problems[0].field, [p.as_dict() for p in result.problems[:200]])
+        changed = _changed(before, result.bakery)
+        if not body.dry_run:
+            _write_changes(uow, before, result.bakery)
+            uow.commit()
+    return {"dry_run": body.dry_run, "changed": changed, "added": result.added, "notices": result.notices}
+
+
+def _changed(before: Any, after: Any) -> dict[str, int]:
+    counts = {}
+    for name in COLLECTION_NAMES:
+        old, new = getattr(before, name), getattr(after, name)
+        n = sum(1 for k, v in new.items() if old.get(k) != v)
+        if n:
+            counts[name] = n
+    return counts
+
+
+def _write_changes(uow: UnitOfWork, before: Any, after: Any) -> None:
+    for name in COLLECTION_NAMES:
+        old, new = getattr(before, name), getattr(after, name)
+        collection = getattr(uow, name)
+        for key, item in new.items():
+            if old.get(key) != item:
+                collection.put(item)
+
+
+# -- tenants and members -------------------------------------------------------------------
+def _tenant_id(name: str) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:30] or "bakery"
+    return f"{base}-{secrets.token_hex(4)}"
+
+
+@functions_framework.http
+@operation(frozenset(), CreateTenantRequest, needs_tenant=False)
+def create_tenant(ctx: Context, body: CreateTenantRequest) -> dict[str, Any]:
+    """A new bakery; the caller becomes its owner (refresh the ID token to get the claims)."""
+    if ctx.caller.tenant_id:
+        raise ApiError(409, "already_member", "this account already belongs to a bakery", "name")
+    tenant = Tenant(_tenant_id(body.name), body.name, ctx.caller.uid, _now())
+    ctx.backend.create_tenant(tenant, Member(ctx.caller.uid, Role.OWNER, ctx.caller.email, _now()))
+    ctx.backend.set_claims(ctx.caller.uid, {"tenant_id": tenant.id, "role": Role.OWNER.value})
+    return {"tenant_id": tenant.id, "name": tenant.name, "role": "owner", "refresh_token": True}
+
+
+@functions_framework.http
+@operation(OWNERS, InviteRequest)
+def invite_member(ctx: Context, body: InviteRequest) -> dict[str, Any]:
+    """A one-time code (valid 7 days) for someone to join as `role`."""
+    code, invitation = new_invitation(Role(body.role), str(body.email) if body.email else None, ctx.caller.uid,
+                                      _now())
+    ctx.backend.save_invitation(ctx.tenant_id, invitation)
+    return {"code": code, "role": invitation.role.value, "email": invitation.email,
+            "expires_at": invitation.expires_at.isoformat()}
+
+
+@functions_framework.http
+@operation(frozenset(), JoinRequest, needs_tenant=False)
+def join_tenant(ctx: Context, body: JoinRequest) -> dict[str, Any]:
+    """Accept an invitation code."""
+    if ctx.caller.tenant_id:
+        raise ApiError(409, "already_member", "this account already belongs to a bakery", "code")
+    found = ctx.backend.invitation(hash_code(body.code))
+    tenant_id, invitation = found if found else ("", None)
+    member = accept_invitation(invitation, ctx.caller.uid, ctx.caller.email, _now())
+    if invitation is not None:
+        ctx.backend.save_invitation(tenant_id, replace(invitation, accepted_by=ctx.caller.uid))
+    ctx.backend.save_member(tenant_id, member)
+    ctx.backend.set_claims(ctx.caller.uid, {"tenant_id": tenant_id, "role": member.role.value})
+    return {"tenant_id": tenant_id, "role": member.role.value, "refresh_token": True}
+
+
+@functions_framework.http
+@operation(OWNERS, None, methods=("GET", "POST"))
+def list_members(ctx: Context, body: None) -> dict[str, Any]:
+    return {"members": [
+        {"uid": m.uid, "email": m.email, "role": m.role.value, "active": m.active, "joined_at": m.joined_at.isoformat()}
+        for m in ctx.backend.members(ctx.tenant_id)
+    ]}
+
+
+@functions_framework.http
+@operation(OWNERS, MemberRoleRequest)
+def change_member_role(ctx: Context, body: MemberRoleRequest) -> dict[str, Any]:
+    member = change_role(ctx.backend.members(ctx.tenant_id), body.uid, Role(body.role))
+    ctx.backend.save_member(ctx.tenant_id, member)
+    ctx.backend.set_claims(member.uid, {"tenant_id": ctx.tenant_id, "role": member.role.value})
+    return {"uid": member.uid, "role": member.role.value}
+
+
+@functions_framework.http
+@operation(OWNERS, MemberRequest)
+def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
+    member = remove_member(ctx.backend.members(ctx.tenant_id), body.uid)
+    ctx.backend.save_member(ctx.tenant_id, member)
+    ctx.backend.set_claims(member.uid, None)
+    return {"uid": member.uid, "removed": True}
+

@@ -1,0 +1,1 @@
+"""Glue every function shares: authentication, error mapping, and the tenant's store."""

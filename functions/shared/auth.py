@@ -1,0 +1,72 @@
+"""Who is calling: a verified Firebase ID token, its tenant and role from custom claims."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+from functions.shared.errors import ApiError
+
+ROLES = ("owner", "baker", "viewer")
+READERS = frozenset(ROLES)
+WRITERS = frozenset({"owner", "baker"})
+OWNERS = frozenset({"owner"})
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    uid: str
+    tenant_id: str | None
+    role: str | None
+    email: str | None = None
+
+
+class TokenVerifier:
+    """Verifies ID tokens with firebase-admin (the Auth emulator's when FIREBASE_AUTH_EMULATOR_HOST is set)."""
+
+    def __init__(self, project_id: str | None = None) -> None:
+        self.project_id = project_id or os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
+        self._app: Any = None
+
+    def claims(self, token: str) -> dict[str, Any]:
+        import firebase_admin
+        from firebase_admin import auth
+
+        if self._app is None:
+            name = "baketracker"
+            try:
+                self._app = firebase_admin.get_app(name)
+            except ValueError:
+                options = {"projectId": self.project_id} if self.project_id else None
+                self._app = firebase_admin.initialize_app(options=options, name=name)
+        decoded: dict[str, Any] = auth.verify_id_token(token, app=self._app, clock_skew_seconds=5)
+        return decoded
+
+
+def caller_from_header(header: str | None, verifier: TokenVerifier) -> Caller:
+    if not header or not header.startswith("Bearer ") or not header[7:].strip():
+        raise ApiError(401, "unauthenticated", "sign in first: send 'Authorization: Bearer <Firebase ID token>'",
+                       "Authorization")
+    try:
+        claims = verifier.claims(header[7:].strip())
+    except Exception as exc:  # firebase-admin raises many kinds; all mean the same to the caller
+        raise ApiError(401, "invalid_token", f"the ID token was refused ({type(exc).__name__})",
+                       "Authorization") from exc
+    tenant = claims.get("tenant_id")
+    role = claims.get("role")
+    return Caller(
+        uid=str(claims.get("uid") or claims.get("sub")),
+        tenant_id=tenant if isinstance(tenant, str) and tenant else None,
+        role=role if role in ROLES else None,
+        email=claims.get("email"),
+    )
+
+
+def require_role(caller: Caller, allowed: frozenset[str]) -> str:
+    """The caller's tenant, if their role may do this; 403 otherwise."""
+    if caller.tenant_id is None or caller.role is None:
+        raise ApiError(403, "no_tenant", "this account belongs to no bakery yet: create one or accept an invitation")
+    if caller.role not in allowed:
+        raise ApiError(403, "forbidden", f"a {caller.role} may not do this (needs {' or '.join(sorted(allowed))})")
+    return caller.tenant_id

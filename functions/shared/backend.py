@@ -1,0 +1,26 @@
+"""Where a tenant's data lives, as the functions need it: a unit of work plus the member directory."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from core.repository import UnitOfWork
+from core.tenancy import Invitation, Member, Tenant
+
+
+class Backend(Protocol):
+    def unit_of_work(self, tenant_id: str) -> UnitOfWork: ...
+
+    def tenant(self, tenant_id: str) -> Tenant | None: ...
+
+    def create_tenant(self, tenant: Tenant, owner: Member) -> None: ...
+
+    def members(self, tenant_id: str) -> list[Member]: ...
+
+    def save_member(self, tenant_id: str, member: Member) -> None: ...
+
+    def invitation(self, code_hash: str) -> tuple[str, Invitation] | None: ...
+
+    def save_invitation(self, tenant_id: str, invitation: Invitation) -> None: ...
+
+    def set_claims(self, uid: str, claims: dict[str, str] | None) -> None: ...

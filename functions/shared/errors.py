@@ -1,0 +1,54 @@
+"""Errors as JSON with a stable code, the field and the reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.errors import BakeTrackerError
+
+# Core error codes → HTTP status. Anything not listed is a 400 (bad input).
+STATUS_BY_CODE = {
+    "not_found": 404,
+    "conflict": 409,
+    "insufficient_stock": 409,
+    "cycle": 400,
+    "unknown_unit": 400,
+    "impossible_conversion": 400,
+    "invalid": 400,
+}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, field: str | None = None,
+                 details: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.details = details or []
+
+    def body(self) -> dict[str, Any]:
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "field": self.field}
+        if self.details:
+            error["details"] = self.details
+        return {"error": error}
+
+
+def from_core(exc: BakeTrackerError) -> ApiError:
+    return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.field)
+
+
+def from_pydantic(errors: list[dict[str, Any]]) -> ApiError:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", ())) or None, "reason": e.get("msg", "invalid")}
+        for e in errors
+    ]
+    first = details[0] if details else {"field": None, "reason": "invalid request"}
+    return ApiError(400, "invalid", f"{first['field']}: {first['reason']}" if first["field"] else first["reason"],
+                    first["field"], details)
+
+
+def not_found(what: str, field: str | None = None) -> ApiError:
+    """Also the answer for another tenant's ids: never reveal that they exist."""
+    return ApiError(404, "not_found", f"no {what}", field)

@@ -1,0 +1,40 @@
+"""The functions' backend in memory: for unit tests of the adapters and for the CLI's local mode."""
+
+from __future__ import annotations
+
+from core.memory_repository import MemoryStore, MemoryUnitOfWork
+from core.tenancy import Invitation, Member, Tenant
+
+
+class MemoryBackend:
+    def __init__(self) -> None:
+        self.stores: dict[str, MemoryStore] = {}
+        self.tenants: dict[str, Tenant] = {}
+        self.member_rows: dict[str, dict[str, Member]] = {}
+        self.invitations: dict[str, tuple[str, Invitation]] = {}
+        self.claims: dict[str, dict[str, str] | None] = {}
+
+    def unit_of_work(self, tenant_id: str) -> MemoryUnitOfWork:
+        return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
+
+    def tenant(self, tenant_id: str) -> Tenant | None:
+        return self.tenants.get(tenant_id)
+
+    def create_tenant(self, tenant: Tenant, owner: Member) -> None:
+        self.tenants[tenant.id] = tenant
+        self.member_rows[tenant.id] = {owner.uid: owner}
+
+    def members(self, tenant_id: str) -> list[Member]:
+        return sorted(self.member_rows.get(tenant_id, {}).values(), key=lambda m: m.uid)
+
+    def save_member(self, tenant_id: str, member: Member) -> None:
+        self.member_rows.setdefault(tenant_id, {})[member.uid] = member
+
+    def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
+        return self.invitations.get(code_hash)
+
+    def save_invitation(self, tenant_id: str, invitation: Invitation) -> None:
+        self.invitations[invitation.code_hash] = (tenant_id, invitation)
+
+    def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
+        self.claims[uid] = claims

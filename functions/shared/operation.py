@@ -1,0 +1,118 @@
+"""The one wrapper every HTTP function uses: authenticate, check the role, parse, call, answer JSON."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from core.errors import BakeTrackerError
+from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
+from functions.shared.backend import Backend
+from functions.shared.errors import ApiError, from_core, from_pydantic
+
+Body = TypeVar("Body", bound=BaseModel)
+MAX_BODY_BYTES = 10 * 1024 * 1024
+log = logging.getLogger("baketracker.functions")
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    caller: Caller
+    tenant_id: str  # from the verified token, never from the request
+    backend: Backend
+
+
+class Runtime:
+    """Lazily created, reused clients (one per function instance)."""
+
+    def __init__(self) -> None:
+        self.verifier = TokenVerifier()
+        self._backend: Backend | None = None
+        self.backend_factory: Callable[[], Backend] | None = None
+
+    @property
+    def backend(self) -> Backend:
+        if self._backend is None:
+            if self.backend_factory is None:
+                from functions.shared.firestore_backend import FirestoreBackend
+
+                self._backend = FirestoreBackend.from_environment()
+            else:
+                self._backend = self.backend_factory()
+        return self._backend
+
+    def use(self, backend: Backend, verifier: TokenVerifier | None = None) -> None:
+        """Point every function at another backend (tests, local tools)."""
+        self._backend = backend
+        if verifier is not None:
+            self.verifier = verifier
+
+
+RUNTIME = Runtime()
+
+
+def _json(status: int, body: Any) -> tuple[str, int, dict[str, str]]:
+    return json.dumps(body, ensure_ascii=False), status, {"Content-Type": "application/json"}
+
+
+def _parse(request: Any, model: type[Body] | None) -> Body | None:
+    if model is None:
+        return None
+    raw = request.get_data(cache=False)[: MAX_BODY_BYTES + 1]
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "too_large", "the request body is over 10 MiB")
+    try:
+        data = json.loads(raw or b"{}")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the body must be a JSON object")
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise from_pydantic([dict(e) for e in exc.errors()]) from exc
+
+
+def operation(
+    roles: frozenset[str], body: type[Body] | None = None, methods: tuple[str, ...] = ("POST",),
+    needs_tenant: bool = True,
+) -> Callable[[Callable[[Context, Any], Any]], Callable[[Any], tuple[str, int, dict[str, str]]]]:
+    def wrap(run: Callable[[Context, Any], Any]) -> Callable[[Any], tuple[str, int, dict[str, str]]]:
+        def handler(request: Any) -> tuple[str, int, dict[str, str]]:
+            try:
+                if request.method not in methods:
+                    raise ApiError(405, "method_not_allowed", f"use {' or '.join(methods)}")
+                caller = caller_from_header(request.headers.get("Authorization"), RUNTIME.verifier)
+                tenant_id = require_role(caller, roles) if needs_tenant else (caller.tenant_id or "")
+                backend = RUNTIME.backend
+                if needs_tenant:
+                    _check_membership(backend, tenant_id, caller)
+                payload = _parse(request, body)
+                return _json(200, run(Context(caller, tenant_id, backend), payload))
+            except ApiError as exc:
+                return _json(exc.status, exc.body())
+            except BakeTrackerError as exc:
+                error = from_core(exc)
+                return _json(error.status, error.body())
+            except Exception:  # never leak internals; log them
+                log.exception("operation %s failed", run.__name__)
+                return _json(500, {"error": {"code": "internal", "message": "something went wrong on our side",
+                                             "field": None}})
+
+        handler.__name__ = run.__name__
+        handler.__doc__ = run.__doc__
+        return handler
+
+    return wrap
+
+
+def _check_membership(backend: Backend, tenant_id: str, caller: Caller) -> None:
+    """Claims live in the token for up to an hour: a removed member is refused at once anyway."""
+    member = next((m for m in backend.members(tenant_id) if m.uid == caller.uid), None)
+    if member is None or not member.active or member.role.value != caller.role:
+        raise ApiError(403, "not_a_member", "this account is no longer a member of this bakery in that role")

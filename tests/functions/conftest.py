@@ -1,0 +1,55 @@
+"""Functions against the in-memory backend, with tokens shaped like the Auth emulator's."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request
+
+from functions.shared.auth import TokenVerifier
+from functions.shared.memory_backend import MemoryBackend
+from functions.shared.operation import RUNTIME
+
+
+def unsigned_token(claims: dict[str, Any]) -> str:
+    """An `alg: none` JWT, as the Auth emulator issues; only the test verifier accepts it."""
+    def part(obj: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(obj).encode()).decode().rstrip("=")
+
+    return f"{part({'alg': 'none', 'typ': 'JWT'})}.{part(claims)}."
+
+
+class UnsignedTokenVerifier(TokenVerifier):
+    def claims(self, token: str) -> dict[str, Any]:
+        payload = token.split(".")[1]
+        decoded: dict[str, Any] = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        if decoded.get("expired"):
+            raise ValueError("token expired")
+        return decoded
+
+
+@pytest.fixture
+def backend() -> Iterator[MemoryBackend]:
+    memory = MemoryBackend()
+    previous = RUNTIME._backend, RUNTIME.verifier
+    RUNTIME.use(memory, UnsignedTokenVerifier())
+    yield memory
+    RUNTIME._backend, RUNTIME.verifier = previous
+
+
+Call = Callable[..., tuple[int, dict[str, Any]]]
+
+
+def call(handler: Callable[[Request], tuple[str, int, dict[str, str]]], body: Any = None, *,
+         claims: dict[str, Any] | None = None, method: str = "POST", raw: bytes | None = None) -> tuple[int, Any]:
+    headers = {"Authorization": f"Bearer {unsigned_token(claims)}"} if claims is not None else {}
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+    request = Request(EnvironBuilder(method=method, headers=headers, data=data,
+                                     content_type="application/json").get_environ())
+    text, status, _ = handler(request)
+    return status, json.loads(text)
