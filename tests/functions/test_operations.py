@@ -144,3 +144,17 @@ def test_another_tenants_data_is_invisible(backend: MemoryBackend) -> None:
     forged = bob | {"tenant_id": alice["tenant_id"]}  # claims name Alice's bakery, membership says no
     assert call(main.plan_event, {"event": "Winter Market 2026"}, claims=forged)[0] == 403
     assert call(main.export_desktop, claims=bob, method="GET")[1]["recipes"] == []
+
+
+def test_the_gateway_routes_api_paths_like_the_hosting_rewrites(backend: MemoryBackend) -> None:
+    from werkzeug.test import Client
+
+    from functions.gateway import app
+    from tests.functions.conftest import unsigned_token
+
+    client = Client(app)
+    owner = _with_winter_data(backend)
+    headers = {"Authorization": f"Bearer {unsigned_token(owner)}"}
+    response = client.post("/api/plan_event", json={"event": "Office Party 2026"}, headers=headers)
+    assert response.status_code == 200 and response.get_json()["event"] == "Office Party 2026"
+    assert client.post("/api/nope", json={}).status_code == 404

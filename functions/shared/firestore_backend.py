@@ -1,0 +1,94 @@
+"""The functions' backend on Firestore: tenants/{tenantId}/… and Firebase Auth custom claims."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from typing import Any
+
+from core.repository import UnitOfWork
+from core.tenancy import Invitation, Member, Role, Tenant
+
+
+class FirestoreBackend:
+    def __init__(self, client: Any, auth_app: Any = None) -> None:
+        self.client = client
+        self.auth_app = auth_app
+
+    @staticmethod
+    def from_environment() -> FirestoreBackend:
+        from google.cloud import firestore
+
+        project = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT") or "demo-baketracker"
+        return FirestoreBackend(firestore.Client(project=project))
+
+    def _tenant_doc(self, tenant_id: str) -> Any:
+        return self.client.collection("tenants").document(tenant_id)
+
+    def unit_of_work(self, tenant_id: str) -> UnitOfWork:
+        from adapters.firestore_repository import FirestoreUnitOfWork
+
+        return FirestoreUnitOfWork(self.client, tenant_id)
+
+    def tenant(self, tenant_id: str) -> Tenant | None:
+        snap = self._tenant_doc(tenant_id).get()
+        if not snap.exists:
+            return None
+        d = snap.to_dict()
+        return Tenant(tenant_id, d["name"], d["created_by"], d["created_at"])
+
+    def create_tenant(self, tenant: Tenant, owner: Member) -> None:
+        batch = self.client.batch()
+        batch.create(self._tenant_doc(tenant.id), {
+            "tenant_id": tenant.id, "name": tenant.name, "created_by": tenant.created_by,
+            "created_at": tenant.created_at,
+        })
+        batch.set(self._tenant_doc(tenant.id).collection("members").document(owner.uid), _member(tenant.id, owner))
+        batch.commit()
+
+    def members(self, tenant_id: str) -> list[Member]:
+        rows = self._tenant_doc(tenant_id).collection("members").stream()
+        return sorted((_to_member(r.id, r.to_dict()) for r in rows if r.to_dict().get("tenant_id") == tenant_id),
+                      key=lambda m: m.uid)
+
+    def save_member(self, tenant_id: str, member: Member) -> None:
+        self._tenant_doc(tenant_id).collection("members").document(member.uid).set(_member(tenant_id, member))
+
+    def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
+        index = self.client.collection("invitation_codes").document(code_hash).get()
+        if not index.exists:
+            return None
+        tenant_id = index.to_dict()["tenant_id"]
+        snap = self._tenant_doc(tenant_id).collection("invitations").document(code_hash).get()
+        if not snap.exists:
+            return None
+        d = snap.to_dict()
+        return tenant_id, Invitation(code_hash, Role(d["role"]), d.get("email"), d["created_by"], d["expires_at"],
+                                     d.get("accepted_by"))
+
+    def save_invitation(self, tenant_id: str, invitation: Invitation) -> None:
+        batch = self.client.batch()
+        batch.set(self.client.collection("invitation_codes").document(invitation.code_hash), {"tenant_id": tenant_id})
+        batch.set(self._tenant_doc(tenant_id).collection("invitations").document(invitation.code_hash), {
+            "tenant_id": tenant_id, "role": invitation.role.value, "email": invitation.email,
+            "created_by": invitation.created_by, "expires_at": invitation.expires_at,
+            "accepted_by": invitation.accepted_by,
+        })
+        batch.commit()
+
+    def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
+        from firebase_admin import auth
+
+        auth.set_custom_user_claims(uid, claims, app=self.auth_app)
+        if claims is None:
+            auth.revoke_refresh_tokens(uid, app=self.auth_app)
+
+
+def _member(tenant_id: str, m: Member) -> dict[str, Any]:
+    return {"tenant_id": tenant_id, "uid": m.uid, "role": m.role.value, "email": m.email, "joined_at": m.joined_at,
+            "active": m.active}
+
+
+def _to_member(uid: str, d: dict[str, Any]) -> Member:
+    joined = d.get("joined_at") or dt.datetime.now(dt.UTC)
+    return Member(uid, Role(d["role"]), d.get("email"), joined, bool(d.get("active", True)))
