@@ -8,6 +8,8 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.catalog import Extra
+from core.finished_goods import ComponentKind
+from core.lots import LotDraw
 
 
 class PlanState(StrEnum):
@@ -112,10 +114,32 @@ class ProductionRun:
     ingredient_cost: Decimal = Decimal(0)
     notes: str = ""
     extra: Extra = field(default_factory=dict)
+    lot_draws: tuple[LotDraw, ...] = ()  # what the run took from which lot (empty for imported runs)
 
     @property
     def key(self) -> str:
         return self.id
+
+    @property
+    def ingredient_cost_complete(self) -> bool:
+        """False when some lot drawn had no known cost: `ingredient_cost` is then a lower bound."""
+        return all(draw.cost is not None for draw in self.lot_draws)
+
+    @property
+    def cost_per_unit(self) -> Decimal | None:
+        """Ingredient cost per unit actually produced; None when nothing was produced or cost is unknown."""
+        if self.actual_yield <= 0 or not self.ingredient_cost_complete:
+            return None
+        return self.ingredient_cost / self.actual_yield
+
+
+@dataclass(frozen=True, slots=True)
+class ItemUse:
+    """Finished units or goods an assembly run took from finished stock."""
+
+    kind: ComponentKind  # FINISHED_UNIT or FINISHED_GOOD
+    slug: str
+    quantity: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +152,13 @@ class AssemblyRun:
     packaging_cost: Decimal = Decimal(0)
     notes: str = ""
     extra: Extra = field(default_factory=dict)
+    items_used: tuple[ItemUse, ...] = ()  # empty for imported runs: their good's composition is assumed
+    material_draws: tuple[LotDraw, ...] = ()
 
     @property
     def key(self) -> str:
         return self.id
+
+    @property
+    def packaging_cost_complete(self) -> bool:
+        return all(draw.cost is not None for draw in self.material_draws)

@@ -58,16 +58,28 @@ class Depletion:
 
     id: str
     lot_id: str
-    quantity: Decimal  # in the lot's unit
+    quantity: Decimal  # in the lot's unit; negative when a level check found more than the books said
     reason: str
     depleted_at: dt.datetime
     cost: Decimal = Decimal(0)
     notes: str = ""
     extra: Extra = field(default_factory=dict)
+    cost_known: bool = True  # False when the lot's unit cost is unknown: `cost` is then 0, not a real cost
 
     @property
     def key(self) -> str:
         return self.id
+
+
+@dataclass(frozen=True, slots=True)
+class LotDraw:
+    """The part of one lot a consumption took, costed at that lot's unit cost (None: cost unknown)."""
+
+    lot_id: str
+    item_slug: str  # the ingredient (or packaging material) drawn
+    quantity: Decimal  # in `unit`, the lot's unit
+    unit: str
+    cost: Decimal | None
 
 
 @dataclass(frozen=True, slots=True)

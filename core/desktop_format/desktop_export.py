@@ -13,6 +13,7 @@ from typing import Any
 
 from core.bakery import Bakery
 from core.catalog import Ingredient, Product
+from core.desktop_format import run_details as details
 from core.events import Event
 from core.finished_goods import ComponentKind, FinishedGood
 from core.lots import Lot, Purchase
@@ -95,14 +96,18 @@ def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> di
     out["production_runs"] = [
         {**run.extra, "id": run.id, "recipe_slug": run.recipe_slug,
          "recipe_name": bakery.recipes[run.recipe_slug].name if run.recipe_slug in bakery.recipes else None,
-         "batches": _num(run.batches), "produced_at": run.produced_at.date().isoformat(),
+         "batches": _num(run.batches), "produced_at": run.produced_at.isoformat(),
          "event_slug": run.event_slug, "finished_unit_slug": run.finished_unit_slug,
-         "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield), "notes": run.notes}
+         "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield), "notes": run.notes,
+         "ingredient_cost": str(run.ingredient_cost), "losses": details.losses_out(run.losses),
+         "lot_draws": details.draws_out(run.lot_draws)}
         for run in _sorted(bakery.production_runs)
     ]
     out["assembly_runs"] = [
         {**run.extra, "id": run.id, "finished_good_slug": run.finished_good_slug, "quantity": _num(run.quantity),
-         "assembled_at": run.assembled_at.date().isoformat(), "event_slug": run.event_slug, "notes": run.notes}
+         "assembled_at": run.assembled_at.isoformat(), "event_slug": run.event_slug, "notes": run.notes,
+         "packaging_cost": str(run.packaging_cost), "items_used": details.uses_out(run.items_used),
+         "material_draws": details.draws_out(run.material_draws)}
         for run in _sorted(bakery.assembly_runs)
     ]
     out["materials"] = [
@@ -115,6 +120,8 @@ def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> di
          "supplier_slug": mp.supplier_slug}
         for mp in _sorted(bakery.material_products)
     ]
+    out["inventory_depletions"] = [details.depletion_out(d) for d in _sorted(bakery.depletions)]
+    out["material_lots"] = [details.material_lot_out(m) for m in _sorted(bakery.material_lots)]
     for key in sorted(bakery.passthrough):
         out.setdefault(key, bakery.passthrough[key])
     return out
@@ -143,7 +150,7 @@ def _ingredient(i: Ingredient) -> dict[str, Any]:
 def _product(p: Product, bakery: Bakery) -> dict[str, Any]:
     supplier = bakery.suppliers.get(p.preferred_supplier_slug) if p.preferred_supplier_slug else None
     return {
-        **p.extra, "ingredient_slug": p.ingredient_slug, "brand": p.brand, "product_name": p.product_name,
+        **p.extra, "id": p.id, "ingredient_slug": p.ingredient_slug, "brand": p.brand, "product_name": p.product_name,
         "package_unit": _unit(p.package_unit), "package_unit_quantity": _num(p.package_unit_quantity),
         "package_type": p.package_type, "upc_code": p.upc or None, "gtin": p.gtin or None, "preferred": p.preferred,
         "preferred_supplier_slug": p.preferred_supplier_slug,

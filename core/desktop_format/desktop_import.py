@@ -18,6 +18,7 @@ from typing import Any
 
 from core.bakery import Bakery
 from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.desktop_format import run_details as details
 from core.desktop_format.problems import ImportProblem, Reader
 from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
 from core.errors import BakeTrackerError
@@ -46,6 +47,7 @@ MODELLED_SECTIONS = {
     "inventory_items", "recipes", "finished_units", "finished_goods", "compositions", "recipients", "events",
     "event_recipes", "event_finished_goods", "event_production_targets", "event_assembly_targets",
     "event_recipient_packages", "production_runs", "assembly_runs", "materials", "material_products",
+    "inventory_depletions", "material_lots",
 }
 
 
@@ -169,6 +171,7 @@ class _FileReader:
         self._events()
         self._runs()
         self._materials()
+        self._stock_history()
         for key, value in self.data.items():
             if key not in MODELLED_SECTIONS:
                 self.bakery.passthrough[key] = value
@@ -295,7 +298,7 @@ class _FileReader:
         known = {
             "ingredient_slug", "brand", "product_name", "package_unit", "package_unit_quantity", "package_type",
             "upc_code", "gtin", "preferred", "is_preferred", "preferred_supplier_slug", "preferred_supplier_name",
-            "preferred_supplier_id", "is_hidden",
+            "preferred_supplier_id", "is_hidden", "id",
         }
         for r, _ in self.records("products"):
             ingredient = r.text("ingredient_slug", required=True)
@@ -309,7 +312,7 @@ class _FileReader:
             if not ingredient or unit is None or size is None:
                 continue
             product = Product(
-                id=product_key(ingredient, brand, name, size, unit),
+                id=r.text("id") or product_key(ingredient, brand, name, size, unit),
                 ingredient_slug=ingredient,
                 brand=brand,
                 product_name=name,
@@ -728,7 +731,8 @@ class _FileReader:
 
     def _good_ref(self, r: Reader) -> str | None:
         ref = r.text("finished_good_slug") or r.text("finished_good_name")
-        slug = self.goods.find(ref)
+        # A finished unit sold as is may be named directly (planning treats it as a bare good).
+        slug = self.goods.find(ref) or self.units.find(ref)
         if slug is None:
             r.fail("finished_good_name", f"no finished good {ref!r} in the file" if ref else "is required")
         return slug
@@ -736,19 +740,24 @@ class _FileReader:
     # -- runs and packaging -----------------------------------------------------------------
     def _runs(self) -> None:
         known = {"id", "recipe_slug", "recipe_name", "batches", "num_batches", "produced_at", "event_slug",
-                 "event_name", "finished_unit_slug", "expected_yield", "actual_yield", "notes"}
+                 "event_name", "finished_unit_slug", "expected_yield", "actual_yield", "notes", "ingredient_cost",
+                 "losses", "lot_draws"}
         for r, _ in self.records("production_runs"):
             recipe = self._recipe_ref(r)
             batches = r.number("batches" if r.has("batches") else "num_batches", required=True, minimum="positive")
-            day = r.date("produced_at", required=True)
+            when = r.moment("produced_at")
             event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
-            if recipe is None or batches is None or day is None:
+            extras = self._run_details(r, ("losses", details.losses_in), ("lot_draws", details.draws_in))
+            if recipe is None or batches is None or when is None or extras is None:
                 continue
             self.put("production_runs", ProductionRun(
                 id=r.text("id") or f"run-{_digest(r.record)}",
                 recipe_slug=recipe,
                 batches=batches,
-                produced_at=dt.datetime.combine(day, dt.time()),
+                produced_at=when,
+                losses=extras["losses"],
+                lot_draws=extras["lot_draws"],
+                ingredient_cost=r.number("ingredient_cost", default=Decimal(0)) or Decimal(0),
                 event_slug=event,
                 finished_unit_slug=r.optional_text("finished_unit_slug"),
                 expected_yield=r.number("expected_yield", default=Decimal(0)) or Decimal(0),
@@ -757,24 +766,50 @@ class _FileReader:
                 extra=r.extra(known),
             ))
         known_assembly = {"id", "finished_good_slug", "finished_good_name", "quantity", "quantity_assembled",
-                          "assembled_at", "event_slug", "event_name", "notes"}
+                          "assembled_at", "event_slug", "event_name", "notes", "packaging_cost", "items_used",
+                          "material_draws"}
         for r, _ in self.records("assembly_runs"):
             good = self._good_ref(r)
             quantity = r.number("quantity" if r.has("quantity") else "quantity_assembled", required=True,
                                 minimum="positive")
-            day = r.date("assembled_at", required=True)
+            when = r.moment("assembled_at")
             event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
-            if good is None or quantity is None or day is None:
+            extras = self._run_details(r, ("items_used", details.uses_in), ("material_draws", details.draws_in))
+            if good is None or quantity is None or when is None or extras is None:
                 continue
             self.put("assembly_runs", AssemblyRun(
                 id=r.text("id") or f"assembly-{_digest(r.record)}",
                 finished_good_slug=good,
                 quantity=quantity,
-                assembled_at=dt.datetime.combine(day, dt.time()),
+                assembled_at=when,
+                packaging_cost=r.number("packaging_cost", default=Decimal(0)) or Decimal(0),
+                items_used=extras["items_used"],
+                material_draws=extras["material_draws"],
                 event_slug=event,
                 notes=r.text("notes"),
                 extra=r.extra(known_assembly),
             ))
+
+    def _run_details(self, r: Reader, *parts: tuple[str, Any]) -> dict[str, Any] | None:
+        found: dict[str, Any] = {}
+        for name, decode in parts:
+            try:
+                found[name] = decode(r.record.get(name))
+            except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+                r.fail(name, f"malformed ({type(exc).__name__}: {exc})")
+                return None
+        return found
+
+    def _stock_history(self) -> None:
+        for section, decode, collection in (
+            ("inventory_depletions", details.depletion_in, "depletions"),
+            ("material_lots", details.material_lot_in, "material_lots"),
+        ):
+            for r, _ in self.records(section):
+                try:
+                    self.put(collection, decode(r.record))
+                except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+                    r.fail(None, f"malformed ({type(exc).__name__}: {exc})")
 
     def _materials(self) -> None:
         names = NameIndex()

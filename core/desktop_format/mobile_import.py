@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,8 @@ from core.catalog import Product, Supplier
 from core.desktop_format.desktop_import import DesktopImport, _copy, _digest
 from core.desktop_format.problems import ImportProblem, Reader
 from core.desktop_format.slugs import NameIndex, underscore_slug
-from core.lots import Depletion, Lot, Purchase
+from core.inventory import level_check, lot_for_level_check
+from core.lots import Lot, Purchase
 
 MOBILE_TYPES = ("purchases", "inventory_updates")
 PENDING_KEY = "pending_upc_resolutions"
@@ -158,29 +158,23 @@ def _inventory_updates(result: DesktopImport, records: list[Any], data: Mapping[
         if product is None:
             _pending(result, "inventory_updates", i, r.record)
             continue
-        lots = sorted(
-            (lot for lot in result.bakery.lots.values() if lot.product_id == product.id),
-            key=lambda lot: (lot.purchased_on, lot.id),
-        )
-        if not lots:  # stock nobody recorded buying: count it, cost unknown
+        if not any(lot.product_id == product.id for lot in result.bakery.lots.values()):
+            # stock nobody recorded buying: count it, cost unknown
             lot = Lot(f"lot-{_digest(product.id, when, i, r.record)}", product.id, product.ingredient_slug,
                       product.package_unit_quantity * percentage / Decimal(100), product.package_unit, None, when)
             result.bakery.lots[lot.id] = lot
             result.notices.append(f"inventory_updates[{i}]: no lot of {product.label} on file; counted as a new lot")
             result.added["lots"] = result.added.get("lots", 0) + 1
             continue
-        lot = next((lot for lot in lots if lot.quantity > 0), lots[-1])
-        remaining = product.package_unit_quantity * percentage / Decimal(100)
-        taken = lot.quantity - remaining
-        result.bakery.lots[lot.id] = replace(lot, quantity=remaining)
-        depletion = Depletion(
-            id=f"depletion-{_digest(lot.id, when, percentage, i, r.record)}",
-            lot_id=lot.id,
-            quantity=taken,
-            reason="inventory_check",
-            depleted_at=dt.datetime.combine(when, dt.time()),
-            cost=taken * lot.unit_cost if lot.unit_cost is not None else Decimal(0),
-            notes=r.text("notes") or f"set to {percentage}% of a package",
+        check = level_check(
+            lot_for_level_check(result.bakery.lots.values(), product),
+            product,
+            percentage,
+            depletion_id=f"depletion-{_digest(product.id, when, percentage, i, r.record)}",
+            at=dt.datetime.combine(when, dt.time()),
+            notes=r.text("notes"),
         )
-        result.bakery.depletions[depletion.id] = depletion
+        result.bakery.lots[check.lot.id] = check.lot
+        if check.depletion is not None:
+            result.bakery.depletions[check.depletion.id] = check.depletion
         result.added["lots updated"] = result.added.get("lots updated", 0) + 1

@@ -129,5 +129,16 @@ class Reader:
         self.fail(field, f"expected a date (YYYY-MM-DD), found {value!r}")
         return None
 
+    def moment(self, field: str) -> dt.datetime | None:
+        """A date-time (ISO 8601); a bare date means its midnight."""
+        value = self.record.get(field)
+        if isinstance(value, str):
+            try:
+                return dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+            except ValueError:
+                pass
+        day = self.date(field, required=True)
+        return dt.datetime.combine(day, dt.time()) if day else None
+
     def extra(self, known: set[str]) -> dict[str, Any]:
         return {k: v for k, v in self.record.items() if k not in known}

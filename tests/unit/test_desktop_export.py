@@ -51,3 +51,31 @@ def test_exports_of_the_same_bakery_are_identical() -> None:
     bakery = import_desktop(load_fixture("desktop/sample_data_all.json")).bakery
     stamp = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     assert json.dumps(export_desktop(bakery, stamp)) == json.dumps(export_desktop(bakery, stamp))
+
+
+def test_what_happened_in_the_kitchen_survives_an_export() -> None:
+    """Purchases, production with lot draws and losses, level checks: all back after export → import."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from core.events import Loss, LossCategory
+    from core.memory_repository import MemoryStore
+    from core.services import record_production_run, record_purchase, set_remaining_percentage
+    from tests.support.bakery_builder import BakeryBuilder
+
+    b = BakeryBuilder().ingredient("flour", ("1", "cup", "4", "oz")).supplier("costco", "Costco")
+    b.recipe("bread", [("flour", 3, "cup")]).unit("loaf", "bread", 1).event("fair", [("loaf", 2)])
+    b.product("ka", "flour", 5, "lb", supplier="costco")
+    store = MemoryStore(b.bakery)
+    record_purchase(store.unit_of_work(), product_id="ka", packages=2, unit_price="7.99",
+                    purchased_on=dt.date(2026, 11, 1), supplier_slug="costco")
+    record_production_run(store.unit_of_work(), recipe_slug="bread", batches=2, event_slug="fair",
+                          actual_yield=1, losses=[Loss(LossCategory.BURNT, Decimal(1))])
+    set_remaining_percentage(store.unit_of_work(), product_id="ka", percentage=40)
+    bakery = store.bakery
+    assert bakery.production_runs and bakery.depletions
+    again = import_desktop(json.loads(json.dumps(export_desktop(bakery))))
+    assert again.problems == []
+    assert again.bakery.production_runs == bakery.production_runs
+    assert again.bakery.depletions == bakery.depletions
+    assert again.bakery.lots == bakery.lots

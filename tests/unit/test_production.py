@@ -1,0 +1,250 @@
+"""Production runs consume every ingredient (nested recipes too) by FIFO or nothing; assembly uses finished stock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal as D
+
+import pytest
+
+from core.catalog import Ingredient, Material, MaterialProduct
+from core.errors import InsufficientStockError, NotFoundError, ValidationError
+from core.events import AssemblyRun, Loss, LossCategory, ProductionRun
+from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
+from core.lots import Lot, MaterialLot
+from core.production import (
+    FinishedStock,
+    assemble,
+    finished_stock,
+    ingredient_needs,
+    produce,
+)
+from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
+from core.units import Density
+
+AT = dt.datetime(2026, 12, 10, 8, 0)
+
+
+def ingredient(slug: str, grams_per_cup: str) -> Ingredient:
+    return Ingredient(slug, slug, density=Density.from_fields(D(1), "G21", D(grams_per_cup), "GRM"))
+
+
+INGREDIENTS = {i.slug: i for i in (ingredient("flour", "120"), ingredient("sugar", "200"), ingredient("butter", "227"))}
+RECIPES = {
+    "fudge": Recipe("fudge", "Fudge", ingredients=(
+        RecipeIngredient("sugar", D(2), "G21"), RecipeIngredient("butter", D(4), "G24"))),
+    "fruitcake": Recipe("fruitcake", "Fruit Cake", ingredients=(
+        RecipeIngredient("flour", D(3), "G21"), RecipeIngredient("butter", D("0.5"), "G21")),
+        components=(RecipeComponent("fudge", D("0.25")),)),
+    "cake": Recipe("cake", "Cake", ingredients=(RecipeIngredient("flour", D(2), "G21"),)),
+    "plain": Recipe("plain", "Plain", ingredients=(RecipeIngredient("sugar", D(1), "G21"),)),
+}
+UNITS = [
+    FinishedUnit("fudge-square", "fudge", "Fudge square", items_per_batch=D(64), item_unit="square"),
+    FinishedUnit("cake-quarter", "fruitcake", "Quarter", YieldMode.BATCH_PORTION, batch_percentage=D(25)),
+    FinishedUnit("cake-whole", "cake", "Whole cake"),
+    FinishedUnit("cake-slice", "cake", "Slice", items_per_batch=D(12)),
+]
+
+
+def lot(lot_id: str, slug: str, quantity: str, unit: str, cost: str = "0.01", day: int = 1) -> Lot:
+    return Lot(lot_id, f"p-{slug}", slug, D(quantity), unit, D(cost), dt.date(2026, 11, day))
+
+
+PANTRY = [
+    lot("flour-1", "flour", "2000", "GRM", "0.002"),
+    lot("sugar-1", "sugar", "1000", "GRM", "0.003"),
+    lot("butter-1", "butter", "1", "LBR", "4"),
+]
+
+
+def bake(recipe: str, batches: str, lots: list[Lot] = PANTRY, **kwargs: object) -> tuple[ProductionRun, list[Lot]]:
+    result = produce(recipe, D(batches), recipes=RECIPES, ingredients=INGREDIENTS, lots=lots,
+                     finished_units=UNITS, run_id="run-1", produced_at=AT, **kwargs)  # type: ignore[arg-type]
+    return result.run, list(result.lots)
+
+
+def test_a_batch_needs_its_own_ingredients_and_its_nested_recipes_scaled() -> None:
+    needs = {(n.ingredient_slug, n.unit): n.quantity for n in ingredient_needs("fruitcake", D(2), RECIPES, INGREDIENTS)}
+    # butter: 2 × 0.5 cup + 2 × 0.25 × 4 tbsp (= 0.125 cup) → 1.125 cup; sugar: 2 × 0.25 × 2 cup
+    assert needs == {("flour", "G21"): D(6), ("butter", "G21"): D("1.125"), ("sugar", "G21"): D(1)}
+
+
+def test_production_consumes_nested_component_ingredients_too() -> None:
+    run, changed = bake("fruitcake", "2")
+    left = {x.id: x.quantity for x in changed}
+    assert left["flour-1"] == D(2000) - 6 * 120
+    assert left["sugar-1"] == D(1000) - 200  # only through the 0.25 batch of fudge per cake
+    assert abs(left["butter-1"] - (D(1) - D("1.125") * 227 / D("453.59237"))) < D("1e-20")
+    assert {d.item_slug for d in run.lot_draws} == {"flour", "sugar", "butter"}
+
+
+def test_a_run_short_of_any_ingredient_is_refused_naming_every_shortage() -> None:
+    little = [lot("flour-1", "flour", "100", "GRM"), *PANTRY[1:]]
+    with pytest.raises(InsufficientStockError, match=r"cannot make 2 batches of Fruit Cake.*flour: need 6 cup"):
+        bake("fruitcake", "2", little)
+
+
+def test_a_refused_run_lists_all_short_ingredients_at_once() -> None:
+    with pytest.raises(InsufficientStockError) as caught:
+        bake("fruitcake", "2", [])
+    assert "flour" in caught.value.message and "sugar" in caught.value.message and "butter" in caught.value.message
+
+
+def test_expected_yield_is_batches_times_units_per_batch() -> None:
+    run, _ = bake("fudge", "2")
+    assert (run.finished_unit_slug, run.expected_yield, run.actual_yield) == ("fudge-square", 128, 128)
+
+
+def test_a_quarter_portion_yields_four_per_batch() -> None:
+    run, _ = bake("fruitcake", "2")
+    assert run.expected_yield == 8
+
+
+def test_losses_by_category_come_out_of_the_actual_yield() -> None:
+    run, _ = bake("fudge", "1", losses=[Loss(LossCategory.BURNT, D(10)), Loss(LossCategory.DROPPED, D(4))])
+    assert run.actual_yield == 50
+    assert [loss.category for loss in run.losses] == [LossCategory.BURNT, LossCategory.DROPPED]
+
+
+def test_a_shortfall_in_yield_no_loss_explains_is_recorded_as_other() -> None:
+    run, _ = bake("fudge", "1", actual_yield=D(60), losses=[Loss(LossCategory.BROKEN, D(1))])
+    assert [(loss.category, loss.quantity) for loss in run.losses] == [
+        (LossCategory.BROKEN, 1), (LossCategory.OTHER, 3)]
+
+
+def test_actual_yield_above_expected_is_refused() -> None:
+    with pytest.raises(ValidationError, match=r"actual yield \(65\) cannot exceed the expected yield \(64\)"):
+        bake("fudge", "1", actual_yield=D(65))
+
+
+def test_losses_larger_than_the_yield_are_refused() -> None:
+    with pytest.raises(ValidationError, match="losses"):
+        bake("fudge", "1", losses=[Loss(LossCategory.BURNT, D(65))])
+
+
+def test_cost_per_unit_is_ingredient_cost_over_units_actually_made() -> None:
+    run, _ = bake("plain", "1", finished_unit_slug=None)
+    assert run.ingredient_cost == D("0.6")  # 200 g of sugar at 0.003
+    assert run.expected_yield == 1 and run.finished_unit_slug is None
+    assert run.cost_per_unit == D("0.6")
+
+
+def test_a_run_that_made_nothing_has_no_cost_per_unit() -> None:
+    run, _ = bake("fudge", "1", actual_yield=D(0))
+    assert run.cost_per_unit is None and run.losses[0].quantity == 64
+
+
+def test_a_recipe_with_several_finished_units_needs_to_be_told_which() -> None:
+    with pytest.raises(ValidationError, match=r"several finished units \(cake-slice, cake-whole\)"):
+        bake("cake", "1")
+    run, _ = bake("cake", "1", finished_unit_slug="cake-slice")
+    assert run.expected_yield == 12
+
+
+def test_a_finished_unit_of_another_recipe_is_refused() -> None:
+    with pytest.raises(ValidationError, match="Cake has no finished unit 'fudge-square'"):
+        bake("cake", "1", finished_unit_slug="fudge-square")
+
+
+def test_an_unknown_recipe_is_not_found() -> None:
+    with pytest.raises(NotFoundError, match="unknown recipe 'pie'"):
+        bake("pie", "1")
+
+
+@pytest.mark.parametrize("batches", ["0", "-1"])
+def test_batches_must_be_positive(batches: str) -> None:
+    with pytest.raises(ValidationError, match="batches must be greater than 0"):
+        bake("fudge", batches)
+
+
+def test_runs_carry_their_event() -> None:
+    run, _ = bake("fudge", "1", event_slug="winter-market")
+    assert run.event_slug == "winter-market"
+
+
+def test_a_run_with_a_lot_of_unknown_cost_flags_its_cost_as_incomplete() -> None:
+    run, _ = bake("plain", "1", [Lot("s", "p", "sugar", D(500), "GRM", None, dt.date(2026, 1, 1))])
+    assert not run.ingredient_cost_complete and run.cost_per_unit is None
+
+
+# -- assembly --------------------------------------------------------------------------------
+
+TIN = FinishedGood("tin", "Cookie Tin", AssemblyType.BUNDLE, (
+    FinishedGoodComponent(ComponentKind.FINISHED_UNIT, "fudge-square", D(6)),
+    FinishedGoodComponent(ComponentKind.MATERIAL, "tin_box", D(1)),
+))
+PLATTER = FinishedGood("platter", "Party Platter", AssemblyType.BUNDLE, (
+    FinishedGoodComponent(ComponentKind.FINISHED_GOOD, "tin", D(2)),
+    FinishedGoodComponent(ComponentKind.FINISHED_UNIT, "cake-quarter", D("0.5")),
+))
+GOODS = {g.slug: g for g in (TIN, PLATTER)}
+MATERIALS = {"tin_box": Material("tin_box", "Tin box")}
+MATERIAL_PRODUCTS = {
+    "tin_box_10": MaterialProduct("tin_box_10", "tin_box", "Tins x10", package_quantity=D(10)),
+    "tin_box_4": MaterialProduct("tin_box_4", "tin_box", "Tins x4", package_quantity=D(4)),
+}
+TINS = [
+    MaterialLot("tins-new", "tin_box_10", D(10), D("1.2"), dt.date(2026, 11, 20)),
+    MaterialLot("tins-old", "tin_box_4", D(2), D("2"), dt.date(2026, 11, 1)),
+]
+
+
+def put_together(slug: str, quantity: str, stock: FinishedStock, lots: list[MaterialLot] = TINS) -> AssemblyRun:
+    return assemble(slug, D(quantity), finished_goods=GOODS, stock=stock, materials=MATERIALS,
+                    material_products=MATERIAL_PRODUCTS, material_lots=lots, run_id="asm-1",
+                    assembled_at=AT).run
+
+
+def test_assembly_takes_finished_units_and_packaging_oldest_first() -> None:
+    result = assemble("tin", D(3), finished_goods=GOODS, stock=FinishedStock({"fudge-square": D(64)}, {}),
+                      materials=MATERIALS, material_products=MATERIAL_PRODUCTS, material_lots=TINS,
+                      run_id="asm-1", assembled_at=AT)
+    assert [(u.slug, u.quantity) for u in result.run.items_used] == [("fudge-square", 18)]
+    assert [(d.lot_id, d.quantity) for d in result.run.material_draws] == [("tins-old", 2), ("tins-new", 1)]
+    assert result.run.packaging_cost == D("5.2")
+    assert {x.id: x.quantity for x in result.material_lots} == {"tins-new": 9, "tins-old": 0}
+
+
+def test_assembly_short_of_finished_units_is_refused() -> None:
+    with pytest.raises(InsufficientStockError, match="fudge-square: need 18 each, have 10 each, short 8"):
+        put_together("tin", "3", FinishedStock({"fudge-square": D(10)}, {}))
+
+
+def test_assembly_short_of_packaging_is_refused() -> None:
+    with pytest.raises(InsufficientStockError, match="tin_box: need 13 each, have 12 each"):
+        put_together("tin", "13", FinishedStock({"fudge-square": D(100)}, {}))
+
+
+def test_a_bundle_of_bundles_takes_the_inner_goods_from_stock() -> None:
+    run = put_together("platter", "2", FinishedStock({"cake-quarter": D(1)}, {"tin": D(4)}))
+    assert sorted((u.kind.value, u.slug, u.quantity) for u in run.items_used) == [
+        ("finished_good", "tin", 4), ("finished_unit", "cake-quarter", 1)]
+    assert run.material_draws == ()
+
+
+def test_goods_are_assembled_in_whole_numbers() -> None:
+    with pytest.raises(ValidationError, match="whole number"):
+        put_together("tin", "1.5", FinishedStock({"fudge-square": D(100)}, {}))
+
+
+def test_packaging_that_is_no_known_material_is_an_error() -> None:
+    odd = {"odd": FinishedGood("odd", "Odd", AssemblyType.BUNDLE,
+                               (FinishedGoodComponent(ComponentKind.MATERIAL, "ribbon-6in", D(1)),))}
+    with pytest.raises(NotFoundError, match="packaging 'ribbon-6in' of Odd"):
+        assemble("odd", D(1), finished_goods=odd, stock=FinishedStock({}, {}), materials=MATERIALS,
+                 material_products=MATERIAL_PRODUCTS, material_lots=TINS, run_id="a", assembled_at=AT)
+
+
+def test_finished_stock_is_produced_minus_assembled() -> None:
+    made = [ProductionRun("r1", "fudge", D(1), AT, finished_unit_slug="fudge-square", actual_yield=D(60))]
+    assembled = [put_together("tin", "3", FinishedStock({"fudge-square": D(60)}, {}))]
+    stock = finished_stock(made, assembled, GOODS)
+    assert stock.units == {"fudge-square": D(42)}
+    assert stock.goods == {"tin": D(3)}
+
+
+def test_an_imported_assembly_run_is_assumed_to_have_used_its_goods_composition() -> None:
+    made = [ProductionRun("r1", "fudge", D(1), AT, finished_unit_slug="fudge-square", actual_yield=D(64))]
+    imported = [AssemblyRun("a1", "tin", D(2), AT)]
+    assert finished_stock(made, imported, GOODS).units == {"fudge-square": D(52)}
