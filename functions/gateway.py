@@ -14,7 +14,8 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     name: getattr(main, name)
     for name in (
         "plan_event", "shopping_list", "export_desktop", "import_desktop", "create_tenant", "invite_member",
-        "join_tenant", "list_members", "change_member_role", "remove_tenant_member",
+        "join_tenant", "list_members", "change_member_role", "remove_tenant_member", "add_purchase",
+        "set_inventory_level", "record_loss", "record_production", "record_assembly",
     )
 }
 

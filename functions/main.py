@@ -7,6 +7,7 @@ the function calls the core and returns plain JSON.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import secrets
 from dataclasses import replace
@@ -14,24 +15,35 @@ from typing import Any
 
 import functions_framework
 
+from core import services
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
 from core.event_plan import plan_event as plan_for_event
 from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
+from core.quantities import as_number
 from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
+    AssemblyRequest,
     CreateTenantRequest,
     EventRequest,
     ImportRequest,
     InviteRequest,
     JoinRequest,
+    LevelRequest,
+    LossRequest,
     MemberRequest,
     MemberRoleRequest,
+    ProductionRequest,
+    PurchaseRequest,
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError, not_found
 from functions.shared.operation import Context, operation
+
+
+def _num(value: Any) -> int | float:
+    return as_number(value)
 
 
 def _now() -> dt.datetime:
@@ -189,3 +201,101 @@ def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
     ctx.backend.set_claims(member.uid, None)
     return {"uid": member.uid, "removed": True}
 
+
+
+# -- purchases, stock and production -------------------------------------------------------
+def _stable_id(prefix: str, ctx: Context) -> str | None:
+    if ctx.idempotency_key is None:
+        return None
+    digest = hashlib.sha256(f"{ctx.tenant_id}\0{ctx.idempotency_key}".encode()).hexdigest()[:24]
+    return f"{prefix}-{digest}"
+
+
+def _product_id(uow: UnitOfWork, product_id: str | None, upc: str | None) -> str:
+    if product_id:
+        if uow.products.get(product_id) is None:
+            raise not_found(f"product {product_id!r}", "product_id")
+        return product_id
+    from core.desktop_format.mobile_import import product_by_upc
+
+    product = product_by_upc(uow.load_bakery(), upc or "")
+    if product is None:
+        raise not_found(f"product with UPC {upc!r}", "upc")
+    return product.id
+
+
+@functions_framework.http
+@operation(WRITERS, PurchaseRequest)
+def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
+    """Whole packages bought: one purchase and its lot. Send Idempotency-Key to make retries safe."""
+    purchase_id = _stable_id("purchase", ctx)
+    uow = ctx.backend.unit_of_work(ctx.tenant_id)
+    if purchase_id is not None:
+        with uow:
+            earlier = uow.purchases.get(purchase_id)
+            if earlier is not None:
+                return {"purchase_id": earlier.id, "replayed": True}
+    with ctx.backend.unit_of_work(ctx.tenant_id) as lookup:
+        product_id = _product_id(lookup, body.product_id, body.upc)
+        if body.supplier and lookup.suppliers.get(body.supplier) is None:
+            raise not_found(f"supplier {body.supplier!r}", "supplier")
+    purchase, lot = services.record_purchase(
+        ctx.backend.unit_of_work(ctx.tenant_id), product_id=product_id, packages=body.packages,
+        unit_price=body.unit_price, purchased_on=body.purchased_on, supplier_slug=body.supplier, notes=body.notes,
+        purchase_id=purchase_id,
+    )
+    return {"purchase_id": purchase.id, "lot_id": lot.id, "quantity": _num(lot.quantity), "unit": lot.unit,
+            "unit_cost": _num(lot.unit_cost) if lot.unit_cost is not None else None, "replayed": False}
+
+
+@functions_framework.http
+@operation(WRITERS, LevelRequest)
+def set_inventory_level(ctx: Context, body: LevelRequest) -> dict[str, Any]:
+    """"This bag is 40% full": the product's oldest lot with stock becomes that share of one package."""
+    check = services.set_remaining_percentage(
+        ctx.backend.unit_of_work(ctx.tenant_id), percentage=body.remaining_percentage, product_id=body.product_id,
+        upc=body.upc, notes=body.notes,
+    )
+    return {"lot_id": check.lot.id, "quantity": _num(check.lot.quantity), "unit": check.lot.unit,
+            "previous": _num(check.previous)}
+
+
+@functions_framework.http
+@operation(WRITERS, LossRequest)
+def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
+    """Spoiled or spilled stock, taken by FIFO with a reason."""
+    from core.units import parse_unit
+
+    taken = services.record_loss(
+        ctx.backend.unit_of_work(ctx.tenant_id), ingredient_slug=body.ingredient, amount=body.amount,
+        unit=parse_unit(body.unit, where="unit").code, reason=body.reason, notes=body.notes,
+    )
+    return {"depletions": [d.id for d in taken.depletions]}
+
+
+@functions_framework.http
+@operation(WRITERS, ProductionRequest)
+def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
+    """Batches baked: ingredients leave their lots by FIFO, nested recipes included; refused whole if short."""
+    from core.events import Loss, LossCategory
+
+    result = services.record_production_run(
+        ctx.backend.unit_of_work(ctx.tenant_id), recipe_slug=body.recipe, batches=body.batches,
+        finished_unit_slug=body.finished_unit, actual_yield=body.actual_yield,
+        losses=[Loss(LossCategory(x.category), x.quantity, x.notes) for x in body.losses], event_slug=body.event,
+        notes=body.notes, run_id=_stable_id("run", ctx),
+    )
+    run = result.run
+    return {"run_id": run.id, "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield),
+            "ingredient_cost": _num(run.ingredient_cost), "cost_complete": run.ingredient_cost_complete}
+
+
+@functions_framework.http
+@operation(WRITERS, AssemblyRequest)
+def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
+    """Bundles put together from finished stock and packaging; refused if short."""
+    result = services.record_assembly_run(
+        ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=body.finished_good, quantity=body.quantity,
+        event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
+    )
+    return {"run_id": result.run.id, "packaging_cost": _num(result.run.packaging_cost)}

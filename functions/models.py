@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from decimal import Decimal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
 
 
 class Strict(BaseModel):
@@ -47,3 +49,63 @@ class SectionsRequest(Strict):
     """Records in the desktop's format, merged with every import check (all or nothing)."""
 
     model_config = ConfigDict(extra="allow")
+
+
+class PurchaseRequest(Strict):
+    product_id: str | None = Field(default=None, min_length=1, max_length=300)
+    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")
+    packages: Decimal = Field(gt=0, le=100000, description="whole packages bought")
+    unit_price: Decimal = Field(gt=0, le=1000000, description="price per package")
+    purchased_on: dt.date
+    supplier: str | None = Field(default=None, max_length=200, description="supplier slug")
+    notes: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def names_a_product(self) -> PurchaseRequest:
+        if not self.product_id and not self.upc:
+            raise ValueError("give product_id or upc")
+        return self
+
+
+class LevelRequest(Strict):
+    product_id: str | None = Field(default=None, min_length=1, max_length=300)
+    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")
+    remaining_percentage: Decimal = Field(ge=0, le=100)
+    notes: str = Field(default="", max_length=2000)
+
+    @model_validator(mode="after")
+    def names_a_product(self) -> LevelRequest:
+        if not self.product_id and not self.upc:
+            raise ValueError("give product_id or upc")
+        return self
+
+
+class LossRequest(Strict):
+    ingredient: str = Field(min_length=1, max_length=200)
+    amount: Decimal = Field(gt=0)
+    unit: str = Field(min_length=1, max_length=20, description="UN/CEFACT code or kitchen word")
+    reason: str = Field(min_length=1, max_length=40)
+    notes: str = Field(default="", max_length=2000)
+
+
+class LossLine(Strict):
+    category: Literal["burnt", "broken", "contaminated", "dropped", "wrong_ingredients", "other"]
+    quantity: Decimal = Field(gt=0)
+    notes: str = Field(default="", max_length=500)
+
+
+class ProductionRequest(Strict):
+    recipe: str = Field(min_length=1, max_length=200, description="recipe slug")
+    batches: Decimal = Field(gt=0, le=10000)
+    finished_unit: str | None = Field(default=None, max_length=200)
+    actual_yield: Decimal | None = Field(default=None, ge=0)
+    losses: list[LossLine] = Field(default_factory=list, max_length=50)
+    event: str | None = Field(default=None, max_length=200, description="event slug")
+    notes: str = Field(default="", max_length=2000)
+
+
+class AssemblyRequest(Strict):
+    finished_good: str = Field(min_length=1, max_length=200)
+    quantity: Decimal = Field(gt=0, le=100000)
+    event: str | None = Field(default=None, max_length=200)
+    notes: str = Field(default="", max_length=2000)

@@ -25,6 +25,7 @@ class Context:
     caller: Caller
     tenant_id: str  # from the verified token, never from the request
     backend: Backend
+    idempotency_key: str | None = None  # a retried write with the same key is answered, not repeated
 
 
 class Runtime:
@@ -93,7 +94,10 @@ def operation(
                 if needs_tenant:
                     _check_membership(backend, tenant_id, caller)
                 payload = _parse(request, body)
-                return _json(200, run(Context(caller, tenant_id, backend), payload))
+                key = (request.headers.get("Idempotency-Key") or "").strip() or None
+                if key is not None and len(key) > 200:
+                    raise ApiError(400, "invalid", "Idempotency-Key is longer than 200 characters", "Idempotency-Key")
+                return _json(200, run(Context(caller, tenant_id, backend, key), payload))
             except ApiError as exc:
                 return _json(exc.status, exc.body())
             except BakeTrackerError as exc:

@@ -46,8 +46,11 @@ Call = Callable[..., tuple[int, dict[str, Any]]]
 
 
 def call(handler: Callable[[Request], tuple[str, int, dict[str, str]]], body: Any = None, *,
-         claims: dict[str, Any] | None = None, method: str = "POST", raw: bytes | None = None) -> tuple[int, Any]:
-    headers = {"Authorization": f"Bearer {unsigned_token(claims)}"} if claims is not None else {}
+         claims: dict[str, Any] | None = None, method: str = "POST", raw: bytes | None = None,
+         headers: dict[str, str] | None = None) -> tuple[int, Any]:
+    headers = dict(headers or {})
+    if claims is not None:
+        headers["Authorization"] = f"Bearer {unsigned_token(claims)}"
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
     request = Request(EnvironBuilder(method=method, headers=headers, data=data,
                                      content_type="application/json").get_environ())
