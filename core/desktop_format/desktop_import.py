@@ -34,7 +34,8 @@ from core.events import (
     RecipientPackage,
 )
 from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.lots import Lot, Purchase
+from core.inventory import purchase_with_lot
+from core.lots import Lot
 from core.recipe_scaling import check_no_component_cycles
 from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
 from core.units import Density
@@ -377,29 +378,17 @@ class _FileReader:
             if product is None or day is None or packages is None or price is None:
                 continue
             notes = r.text("notes")
-            purchase = Purchase(
-                id=r.text("id") or f"purchase-{_digest(product.id, supplier, day, packages, price, notes)}",
-                product_id=product.id,
-                supplier_slug=supplier,
-                purchased_on=day,
-                quantity_purchased=packages,
-                unit_price=price,
-                notes=notes,
-                extra=r.extra(purchase_known) | ({"unit_cost_field": True} if price_field == "unit_cost" else {}),
-            )
-            self.put("purchases", purchase)
+            purchase_id = r.text("id") or f"purchase-{_digest(product.id, supplier, day, packages, price, notes)}"
+            try:
+                purchase, lot = purchase_with_lot(product, purchase_id=purchase_id, lot_id=f"lot-{purchase_id}",
+                                                  packages=packages, unit_price=price, purchased_on=day,
+                                                  supplier_slug=supplier, notes=notes)
+            except BakeTrackerError as exc:
+                r.fail(exc.field or "quantity_purchased", exc.message)
+                continue
+            extra = r.extra(purchase_known) | ({"unit_cost_field": True} if price_field == "unit_cost" else {})
+            self.put("purchases", replace(purchase, extra=extra))
             if not has_lots:  # a file without inventory: each purchase's stock is its own lot
-                lot = Lot(
-                    id=f"lot-{purchase.id}",
-                    product_id=product.id,
-                    ingredient_slug=product.ingredient_slug,
-                    quantity=packages * product.package_unit_quantity,
-                    unit=product.package_unit,
-                    unit_cost=price / product.package_unit_quantity,
-                    purchased_on=day,
-                    initial_quantity=packages * product.package_unit_quantity,
-                    purchase_id=purchase.id,
-                )
                 self.put("lots", lot)
         lot_known = {
             "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "quantity",

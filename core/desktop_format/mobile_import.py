@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -19,8 +20,9 @@ from core.catalog import Product, Supplier
 from core.desktop_format.desktop_import import DesktopImport, _copy, _digest
 from core.desktop_format.problems import ImportProblem, Reader
 from core.desktop_format.slugs import NameIndex, underscore_slug
-from core.inventory import level_check, lot_for_level_check
-from core.lots import Lot, Purchase
+from core.errors import BakeTrackerError
+from core.inventory import level_check, lot_for_level_check, purchase_with_lot
+from core.lots import Lot
 
 MOBILE_TYPES = ("purchases", "inventory_updates")
 PENDING_KEY = "pending_upc_resolutions"
@@ -115,28 +117,15 @@ def _purchases(result: DesktopImport, records: list[Any], data: Mapping[str, Any
             continue
         supplier = _supplier(result, r.text("supplier") or str(supplier_name or ""))
         notes = r.text("notes")
-        purchase = Purchase(
-            id=f"purchase-{_digest(product.id, supplier, day, packages, price, notes, i, r.record)}",
-            product_id=product.id,
-            supplier_slug=supplier,
-            purchased_on=day,
-            quantity_purchased=packages,
-            unit_price=price,
-            notes=notes,
-            extra={"source": data.get("source", "bt_mobile")},
-        )
-        amount = packages * product.package_unit_quantity
-        lot = Lot(
-            id=f"lot-{purchase.id}",
-            product_id=product.id,
-            ingredient_slug=product.ingredient_slug,
-            quantity=amount,
-            unit=product.package_unit,
-            unit_cost=price / product.package_unit_quantity,
-            purchased_on=day,
-            initial_quantity=amount,
-            purchase_id=purchase.id,
-        )
+        purchase_id = f"purchase-{_digest(product.id, supplier, day, packages, price, notes, i, r.record)}"
+        try:
+            purchase, lot = purchase_with_lot(product, purchase_id=purchase_id, lot_id=f"lot-{purchase_id}",
+                                              packages=packages, unit_price=price, purchased_on=day,
+                                              supplier_slug=supplier, notes=notes)
+        except BakeTrackerError as exc:
+            r.fail(exc.field or "quantity_purchased", exc.message)
+            continue
+        purchase = replace(purchase, extra={"source": data.get("source", "bt_mobile")})
         result.bakery.purchases[purchase.id] = purchase
         result.bakery.lots[lot.id] = lot
         result.added["purchases"] = result.added.get("purchases", 0) + 1
