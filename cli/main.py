@@ -58,10 +58,24 @@ def _find_event_slug(bakery: Bakery, name: str) -> str:
     return event.slug
 
 
+def _remote(args: argparse.Namespace, operation: str, body: dict[str, Any] | None,
+            method: str = "POST") -> dict[str, Any]:
+    from cli.remote import RemoteError, call_operation
+
+    try:
+        return call_operation(args.api, operation, body, method=method)
+    except RemoteError as exc:
+        raise CliError(str(exc)) from exc
+
+
 def cmd_plan(args: argparse.Namespace) -> int:
     from core.event_plan import plan_event
     from core.plan_report import plan_to_json, render_plan_text
 
+    if args.api:
+        answer = _remote(args, "plan_event", {"event": args.event})
+        print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else _plan_text_from_json(answer))
+        return 0
     bakery = load_bakery(args.data)
     plan = plan_event(bakery, _find_event_slug(bakery, args.event))
     if args.json:
@@ -71,10 +85,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _plan_text_from_json(plan: dict[str, Any]) -> str:
+    rows = [f"Plan for {plan['event']}", ""]
+    rows += [f"  {r['recipe']:<40} {r['batches']:>4} batches" for r in plan["recipes"]]
+    rows += ["", *(f"  {i['ingredient']:<40} {i['quantity']:>10} {i['unit']}" for i in plan["ingredients"])]
+    return "\n".join(rows)
+
+
 def cmd_shopping_list(args: argparse.Namespace) -> int:
     from core.event_plan import plan_event
     from core.plan_report import render_shopping_list_text
 
+    if args.api:
+        print(_remote(args, "shopping_list", {"event": args.event})["text"])
+        return 0
     bakery = load_bakery(args.data)
     plan = plan_event(bakery, _find_event_slug(bakery, args.event))
     print(render_shopping_list_text(plan))
@@ -84,6 +108,10 @@ def cmd_shopping_list(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from core.desktop_format.desktop_export import export_desktop
 
+    if args.api:
+        _write_json(args.out, _remote(args, "export_desktop", None, method="GET"))
+        print(f"wrote {args.out}", file=sys.stderr)
+        return 0
     bakery = load_bakery(args.data)
     _write_json(args.out, export_desktop(bakery))
     print(f"wrote {args.out}", file=sys.stderr)
@@ -105,6 +133,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     from core.desktop_format.desktop_export import export_desktop
     from core.desktop_format.files import import_file_into
 
+    if args.api:
+        answer = _remote(args, "import_desktop", {"data": read_json(args.file), "dry_run": args.dry_run})
+        print(json.dumps(answer, indent=2, ensure_ascii=False))
+        return 0
     base = load_bakery(args.data) if args.data else Bakery()
     result = import_file_into(base, read_json(args.file))
     if not result.ok:
@@ -132,18 +164,21 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     plan = sub.add_parser("plan", help="batches, ingredients and shopping list for an event")
-    plan.add_argument("--data", required=True, help="a desktop export (JSON)")
+    plan.add_argument("--data", help="a desktop export (JSON)")
+    plan.add_argument("--api", help="act on a running stack instead (e.g. http://127.0.0.1:5000)")
     plan.add_argument("--event", required=True, help="event name (or slug)")
     plan.add_argument("--json", action="store_true", help="print one JSON object")
     plan.set_defaults(run=cmd_plan)
 
     shopping = sub.add_parser("shopping-list", help="printable shopping list grouped by supplier")
-    shopping.add_argument("--data", required=True, help="a desktop export (JSON)")
+    shopping.add_argument("--data", help="a desktop export (JSON)")
+    shopping.add_argument("--api", help="act on a running stack instead")
     shopping.add_argument("--event", required=True, help="event name (or slug)")
     shopping.set_defaults(run=cmd_shopping_list)
 
     export = sub.add_parser("export", help="import a desktop file, export it again (round trip)")
-    export.add_argument("--data", required=True, help="a desktop export (JSON)")
+    export.add_argument("--data", help="a desktop export (JSON)")
+    export.add_argument("--api", help="export the signed-in bakery from a running stack instead")
     export.add_argument("--out", required=True, help="where to write the export")
     export.set_defaults(run=cmd_export)
 
@@ -156,12 +191,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--data", help="the bakery to import into (a desktop export); empty if omitted")
     imp.add_argument("--out", help="where to write the merged bakery")
     imp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    imp.add_argument("--api", help="import into the signed-in bakery on a running stack instead")
     imp.set_defaults(run=cmd_import)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command in ("plan", "shopping-list", "export") and not (args.data or args.api):
+        parser.error(f"{args.command} needs --data FILE or --api URL")
     try:
         code: int = args.run(args)
     except CliError as exc:
