@@ -40,3 +40,9 @@ class ConflictError(BakeTrackerError):
 
 class ValidationError(BakeTrackerError):
     code = "invalid"
+
+
+class RetryableConflict(ConflictError):
+    """A concurrent change got in first; running the same operation again is safe."""
+
+    code = "conflict"

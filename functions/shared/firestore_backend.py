@@ -20,6 +20,10 @@ class FirestoreBackend:
         from google.cloud import firestore
 
         project = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT") or "demo-baketracker"
+        if os.environ.get("FIRESTORE_EMULATOR_HOST"):
+            from google.auth.credentials import AnonymousCredentials
+
+            return FirestoreBackend(firestore.Client(project=project, credentials=AnonymousCredentials()))
         return FirestoreBackend(firestore.Client(project=project))
 
     def _tenant_doc(self, tenant_id: str) -> Any:

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import json
 import logging
+import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from core.errors import BakeTrackerError
+from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError, from_core, from_pydantic
 
 Body = TypeVar("Body", bound=BaseModel)
 MAX_BODY_BYTES = 10 * 1024 * 1024
+RETRIES = 8  # a write that lost a race with another is run again, from its reads
 log = logging.getLogger("baketracker.functions")
 
 
@@ -97,7 +100,15 @@ def operation(
                 key = (request.headers.get("Idempotency-Key") or "").strip() or None
                 if key is not None and len(key) > 200:
                     raise ApiError(400, "invalid", "Idempotency-Key is longer than 200 characters", "Idempotency-Key")
-                return _json(200, run(Context(caller, tenant_id, backend, key), payload))
+                context = Context(caller, tenant_id, backend, key)
+                for attempt in range(RETRIES):
+                    try:
+                        return _json(200, run(context, payload))
+                    except RetryableConflict:
+                        if attempt == RETRIES - 1:
+                            raise
+                        time.sleep(random.uniform(0, 0.02 * 2**attempt))
+                raise AssertionError("unreachable")
             except ApiError as exc:
                 return _json(exc.status, exc.body())
             except BakeTrackerError as exc:

@@ -1,0 +1,1 @@
+"""Adapters from the core's ports to real infrastructure (Firestore)."""

@@ -1,0 +1,1 @@
+"""The local stack: real emulators on free ports, started and stopped by scripts and tests."""
