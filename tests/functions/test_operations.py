@@ -158,3 +158,14 @@ def test_the_gateway_routes_api_paths_like_the_hosting_rewrites(backend: MemoryB
     response = client.post("/api/plan_event", json={"event": "Office Party 2026"}, headers=headers)
     assert response.status_code == 200 and response.get_json()["event"] == "Office Party 2026"
     assert client.post("/api/nope", json={}).status_code == 404
+
+
+def test_every_gateway_operation_has_a_hosting_rewrite() -> None:
+    import json
+    from pathlib import Path
+
+    from functions.gateway import OPERATIONS
+
+    config = json.loads((Path(__file__).resolve().parents[2] / "firebase.json").read_text())
+    rewritten = {r["source"].removeprefix("/api/") for r in config["hosting"]["rewrites"] if "function" in r}
+    assert rewritten == set(OPERATIONS)

@@ -27,3 +27,24 @@ def firestore(firestore_emulator: FirestoreEmulator) -> Any:
     """A client on a wiped database."""
     firestore_emulator.wipe()
     return firestore_emulator.client()
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """The isolation matrix as a table: who may read/list/write tenant A's collections."""
+    from tests.integration import test_firestore_rules as matrix
+
+    if not matrix.RESULTS:
+        return
+    who_list = list(matrix.PRINCIPALS)
+    terminalreporter.section("isolation matrix (Firestore rules, tenant A's data)")
+    header = f"{'collection':<22}" + "".join(f"{w[:18]:>20}" for w in who_list)
+    terminalreporter.write_line(header)
+    for collection in matrix.COLLECTIONS:
+        cells = []
+        for who in who_list:
+            ops = [op[0] for op in matrix.OPS if matrix.RESULTS.get((collection, who, op)) == "allow"]
+            cells.append(("r" if "g" in ops else "-") + ("l" if "l" in ops else "-") + ("w" if "w" in ops else "-"))
+        terminalreporter.write_line(f"{collection:<22}" + "".join(f"{c:>20}" for c in cells))
+    denied = sum(1 for v in matrix.RESULTS.values() if v == "deny")
+    terminalreporter.write_line(f"{len(matrix.RESULTS)} cells: {denied} denied, {len(matrix.RESULTS) - denied} allowed "
+                                "(r = get, l = list, w = write; every write and every cross-tenant cell denied)")
