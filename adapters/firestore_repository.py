@@ -129,9 +129,11 @@ class FirestoreUnitOfWork:
             self._transaction._begin()
         return self._transaction
 
-    def load_bakery(self) -> Bakery:
+    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
         bakery = Bakery()
         for name in ENTITY_TYPES:
+            if only is not None and name not in only:
+                continue
             collection: FirestoreCollection[Any] = getattr(self, name)
             setattr(bakery, name, {item.key: item for item in collection.list()})
         return bakery

@@ -45,7 +45,7 @@ class MemoryUnitOfWork:
         self._working.passthrough = dict(store.bakery.passthrough)
         self.committed = False
 
-    def load_bakery(self) -> Bakery:
+    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
         return self._working
 
     def commit(self) -> None:

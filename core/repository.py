@@ -49,8 +49,9 @@ class UnitOfWork(Protocol):
     material_products: Collection[MaterialProduct]
     material_lots: Collection[MaterialLot]
 
-    def load_bakery(self) -> Bakery:
-        """Everything at once (one read per collection), for planning and export."""
+    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
+        """Everything at once (one read per collection), for planning and export; `only` names
+        the collections to read (the others stay empty)."""
         ...
 
     def commit(self) -> None: ...
@@ -85,3 +86,10 @@ COLLECTION_NAMES: tuple[str, ...] = (
     "material_products",
     "material_lots",
 )
+
+
+# What planning an event reads: no depletions, runs of assembly, packaging or recipients.
+PLANNING_COLLECTIONS = frozenset({
+    "suppliers", "ingredients", "products", "purchases", "lots", "recipes", "finished_units", "finished_goods",
+    "events", "production_runs",
+})

@@ -16,12 +16,14 @@ from typing import Any
 import functions_framework
 
 from core import services
+from core.bakery import Bakery
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
+from core.event_plan import EventPlan
 from core.event_plan import plan_event as plan_for_event
 from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
 from core.quantities import as_number
-from core.repository import COLLECTION_NAMES, UnitOfWork
+from core.repository import COLLECTION_NAMES, PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
     AssemblyRequest,
@@ -50,11 +52,17 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _event_slug(uow: UnitOfWork, name_or_slug: str) -> str:
-    event = uow.load_bakery().find_event(name_or_slug)
+def _event_slug(bakery: Bakery, name_or_slug: str) -> str:
+    event = bakery.find_event(name_or_slug)
     if event is None:
         raise not_found(f"event {name_or_slug!r}", "event")
     return event.slug
+
+
+def _plan(ctx: Context, body: EventRequest) -> EventPlan:
+    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as uow:
+        bakery = uow.load_bakery(PLANNING_COLLECTIONS)
+    return plan_for_event(bakery, _event_slug(bakery, body.event), remaining_only=body.remaining_only)
 
 
 # -- planning ------------------------------------------------------------------------------
@@ -62,17 +70,14 @@ def _event_slug(uow: UnitOfWork, name_or_slug: str) -> str:
 @operation(READERS, EventRequest)
 def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """Batches, ingredient totals and shopping list for one event."""
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        bakery = uow.load_bakery()
-        return plan_to_json(plan_for_event(bakery, _event_slug(uow, body.event), remaining_only=body.remaining_only))
+    return plan_to_json(_plan(ctx, body))
 
 
 @functions_framework.http
 @operation(READERS, EventRequest)
 def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """What to buy for an event, grouped by supplier, plus a printable text."""
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        plan = plan_for_event(uow.load_bakery(), _event_slug(uow, body.event), remaining_only=body.remaining_only)
+    plan = _plan(ctx, body)
     lines = {line["ingredient"]: line for line in plan_to_json(plan)["shopping_list"]}
     return {
         "event": plan.event_name,
@@ -90,7 +95,7 @@ def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
 @operation(READERS, None, methods=("GET", "POST"))
 def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
     """The whole bakery in the desktop's JSON format."""
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as uow:
         return export_bakery(uow.load_bakery())
 
 

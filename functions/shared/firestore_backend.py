@@ -29,10 +29,10 @@ class FirestoreBackend:
     def _tenant_doc(self, tenant_id: str) -> Any:
         return self.client.collection("tenants").document(tenant_id)
 
-    def unit_of_work(self, tenant_id: str) -> UnitOfWork:
+    def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> UnitOfWork:
         from adapters.firestore_repository import FirestoreUnitOfWork
 
-        return FirestoreUnitOfWork(self.client, tenant_id)
+        return FirestoreUnitOfWork(self.client, tenant_id, read_only=read_only)
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         snap = self._tenant_doc(tenant_id).get()

@@ -14,7 +14,7 @@ class MemoryBackend:
         self.invitations: dict[str, tuple[str, Invitation]] = {}
         self.claims: dict[str, dict[str, str] | None] = {}
 
-    def unit_of_work(self, tenant_id: str) -> MemoryUnitOfWork:
+    def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
 
     def tenant(self, tenant_id: str) -> Tenant | None:
