@@ -22,20 +22,21 @@ def free_port() -> int:
 
 class Server:
     def __init__(self, name: str, command: list[str], ready_url: str, log_dir: Path,
-                 env: dict[str, str] | None = None, timeout: float = 60) -> None:
+                 env: dict[str, str] | None = None, timeout: float = 60, cwd: Path | None = None) -> None:
         self.name = name
         self.command = command
         self.ready_url = ready_url
         self.log_path = log_dir / f"{name}.log"
         self.env = {**os.environ, **(env or {})}
         self.timeout = timeout
+        self.cwd = cwd
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         log = self.log_path.open("wb")
         self.process = subprocess.Popen(self.command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                        start_new_session=True)
+                                        start_new_session=True, cwd=self.cwd)
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

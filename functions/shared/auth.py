@@ -22,25 +22,27 @@ class Caller:
     email: str | None = None
 
 
-class TokenVerifier:
-    """Verifies ID tokens with firebase-admin (the Auth emulator's when FIREBASE_AUTH_EMULATOR_HOST is set)."""
+def firebase_app() -> Any:
+    """The firebase-admin app (created once; the Auth emulator's when FIREBASE_AUTH_EMULATOR_HOST is set)."""
+    import firebase_admin
 
-    def __init__(self, project_id: str | None = None) -> None:
-        self.project_id = project_id or os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
-        self._app: Any = None
+    name = "baketracker"
+    try:
+        return firebase_admin.get_app(name)
+    except ValueError:
+        project = os.environ.get("GOOGLE_CLOUD_PROJECT") or os.environ.get("GCLOUD_PROJECT")
+        options = {"projectId": project} if project else None
+        return firebase_admin.initialize_app(options=options, name=name)
+
+
+class TokenVerifier:
+    """Verifies ID tokens with firebase-admin: signature, expiry, audience (production), or the
+    Auth emulator's unsigned tokens when FIREBASE_AUTH_EMULATOR_HOST is set (local only)."""
 
     def claims(self, token: str) -> dict[str, Any]:
-        import firebase_admin
         from firebase_admin import auth
 
-        if self._app is None:
-            name = "baketracker"
-            try:
-                self._app = firebase_admin.get_app(name)
-            except ValueError:
-                options = {"projectId": self.project_id} if self.project_id else None
-                self._app = firebase_admin.initialize_app(options=options, name=name)
-        decoded: dict[str, Any] = auth.verify_id_token(token, app=self._app, clock_skew_seconds=5)
+        decoded: dict[str, Any] = auth.verify_id_token(token, app=firebase_app(), clock_skew_seconds=5)
         return decoded
 
 

@@ -11,9 +11,8 @@ from core.tenancy import Invitation, Member, Role, Tenant
 
 
 class FirestoreBackend:
-    def __init__(self, client: Any, auth_app: Any = None) -> None:
+    def __init__(self, client: Any) -> None:
         self.client = client
-        self.auth_app = auth_app
 
     @staticmethod
     def from_environment() -> FirestoreBackend:
@@ -83,9 +82,11 @@ class FirestoreBackend:
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
         from firebase_admin import auth
 
-        auth.set_custom_user_claims(uid, claims, app=self.auth_app)
+        from functions.shared.auth import firebase_app
+
+        auth.set_custom_user_claims(uid, claims, app=firebase_app())
         if claims is None:
-            auth.revoke_refresh_tokens(uid, app=self.auth_app)
+            auth.revoke_refresh_tokens(uid, app=firebase_app())
 
 
 def _member(tenant_id: str, m: Member) -> dict[str, Any]:

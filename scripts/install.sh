@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Installs what the local stack needs beyond the Python venv: the Firebase emulators' tooling
+# (firebase-tools, pinned in hosting/package-lock.json, from the npm registry), and checks Java
+# and the gcloud SDK's Firestore emulator. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x hosting/node_modules/.bin/firebase ]; then
+  if command -v npm >/dev/null 2>&1; then
+    (cd hosting && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    echo "install: npm not found; the Auth emulator (firebase-tools) will be missing" >&2
+  fi
+fi
+command -v java >/dev/null 2>&1 || echo "install: java not found (the Firestore and Auth emulators need Java 17+)" >&2
+if ! ls /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar >/dev/null 2>&1 \
+   && ! command -v gcloud >/dev/null 2>&1; then
+  echo "install: no gcloud SDK Firestore emulator found" >&2
+fi
