@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -43,10 +44,8 @@ def web(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator) -> I
 def _user(auth_emulator: AuthEmulator, email: str) -> str:
     from firebase_admin import auth
 
-    try:
+    with contextlib.suppress(auth.EmailAlreadyExistsError):
         auth.create_user(email=email, password="secret-pass-1", app=firebase_app())
-    except auth.EmailAlreadyExistsError:
-        pass
     return auth_emulator.sign_in(email, "secret-pass-1")
 
 
@@ -60,7 +59,7 @@ def test_sign_in_create_a_bakery_refresh_the_token_import_and_plan(auth_emulator
     token = _user(auth_emulator, "ann@example.com")
     assert _post(web, "plan_event", token, {"event": "x"})[0] == 403  # signed in, no bakery yet
     status, created = _post(web, "create_tenant", token, {"name": "Ann's Bakery"})
-    assert status == 200
+    assert status == 200 and created["role"] == "owner"
     token = auth_emulator.sign_in("ann@example.com", "secret-pass-1")  # the refreshed token carries the claims
     assert _post(web, "import_desktop", token, {"data": load_fixture("desktop-plans/winter_events.json")})[0] == 200
     status, plan = _post(web, "plan_event", token, {"event": "Office Party 2026"})
