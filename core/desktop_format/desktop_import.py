@@ -131,14 +131,19 @@ class _FileReader:
         self._embedded_units: list[tuple[Reader, str]] = []
         for s in self.bakery.suppliers.values():
             self.suppliers.add(s.slug, s.name)
+        # What the bakery had before this file: a record without a slug updates the one of the same name.
+        self.existing_recipes = NameIndex()
+        self.existing_events = NameIndex()
         for r in self.bakery.recipes.values():
             self.recipes.add(r.slug, r.name)
+            self.existing_recipes.add(r.slug, r.name)
         for g in self.bakery.finished_goods.values():
             self.goods.add(g.slug, g.display_name)
         for u in self.bakery.finished_units.values():
             self.units.add(u.slug, u.display_name)
         for e in self.bakery.events.values():
             self.events.add(e.slug, e.name)
+            self.existing_events.add(e.slug, f"{e.name} {e.year}" if e.year else e.name)
         for p in self.bakery.products.values():
             self._index_product(p)
 
@@ -442,7 +447,7 @@ class _FileReader:
         pending: list[tuple[Reader, Recipe, list[tuple[Reader, str | None, Decimal | None]], str | None]] = []
         for r, _ in self.records("recipes"):
             name = r.text("name", required=True)
-            slug = r.text("slug") or hyphen_slug(name)
+            slug = r.text("slug") or self.existing_recipes.find(name) or hyphen_slug(name)
             if not name or not slug:
                 continue
             lines = []
@@ -630,7 +635,7 @@ class _FileReader:
                 continue
             year = r.whole("year")
             day = r.date("event_date")
-            slug = r.text("slug") or hyphen_slug(name)
+            slug = r.text("slug") or self.existing_events.find(f"{name} {year}" if year else name) or hyphen_slug(name)
             if not r.text("slug") and names.get(name.casefold(), 0) > 1:
                 slug = f"{slug}-{year or (day.year if day else 'x')}"
             state_text = r.text("plan_state", default="draft")

@@ -154,3 +154,14 @@ def test_a_purchase_without_inventory_creates_its_lot_from_the_package_size() ->
     }
     lot = next(iter(import_desktop(data).bakery.lots.values()))
     assert (lot.quantity, lot.unit, lot.unit_cost) == (Decimal(10), "LBR", Decimal("1.5"))
+
+
+def test_the_desktops_export_merges_into_a_bakery_that_has_the_same_recipes_under_older_slugs() -> None:
+    base = import_desktop(load_fixture("desktop/sample_data_all.json")).bakery
+    assert "toasted-almond-sabl-s" in base.recipes
+    merged = import_into(base, load_fixture("desktop-plans/winter_events.json"))
+    assert merged.problems == []
+    assert [r.slug for r in merged.bakery.recipes.values() if r.name == "Toasted Almond Sablés"] == [
+        "toasted-almond-sabl-s"
+    ]
+    assert merged.bakery.recipes["toasted-almond-sables-hazelnut"].base_recipe_slug == "toasted-almond-sabl-s"
