@@ -38,6 +38,7 @@ from functions.models import (
     MemberRoleRequest,
     ProductionRequest,
     PurchaseRequest,
+    SectionsRequest,
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError, not_found
@@ -304,3 +305,64 @@ def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
         event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
     )
     return {"run_id": result.run.id, "packaging_cost": _num(result.run.packaging_cost)}
+
+
+# -- catalog, recipes, finished goods, events ----------------------------------------------
+# Records are written in the desktop's format (the same the import reads), so every check of an
+# import applies: units, references, cycles, all or nothing.
+SECTIONS = {
+    "save_catalog": ("suppliers", "ingredients", "products", "materials", "material_products"),
+    "save_recipes": ("recipes", "finished_units"),
+    "save_finished_goods": ("finished_goods", "compositions"),
+    "save_events": ("events", "event_recipes", "event_finished_goods", "event_production_targets",
+                    "event_assembly_targets", "recipients"),
+}
+
+
+def _save_sections(ctx: Context, body: SectionsRequest, operation: str) -> dict[str, Any]:
+    allowed = SECTIONS[operation]
+    data = body.model_dump()
+    unknown = sorted(set(data) - set(allowed))
+    if unknown:
+        raise ApiError(400, "invalid", f"{operation} takes {', '.join(allowed)}; not {', '.join(unknown)}",
+                       unknown[0])
+    if not any(data.get(section) for section in allowed):
+        raise ApiError(400, "invalid", f"nothing to save: give one of {', '.join(allowed)}", allowed[0])
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        before = uow.load_bakery()
+        result = import_file_into(before, data, placeholders=False)
+        if not result.ok:
+            raise ApiError(400, "invalid_records", f"{len(result.problems)} problem(s); nothing was saved",
+                           result.problems[0].field, [p.as_dict() for p in result.problems[:200]])
+        changed = _changed(before, result.bakery)
+        _write_changes(uow, before, result.bakery)
+        uow.commit()
+    return {"changed": changed, "notices": result.notices}
+
+
+@functions_framework.http
+@operation(WRITERS, SectionsRequest)
+def save_catalog(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
+    """Suppliers, ingredients, products and packaging materials (desktop format), all or nothing."""
+    return _save_sections(ctx, body, "save_catalog")
+
+
+@functions_framework.http
+@operation(WRITERS, SectionsRequest)
+def save_recipes(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
+    """Recipes with their ingredients, nested components, variants and finished units."""
+    return _save_sections(ctx, body, "save_recipes")
+
+
+@functions_framework.http
+@operation(WRITERS, SectionsRequest)
+def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
+    """Finished goods and their bundle compositions (cycles are refused)."""
+    return _save_sections(ctx, body, "save_finished_goods")
+
+
+@functions_framework.http
+@operation(WRITERS, SectionsRequest)
+def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
+    """Events with their recipes, finished-good quantities and targets; recipients."""
+    return _save_sections(ctx, body, "save_events")

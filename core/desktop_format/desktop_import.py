@@ -78,9 +78,13 @@ def validate_desktop(data: Mapping[str, Any]) -> list[ImportProblem]:
     return import_desktop(data).problems
 
 
-def import_into(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
-    """Merge a desktop export into a copy of `base`; `base` itself is never changed."""
+def import_into(base: Bakery, data: Mapping[str, Any], *, placeholders: bool = True) -> DesktopImport:
+    """Merge a desktop export into a copy of `base`; `base` itself is never changed.
+
+    With `placeholders=False` an ingredient nobody defines is always a problem (API writes)."""
     reader = _FileReader(base, data)
+    if not placeholders:
+        reader.catalog_given = True
     reader.read()
     return DesktopImport(reader.bakery, reader.problems, reader.added, reader.notices)
 

@@ -11,11 +11,11 @@ from core.desktop_format.mobile_import import apply_mobile_file, is_mobile_file
 from core.desktop_format.problems import ImportProblem
 
 
-def import_file_into(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
+def import_file_into(base: Bakery, data: Mapping[str, Any], *, placeholders: bool = True) -> DesktopImport:
     """Merge a desktop export or apply a mobile file; `base` is never changed."""
     if is_mobile_file(data):
         return apply_mobile_file(base, data)
-    return import_into(base, data)
+    return import_into(base, data, placeholders=placeholders)
 
 
 def validate_file(data: Mapping[str, Any]) -> list[ImportProblem]:
