@@ -13,8 +13,6 @@ import secrets
 from dataclasses import replace
 from typing import Any
 
-import functions_framework
-
 from core import services
 from core.bakery import Bakery
 from core.desktop_format.desktop_export import export_desktop as export_bakery
@@ -67,14 +65,12 @@ def _plan(ctx: Context, body: EventRequest) -> EventPlan:
 
 
 # -- planning ------------------------------------------------------------------------------
-@functions_framework.http
 @operation(READERS, EventRequest)
 def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """Batches, ingredient totals and shopping list for one event."""
     return plan_to_json(_plan(ctx, body))
 
 
-@functions_framework.http
 @operation(READERS, EventRequest)
 def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """What to buy for an event, grouped by supplier, plus a printable text."""
@@ -92,7 +88,6 @@ def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
 
 
 # -- portability ---------------------------------------------------------------------------
-@functions_framework.http
 @operation(READERS, None, methods=("GET", "POST"))
 def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
     """The whole bakery in the desktop's JSON format."""
@@ -100,7 +95,6 @@ def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
         return export_bakery(uow.load_bakery())
 
 
-@functions_framework.http
 @operation(WRITERS, ImportRequest)
 def import_desktop(ctx: Context, body: ImportRequest) -> dict[str, Any]:
     """Merge a desktop export or a mobile file: all or nothing; `dry_run` reports what would change."""
@@ -142,7 +136,6 @@ def _tenant_id(name: str) -> str:
     return f"{base}-{secrets.token_hex(4)}"
 
 
-@functions_framework.http
 @operation(frozenset(), CreateTenantRequest, needs_tenant=False)
 def create_tenant(ctx: Context, body: CreateTenantRequest) -> dict[str, Any]:
     """A new bakery; the caller becomes its owner (refresh the ID token to get the claims)."""
@@ -154,7 +147,6 @@ def create_tenant(ctx: Context, body: CreateTenantRequest) -> dict[str, Any]:
     return {"tenant_id": tenant.id, "name": tenant.name, "role": "owner", "refresh_token": True}
 
 
-@functions_framework.http
 @operation(OWNERS, InviteRequest)
 def invite_member(ctx: Context, body: InviteRequest) -> dict[str, Any]:
     """A one-time code (valid 7 days) for someone to join as `role`."""
@@ -165,7 +157,6 @@ def invite_member(ctx: Context, body: InviteRequest) -> dict[str, Any]:
             "expires_at": invitation.expires_at.isoformat()}
 
 
-@functions_framework.http
 @operation(frozenset(), JoinRequest, needs_tenant=False)
 def join_tenant(ctx: Context, body: JoinRequest) -> dict[str, Any]:
     """Accept an invitation code."""
@@ -181,7 +172,6 @@ def join_tenant(ctx: Context, body: JoinRequest) -> dict[str, Any]:
     return {"tenant_id": tenant_id, "role": member.role.value, "refresh_token": True}
 
 
-@functions_framework.http
 @operation(OWNERS, None, methods=("GET", "POST"))
 def list_members(ctx: Context, body: None) -> dict[str, Any]:
     return {"members": [
@@ -190,7 +180,6 @@ def list_members(ctx: Context, body: None) -> dict[str, Any]:
     ]}
 
 
-@functions_framework.http
 @operation(OWNERS, MemberRoleRequest)
 def change_member_role(ctx: Context, body: MemberRoleRequest) -> dict[str, Any]:
     member = change_role(ctx.backend.members(ctx.tenant_id), body.uid, Role(body.role))
@@ -199,7 +188,6 @@ def change_member_role(ctx: Context, body: MemberRoleRequest) -> dict[str, Any]:
     return {"uid": member.uid, "role": member.role.value}
 
 
-@functions_framework.http
 @operation(OWNERS, MemberRequest)
 def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
     member = remove_member(ctx.backend.members(ctx.tenant_id), body.uid)
@@ -230,7 +218,6 @@ def _product_id(uow: UnitOfWork, product_id: str | None, upc: str | None) -> str
     return product.id
 
 
-@functions_framework.http
 @operation(WRITERS, PurchaseRequest)
 def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
     """Whole packages bought: one purchase and its lot. Send Idempotency-Key to make retries safe."""
@@ -254,7 +241,6 @@ def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
             "unit_cost": _num(lot.unit_cost) if lot.unit_cost is not None else None, "replayed": False}
 
 
-@functions_framework.http
 @operation(WRITERS, LevelRequest)
 def set_inventory_level(ctx: Context, body: LevelRequest) -> dict[str, Any]:
     """"This bag is 40% full": the product's oldest lot with stock becomes that share of one package."""
@@ -266,7 +252,6 @@ def set_inventory_level(ctx: Context, body: LevelRequest) -> dict[str, Any]:
             "previous": _num(check.previous)}
 
 
-@functions_framework.http
 @operation(WRITERS, LossRequest)
 def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
     """Spoiled or spilled stock, taken by FIFO with a reason."""
@@ -279,7 +264,6 @@ def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
     return {"depletions": [d.id for d in taken.depletions]}
 
 
-@functions_framework.http
 @operation(WRITERS, ProductionRequest)
 def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
     """Batches baked: ingredients leave their lots by FIFO, nested recipes included; refused whole if short."""
@@ -296,7 +280,6 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
             "ingredient_cost": _num(run.ingredient_cost), "cost_complete": run.ingredient_cost_complete}
 
 
-@functions_framework.http
 @operation(WRITERS, AssemblyRequest)
 def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
     """Bundles put together from finished stock and packaging; refused if short."""
@@ -340,28 +323,24 @@ def _save_sections(ctx: Context, body: SectionsRequest, operation: str) -> dict[
     return {"changed": changed, "notices": result.notices}
 
 
-@functions_framework.http
 @operation(WRITERS, SectionsRequest)
 def save_catalog(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Suppliers, ingredients, products and packaging materials (desktop format), all or nothing."""
     return _save_sections(ctx, body, "save_catalog")
 
 
-@functions_framework.http
 @operation(WRITERS, SectionsRequest)
 def save_recipes(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Recipes with their ingredients, nested components, variants and finished units."""
     return _save_sections(ctx, body, "save_recipes")
 
 
-@functions_framework.http
 @operation(WRITERS, SectionsRequest)
 def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Finished goods and their bundle compositions (cycles are refused)."""
     return _save_sections(ctx, body, "save_finished_goods")
 
 
-@functions_framework.http
 @operation(WRITERS, SectionsRequest)
 def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Events with their recipes, finished-good quantities and targets; recipients."""
