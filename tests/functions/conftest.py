@@ -56,3 +56,13 @@ def call(handler: Callable[[Request], tuple[str, int, dict[str, str]]], body: An
                                      content_type="application/json").get_environ())
     text, status, _ = handler(request)
     return status, json.loads(text)
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Which answer tenant B's owner got for each operation aimed at tenant A's ids."""
+    from tests.functions import test_tenant_isolation as matrix
+
+    if matrix.RESULTS:
+        terminalreporter.section("isolation matrix (functions, tenant B acting on tenant A's ids)")
+        for op, status in sorted(matrix.RESULTS.items()):
+            terminalreporter.write_line(f"{op:<24} HTTP {status}  (tenant A unchanged, nothing of A in the answer)")
