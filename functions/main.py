@@ -21,7 +21,7 @@ from core.event_plan import EventPlan
 from core.event_plan import plan_event as plan_for_event
 from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
 from core.quantities import as_number
-from core.repository import COLLECTION_NAMES, PLANNING_COLLECTIONS, UnitOfWork
+from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
     AssemblyRequest,
@@ -59,8 +59,7 @@ def _event_slug(bakery: Bakery, name_or_slug: str) -> str:
 
 
 def _plan(ctx: Context, body: EventRequest) -> EventPlan:
-    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as uow:
-        bakery = uow.load_bakery(PLANNING_COLLECTIONS)
+    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
     return plan_for_event(bakery, _event_slug(bakery, body.event), remaining_only=body.remaining_only)
 
 

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from core.bakery import Bakery
 from core.repository import UnitOfWork
 from core.tenancy import Invitation, Member, Tenant
 
 
 class Backend(Protocol):
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> UnitOfWork: ...
+
+    def planning_bakery(self, tenant_id: str) -> Bakery:
+        """What planning an event reads (implementations may cache it while the data is unchanged)."""
+        ...
 
     def tenant(self, tenant_id: str) -> Tenant | None: ...
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections import OrderedDict
 from typing import Any
 
-from core.repository import UnitOfWork
+from core.bakery import Bakery
+from core.repository import PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import Invitation, Member, Role, Tenant
 
 
 class FirestoreBackend:
+    CACHED_TENANTS = 32
+
     def __init__(self, client: Any) -> None:
         self.client = client
+        # Planning inputs per tenant, reused while the tenant's data version is unchanged.
+        self._planning: OrderedDict[str, tuple[int, Bakery]] = OrderedDict()
 
     @staticmethod
     def from_environment() -> FirestoreBackend:
@@ -32,6 +38,22 @@ class FirestoreBackend:
         from adapters.firestore_repository import FirestoreUnitOfWork
 
         return FirestoreUnitOfWork(self.client, tenant_id, read_only=read_only)
+
+    def planning_bakery(self, tenant_id: str) -> Bakery:
+        """What planning reads: one version read when nothing changed since the last call."""
+        from adapters.firestore_repository import FirestoreUnitOfWork
+
+        uow = FirestoreUnitOfWork(self.client, tenant_id, read_only=True)
+        version = uow.data_version()
+        cached = self._planning.get(tenant_id)
+        if cached is not None and cached[0] == version:
+            self._planning.move_to_end(tenant_id)
+            return cached[1]
+        bakery = uow.load_bakery(PLANNING_COLLECTIONS)
+        self._planning[tenant_id] = (version, bakery)
+        while len(self._planning) > self.CACHED_TENANTS:
+            self._planning.popitem(last=False)
+        return bakery
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         snap = self._tenant_doc(tenant_id).get()

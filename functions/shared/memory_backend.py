@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
 from core.tenancy import Invitation, Member, Tenant
 
@@ -16,6 +17,9 @@ class MemoryBackend:
 
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
+
+    def planning_bakery(self, tenant_id: str) -> Bakery:
+        return self.stores.setdefault(tenant_id, MemoryStore()).bakery
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         return self.tenants.get(tenant_id)
