@@ -21,11 +21,13 @@ from core.event_plan import EventPlan
 from core.event_plan import plan_event as plan_for_event
 from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
 from core.quantities import as_number
+from core.references import check_deletable
 from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
     AssemblyRequest,
     CreateTenantRequest,
+    DeleteRequest,
     EventRequest,
     ImportRequest,
     InviteRequest,
@@ -344,3 +346,13 @@ def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
 def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Events with their recipes, finished-good quantities and targets; recipients."""
     return _save_sections(ctx, body, "save_events")
+
+
+@operation(WRITERS, DeleteRequest)
+def delete_record(ctx: Context, body: DeleteRequest) -> dict[str, Any]:
+    """Delete a catalog record, recipe, good or event nothing refers to any more (else 409 naming the users)."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        check_deletable(uow.load_bakery(), body.collection, body.key)
+        getattr(uow, body.collection).delete(body.key)
+        uow.commit()
+    return {"deleted": {"collection": body.collection, "key": body.key}}

@@ -109,3 +109,8 @@ class AssemblyRequest(Strict):
     quantity: Decimal = Field(gt=0, le=100000)
     event: str | None = Field(default=None, max_length=200)
     notes: str = Field(default="", max_length=2000)
+
+
+class DeleteRequest(Strict):
+    collection: str = Field(min_length=1, max_length=40)
+    key: str = Field(min_length=1, max_length=300)

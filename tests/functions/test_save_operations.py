@@ -68,3 +68,16 @@ def test_a_recipe_naming_an_unknown_ingredient_is_refused_not_given_a_placeholde
     status, body = call(main.save_recipes, {"recipes": [recipe]}, claims=owner)
     assert (status, body["error"]["field"]) == (400, "ingredient_slug")
     assert _bakery(backend, owner).ingredients == {}
+
+
+def test_a_record_in_use_cannot_be_deleted_and_an_unused_one_can(owner: dict[str, Any],
+                                                                 backend: MemoryBackend) -> None:
+    call(main.save_catalog, {"ingredients": [{"slug": "flour"}, {"slug": "salt"}]}, claims=owner)
+    recipe = {"name": "Bread", "ingredients": [{"ingredient_slug": "flour", "quantity": 1, "unit": "cup"}]}
+    call(main.save_recipes, {"recipes": [recipe]}, claims=owner)
+    status, body = call(main.delete_record, {"collection": "ingredients", "key": "flour"}, claims=owner)
+    assert (status, body["error"]["code"]) == (409, "conflict") and "recipe bread" in body["error"]["message"]
+    assert call(main.delete_record, {"collection": "ingredients", "key": "salt"}, claims=owner)[0] == 200
+    assert "salt" not in _bakery(backend, owner).ingredients
+    assert call(main.delete_record, {"collection": "ingredients", "key": "salt"}, claims=owner)[0] == 404
+    assert call(main.delete_record, {"collection": "lots", "key": "x"}, claims=owner)[0] == 409
