@@ -19,7 +19,7 @@ from typing import Any
 from core.bakery import Bakery
 from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.desktop_format import run_details as details
-from core.desktop_format.problems import ImportProblem, Reader
+from core.desktop_format.problems import ImportProblem, Reader, read_purchase
 from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
 from core.errors import BakeTrackerError
 from core.events import (
@@ -34,7 +34,6 @@ from core.events import (
     RecipientPackage,
 )
 from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.inventory import purchase_with_lot
 from core.lots import Lot
 from core.recipe_scaling import check_no_component_cycles
 from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
@@ -388,13 +387,10 @@ class _FileReader:
                 continue
             notes = r.text("notes")
             purchase_id = r.text("id") or f"purchase-{_digest(product.id, supplier, day, packages, price, notes)}"
-            try:
-                purchase, lot = purchase_with_lot(product, purchase_id=purchase_id, lot_id=f"lot-{purchase_id}",
-                                                  packages=packages, unit_price=price, purchased_on=day,
-                                                  supplier_slug=supplier, notes=notes)
-            except BakeTrackerError as exc:
-                r.fail(exc.field or "quantity_purchased", exc.message)
+            bought = read_purchase(r, product, purchase_id, packages, price, day, supplier, notes)
+            if bought is None:
                 continue
+            purchase, lot = bought
             extra = r.extra(purchase_known) | ({"unit_cost_field": True} if price_field == "unit_cost" else {})
             self.put("purchases", replace(purchase, extra=extra))
             if not has_lots:  # a file without inventory: each purchase's stock is its own lot

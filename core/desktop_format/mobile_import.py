@@ -18,10 +18,9 @@ from typing import Any
 from core.bakery import Bakery
 from core.catalog import Product, Supplier
 from core.desktop_format.desktop_import import DesktopImport, _copy, _digest
-from core.desktop_format.problems import ImportProblem, Reader
+from core.desktop_format.problems import ImportProblem, Reader, read_purchase
 from core.desktop_format.slugs import NameIndex, underscore_slug
-from core.errors import BakeTrackerError
-from core.inventory import level_check, lot_for_level_check, purchase_with_lot
+from core.inventory import level_check, lot_for_level_check
 from core.lots import Lot
 
 MOBILE_TYPES = ("purchases", "inventory_updates")
@@ -118,13 +117,10 @@ def _purchases(result: DesktopImport, records: list[Any], data: Mapping[str, Any
         supplier = _supplier(result, r.text("supplier") or str(supplier_name or ""))
         notes = r.text("notes")
         purchase_id = f"purchase-{_digest(product.id, supplier, day, packages, price, notes, i, r.record)}"
-        try:
-            purchase, lot = purchase_with_lot(product, purchase_id=purchase_id, lot_id=f"lot-{purchase_id}",
-                                              packages=packages, unit_price=price, purchased_on=day,
-                                              supplier_slug=supplier, notes=notes)
-        except BakeTrackerError as exc:
-            r.fail(exc.field or "quantity_purchased", exc.message)
+        bought = read_purchase(r, product, purchase_id, packages, price, day, supplier, notes)
+        if bought is None:
             continue
+        purchase, lot = bought
         purchase = replace(purchase, extra={"source": data.get("source", "bt_mobile")})
         result.bakery.purchases[purchase.id] = purchase
         result.bakery.lots[lot.id] = lot

@@ -7,7 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.errors import UnknownUnitError
+from core.catalog import Product
+from core.errors import BakeTrackerError, UnknownUnitError
+from core.inventory import purchase_with_lot
+from core.lots import Lot, Purchase
 from core.quantities import to_quantity
 from core.units import parse_unit
 
@@ -142,3 +145,14 @@ class Reader:
 
     def extra(self, known: set[str]) -> dict[str, Any]:
         return {k: v for k, v in self.record.items() if k not in known}
+
+
+def read_purchase(r: Reader, product: Product, purchase_id: str, packages: Decimal, price: Decimal,
+                  day: dt.date, supplier: str | None, notes: str) -> tuple[Purchase, Lot] | None:
+    """A file's purchase and the lot it stocks, or None with the reason recorded as a problem."""
+    try:
+        return purchase_with_lot(product, purchase_id=purchase_id, lot_id=f"lot-{purchase_id}", packages=packages,
+                                 unit_price=price, purchased_on=day, supplier_slug=supplier, notes=notes)
+    except BakeTrackerError as exc:
+        r.fail(exc.field or "quantity_purchased", exc.message)
+        return None
