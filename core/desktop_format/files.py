@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,10 +12,12 @@ from core.desktop_format.mobile_import import apply_mobile_file, is_mobile_file
 from core.desktop_format.problems import ImportProblem
 
 
-def import_file_into(base: Bakery, data: Mapping[str, Any], *, placeholders: bool = True) -> DesktopImport:
+def import_file_into(
+    base: Bakery, data: Mapping[str, Any], *, placeholders: bool = True, today: dt.date | None = None
+) -> DesktopImport:
     """Merge a desktop export or apply a mobile file; `base` is never changed."""
     if is_mobile_file(data):
-        return apply_mobile_file(base, data)
+        return apply_mobile_file(base, data, today)
     return import_into(base, data, placeholders=placeholders)
 
 

@@ -31,8 +31,12 @@ def is_mobile_file(data: Mapping[str, Any]) -> bool:
     return data.get("import_type") in MOBILE_TYPES
 
 
-def apply_mobile_file(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
-    """A copy of `base` with the file applied; all or nothing, like a desktop import."""
+def apply_mobile_file(base: Bakery, data: Mapping[str, Any], today: dt.date | None = None) -> DesktopImport:
+    """A copy of `base` with the file applied; all or nothing, like a desktop import.
+
+    A record's own date wins, then the file's `created_at`, then `today`
+    (the system date only when the caller passes none).
+    """
     bakery = _copy(base)
     result = DesktopImport(bakery)
     kind = data.get("import_type")
@@ -46,7 +50,7 @@ def apply_mobile_file(base: Bakery, data: Mapping[str, Any]) -> DesktopImport:
     if not isinstance(records, list):
         result.problems.append(ImportProblem(kind, None, None, "expected a list"))
         return result
-    file_day = _day(data.get("created_at")) or dt.date.today()
+    file_day = _day(data.get("created_at")) or today or dt.date.today()
     if kind == "purchases":
         _purchases(result, records, data, file_day)
     else:

@@ -74,3 +74,14 @@ def test_a_negative_price_is_a_problem_naming_the_field() -> None:
     data: dict[str, Any] = copy.deepcopy(load_fixture("desktop/bt_mobile_purchase_sample.json"))
     data["purchases"][0]["unit_price"] = -1
     assert [p.field for p in validate_file(data)] == ["unit_price"]
+
+
+def test_a_file_without_any_date_is_dated_the_day_the_caller_gives() -> None:
+    data: dict[str, Any] = copy.deepcopy(load_fixture("desktop/bt_mobile_purchase_sample.json"))
+    data.pop("created_at", None)
+    for record in data["purchases"]:
+        for key in ("scanned_at", "purchase_date"):
+            record.pop(key, None)
+    result = import_file_into(_catalog(), data, today=dt.date(2026, 3, 4))
+    lot = next(lot for lot in result.bakery.lots.values() if lot.product_id == "gm")
+    assert lot.purchased_on == dt.date(2026, 3, 4)

@@ -1,15 +1,17 @@
-"""import → export → import is lossless for generated desktop files (hypothesis)."""
+"""import → export → import is lossless for generated desktop files, and array order never matters (hypothesis)."""
 
 from __future__ import annotations
 
 import json
+import random
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.desktop_format.desktop_export import export_desktop
-from core.desktop_format.desktop_import import import_desktop
+from core.desktop_format.desktop_import import MODELLED_SECTIONS, import_desktop
+from tests.conftest import load_fixture
 
 names = st.text(alphabet=st.characters(codec="utf-8", categories=("L", "N", "Zs")), min_size=1, max_size=20).map(
     str.strip
@@ -73,3 +75,32 @@ def test_import_export_import_is_identical(data: dict[str, Any]) -> None:
     again = import_desktop(json.loads(json.dumps(export_desktop(first.bakery))))
     assert again.problems == []
     assert again.bakery == first.bakery
+
+
+SAMPLE_FILES = [load_fixture(name) for name in
+                ("desktop/sample_data_all.json", "desktop/sample_data_min.json", "desktop-plans/winter_events.json")]
+SAMPLE_BAKERIES = [import_desktop(data).bakery for data in SAMPLE_FILES]
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.integers(0, len(SAMPLE_FILES) - 1), st.randoms(use_true_random=False))
+def test_a_sample_file_in_any_array_order_imports_to_the_same_bakery(which: int, rng: random.Random) -> None:
+    shuffled = json.loads(json.dumps(SAMPLE_FILES[which]))
+    for key, value in shuffled.items():
+        if isinstance(value, list) and key in MODELLED_SECTIONS:  # other sections are kept verbatim
+            rng.shuffle(value)
+    assert import_desktop(shuffled).bakery == SAMPLE_BAKERIES[which]
+
+
+@settings(max_examples=40, deadline=None)
+@given(desktop_files(), st.randoms(use_true_random=False))
+def test_a_generated_file_in_any_array_order_imports_to_the_same_bakery(
+    data: dict[str, Any], rng: random.Random
+) -> None:
+    shuffled = json.loads(json.dumps(data))
+    for key in ("ingredients", "products", "inventory_items", "recipes"):
+        rng.shuffle(shuffled[key])
+    first, again = import_desktop(data), import_desktop(shuffled)
+    assert again.ok == first.ok  # problems name array indexes, which the shuffle moves
+    if first.ok:
+        assert again.bakery == first.bakery
