@@ -1,0 +1,634 @@
+"""Spoken purchases -> `add_purchase` operations.
+
+"I bought two pounds of flour at Costco for $8", "two 5 lb bags of King Arthur
+flour, $4.99 each", "two pounds of butter and a dozen eggs at Costco for $14".
+Quantity and unit are the total bought; price is the total paid for the line.
+See docs/speech-grammar.md for how a price said once for several items is handled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
+from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, tokenize, words
+from core.speech.operations import DERIVED, MISSING, SAID, Operation
+from core.units import UNITS, Dimension, convert
+
+CENT = Decimal("0.01")
+COUNT = "H87"
+
+_PRICE_INTRO = words(
+    "for at paid pay spent cost costs was were is it that which came to total of a just only about around "
+    "all"
+)
+_TOTAL_AFTER = (
+    ("in", "total"), ("total",), ("altogether",), ("all", "together"), ("all", "in"), ("for", "everything"),
+    ("for", "all", "of", "it"), ("for", "all", "of", "them"), ("for", "all"), ("for", "both"),
+    ("for", "the", "lot"), ("all", "told"),
+)
+_EACH_AFTER = (("each",), ("apiece",), ("ea",), ("a", "piece"), ("per", "piece"), ("a", "pop"), ("for", "each"),
+               ("per", "item"), ("a", "unit"), ("per", "unit"))
+_PER_WORDS = frozenset({"a", "an", "per", "/", "every", "the"})
+_STORE_PREPS = frozenset({"at", "from", "on"})
+_STORE_STOP = words(
+    "for and paid today yesterday this last on i we then so but which that it its it's was were "
+    "today's spent cost costs with"
+)
+_LEAD_FILLERS = words(
+    "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
+    "log record have so okay ok um uh and then today yesterday plus another more some the please to "
+    "went shopping did for"
+)
+_TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")
+_SPLIT_WORDS = frozenset({"and", "plus", "also", "then", "&"})
+_SEGMENT_PUNCT = frozenset({",", ";", ":", ".", "!", "?", "+", "(", ")"})
+
+
+@dataclass(slots=True)
+class Money:
+    amount: Decimal
+    per: str | None = None  # None: a total; "each"; or a unit code ("LBR", "BG")
+    explicit_total: bool = False  # "in total", "altogether", "a total of"
+
+
+@dataclass(slots=True)
+class Segment:
+    tokens: list[Token] = field(default_factory=list)
+    money: list[Money] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class ItemLine:
+    name: str
+    brand: str | None
+    quantity: Decimal | None
+    unit: str | None
+    packages: Decimal | None = None
+    package_size: Decimal | None = None
+    package_unit: str | None = None
+    package_type: str | None = None
+    money: list[Money] = field(default_factory=list)
+    price: Decimal | None = None
+    price_confidence: float = MISSING
+
+
+def _money_token(k: int) -> Token:
+    return Token("money", f"money{k}", f"money{k}", Decimal(k))
+
+
+def _is_unitish(tok: Token | None) -> bool:
+    return tok is not None and tok.kind == "word" and (tok.text in MEASURE_UNITS or tok.text in PACKAGE_UNITS)
+
+
+def _match(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
+    if i + len(words) > len(tokens):
+        return False
+    return all(tokens[i + k].text == w and tokens[i + k].kind in ("word", "punct") for k, w in enumerate(words))
+
+
+def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
+    """Replace each price phrase by a `money` token; return the stream and the prices."""
+    out: list[Token] = []
+    found: list[Money] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        amount: Decimal | None = None
+        j = i
+        before_total = False
+        if t.kind == "punct" and t.text == "$" and i + 1 < n and tokens[i + 1].kind == "num":
+            amount, j = tokens[i + 1].number, i + 2
+        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("dollars", "dollar", "bucks", "buck", "usd"):
+            amount, j = t.value, i + 2
+            if j < n and tokens[j].is_word("and") and j + 1 < n and tokens[j + 1].kind == "num":
+                if j + 2 < n and tokens[j + 2].is_word("cents", "cent"):
+                    amount, j = (amount or Decimal(0)) + (tokens[j + 1].number or Decimal(0)) / 100, j + 3
+            elif j < n and tokens[j].kind == "num" and tokens[j].number is not None and tokens[j].number < 100:
+                amount, j = (amount or Decimal(0)) + tokens[j].number / 100, j + 1
+                if j < n and tokens[j].is_word("cents", "cent"):
+                    j += 1
+        elif t.is_word("a", "an", "one") and i + 1 < n and tokens[i + 1].is_word("dollar", "buck"):
+            amount, j = Decimal(1), i + 2
+        elif (
+            t.kind == "num" and re.fullmatch(r"\d+\.\d\d", t.text) is not None and not t.ordinal
+            and not _is_unitish(tokens[i + 1] if i + 1 < n else None)
+        ):
+            # "3.49 a dozen", ", 4.99": a two-decimal amount is money
+            amount, j = t.value, i + 1
+        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("cents", "cent"):
+            amount, j = (t.value or Decimal(0)) / 100, i + 2
+        elif t.kind == "num" and not t.ordinal and out:
+            prev = out[-1]
+            nxt = tokens[i + 1] if i + 1 < n else None
+            after_total = prev.is_word("of", "to") and len(out) >= 2 and out[-2].is_word("total", "came", "comes")
+            priced_verb = prev.is_word("paid", "spent", "cost", "costs", "total", "was") or after_total
+            if (prev.is_word("for", "at", "paid", "spent", "cost", "costs", "total", "was") or after_total) and not (
+                _is_unitish(nxt) or (nxt is not None and nxt.text in ("%", "percent"))
+            ):
+                plain_end = nxt is None or nxt.kind == "punct" or nxt.is_word(
+                    "each", "apiece", "total", "a", "an", "per", "and", "at", "from", "altogether", "in", "all", "on"
+                )
+                cents_next = (
+                    nxt is not None and nxt.kind == "num" and nxt.value is not None and 10 <= nxt.value < 100
+                    and "." not in nxt.text and t.value is not None and t.value < 100
+                )
+                if priced_verb or "." in t.text or plain_end or cents_next:
+                    amount, j = t.value, i + 1
+                    # "four ninety-nine"
+                    if (
+                        j < n and tokens[j].kind == "num" and tokens[j].number is not None
+                        and 10 <= tokens[j].number < 100 and "." not in t.text and "." not in tokens[j].text
+                    ):
+                        amount, j = (amount or Decimal(0)) + tokens[j].number / 100, j + 1
+        if amount is None:
+            out.append(t)
+            i += 1
+            continue
+        # intro words before the price: "for", "paid", "a total of", "came to"
+        while out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO:
+            if out[-1].text in ("total", "all", "altogether"):
+                before_total = True
+            if out[-1].text == "a" and len(out) >= 2 and out[-2].text not in _PRICE_INTRO:
+                break
+            out.pop()
+        money = Money(amount, explicit_total=before_total)
+        # qualifiers after the price
+        progressed = True
+        while progressed:
+            progressed = False
+            for phrase in _TOTAL_AFTER:
+                if _match(tokens, j, phrase):
+                    money.explicit_total = True
+                    j += len(phrase)
+                    progressed = True
+                    break
+            for phrase in _EACH_AFTER:
+                if _match(tokens, j, phrase):
+                    money.per = "each"
+                    j += len(phrase)
+                    progressed = True
+                    break
+            if (
+                j + 1 < n and tokens[j].text in _PER_WORDS and tokens[j].kind in ("word", "punct")
+                and tokens[j + 1].kind == "word"
+                and (_is_unitish(tokens[j + 1]) or tokens[j + 1].text in ("dozen", "doz"))
+                and money.per is None
+            ):
+                word = tokens[j + 1].text
+                money.per = "DZN" if word in ("dozen", "doz") else MEASURE_UNITS.get(word) or PACKAGE_UNITS[word]
+                if money.per in ("H87",):
+                    money.per = "each"
+                j += 2
+                progressed = True
+            if (
+                money.per is None and j < n and tokens[j].kind == "num"
+                and tokens[j].text.lower() in ("a dozen", "one dozen", "an dozen")
+            ):
+                money.per, j, progressed = "DZN", j + 1, True  # "3.49 a dozen"
+        if j < n and tokens[j].is_word("on"):
+            j += 1  # "spent $8 on flour"
+        out.append(_money_token(len(found)))
+        found.append(money)
+        i = j
+    return out, found
+
+
+def _title(words: list[Token]) -> str:
+    return " ".join(w.raw[:1].upper() + w.raw[1:] if w.raw.islower() else w.raw for w in words)
+
+
+def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
+    """Remove "at Costco" / "from Trader Joe's"; return (stream, store, vague) where vague is "the store"."""
+    out: list[Token] = []
+    store: str | None = None
+    vague = False
+    i = 0
+    n = len(tokens)
+    while i < n:
+        t = tokens[i]
+        start_known = _known_at(tokens, i, STORES)
+        if store is None and t.kind == "word" and (
+            (t.text in _STORE_PREPS and i + 1 < n and tokens[i + 1].kind == "word")
+            or (start_known is not None and (i == 0 or tokens[i - 1].kind == "punct") and _store_lead_ok(tokens, i))
+        ):
+            j = i + 1 if t.text in _STORE_PREPS else i
+            if t.text == "on" and _known_at(tokens, j, STORES) is None and not tokens[j].is_word("amazon", "line"):
+                out.append(t)
+                i += 1
+                continue
+            while j < n and tokens[j].is_word("the", "my", "our", "a"):
+                j += 1
+            known = _known_at(tokens, j, STORES)
+            if known is not None:
+                store, end = known
+            else:
+                end = j
+                while end < n and tokens[end].kind == "word" and tokens[end].text not in _STORE_STOP and end - j < 4:
+                    end += 1
+                words = tokens[j:end]
+                if not words:
+                    out.append(t)
+                    i += 1
+                    continue
+                text = " ".join(w.text for w in words)
+                if text in ("store", "grocery store", "grocery", "shop", "supermarket", "market", "line"):
+                    vague = text != "line"
+                    store = "Online" if text == "line" else None
+                else:
+                    store = _title(words)
+            if end < n and tokens[end].is_word("run"):
+                end += 1
+            i = end
+            continue
+        out.append(t)
+        i += 1
+    return out, store, vague
+
+
+def _store_lead_ok(tokens: list[Token], i: int) -> bool:
+    known = _known_at(tokens, i, STORES)
+    if known is None:
+        return False
+    end = known[1]
+    return end >= len(tokens) or tokens[end].text in (",", ":", "run", "-", "trip", ";")
+
+
+def _known_at(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[str, int] | None:
+    """The longest known name (store or brand) starting at token i."""
+    for length in (4, 3, 2, 1):
+        if i + length > len(tokens):
+            continue
+        words = tokens[i : i + length]
+        if any(w.kind not in ("word", "num", "punct") for w in words):
+            continue
+        key = " ".join(w.text for w in words)
+        if key in table:
+            return table[key], i + length
+    return None
+
+
+def fold_and_a_half(tokens: list[Token]) -> list[Token]:
+    """ "a pound and a half" -> 1.5 pound; "two cups and a quarter" -> 2.25 cups."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if (
+            t.is_word("and") and out and _is_unitish(out[-1]) and i + 1 < len(tokens)
+            and tokens[i + 1].kind == "num" and tokens[i + 1].number is not None and tokens[i + 1].number < 1
+            and len(out) >= 2
+        ):
+            q = out[-2]
+            unit = out[-1]
+            if q.kind == "num" and q.value is not None:
+                out[-2] = Token("num", q.text, q.raw, q.number + tokens[i + 1].number, start=q.start)
+                i += 2
+                continue
+            if q.is_word("a", "an"):
+                out[-2] = Token("num", "1", q.raw, ONE + tokens[i + 1].number, start=q.start)
+                out[-1] = unit
+                i += 2
+                continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _starts_quantity(tokens: list[Token], i: int) -> bool:
+    if i >= len(tokens):
+        return False
+    t = tokens[i]
+    if t.kind in ("num", "money"):
+        return True
+    return t.is_word("a", "an", "some", "i", "we", "also", "another", "then")
+
+
+def split_segments(tokens: list[Token], money: list[Money]) -> list[Segment]:
+    segments: list[Segment] = [Segment()]
+    for i, t in enumerate(tokens):
+        if t.kind == "punct" and t.text in _SEGMENT_PUNCT:
+            segments.append(Segment())
+            continue
+        if t.kind == "word" and t.text in _SPLIT_WORDS and _starts_quantity(tokens, i + 1):
+            segments.append(Segment())
+            continue
+        if t.kind == "money":
+            segments[-1].money.append(money[int(t.value or 0)])
+            continue
+        segments[-1].tokens.append(t)
+    return segments
+
+
+def _strip(tokens: list[Token]) -> list[Token]:
+    start = 0
+    while start < len(tokens) and tokens[start].kind == "word" and tokens[start].text in _LEAD_FILLERS:
+        # keep "a"/"an" and "some": they belong to a quantity
+        if tokens[start].text in ("some", "another", "more") and start + 1 < len(tokens):
+            start += 1
+            continue
+        start += 1
+    end = len(tokens)
+    while end > start and (
+        (tokens[end - 1].kind == "word" and tokens[end - 1].text in _TRAIL_FILLERS)
+        or (tokens[end - 1].kind == "punct")
+        or tokens[end - 1].is_word("of", "and", "the", "for", "at", "a", "an", "in")
+    ):
+        end -= 1
+    return [t for t in tokens[start:end] if not (t.kind == "punct" and t.text in ("-", "—", "–", "/", "$", "#"))]
+
+
+def _read_unit(tokens: list[Token], i: int) -> tuple[str, str, int] | None:
+    """(code, word, next index) for a unit or package word at i ("fl oz" counts)."""
+    if i >= len(tokens) or tokens[i].kind != "word":
+        return None
+    if i + 1 < len(tokens) and (tokens[i].text, tokens[i + 1].text) in FLUID_OUNCE_PAIRS:
+        return "OZA", "fl oz", i + 2
+    w = tokens[i].text
+    if w in MEASURE_UNITS:
+        j = i + 1
+        if j < len(tokens) and tokens[j].kind == "punct" and tokens[j].text == ".":
+            j += 1
+        return MEASURE_UNITS[w], w, j
+    if w in PACKAGE_UNITS:
+        return PACKAGE_UNITS[w], w, i + 1
+    return None
+
+
+def _is_package(code: str) -> bool:
+    return UNITS[code].dimension is Dimension.PACKAGE
+
+
+def parse_item(tokens: list[Token]) -> ItemLine | None:
+    """One item phrase: quantity, optional package size, unit, brand and name."""
+    toks = _strip(tokens)
+    if not toks:
+        return None
+    qty: Decimal | None = None
+    size: Decimal | None = None
+    size_unit: str | None = None
+    unit: str | None = None
+    package: str | None = None
+    package_word: str | None = None
+    i = 0
+    if toks[0].kind == "num":
+        qty, i = toks[0].value, 1
+    elif toks[0].is_word("a", "an") and (
+        _read_unit(toks, 1) is not None or (len(toks) > 1 and toks[1].kind == "num")
+    ):
+        qty, i = ONE, 1
+    if qty is not None and i + 1 < len(toks) and toks[i].is_word("x", "times") and toks[i + 1].kind == "num":
+        i += 1  # "2 x 5 lb bags"
+    if i < len(toks) and toks[i].kind == "num" and (read := _read_unit(toks, i + 1)) is not None and not _is_package(
+        read[0]
+    ):
+        # "two 5 lb bags", "a 25 lb bag"
+        size, size_unit, i = toks[i].value, read[0], read[2]
+        pk = _read_unit(toks, i)
+        if pk is not None and _is_package(pk[0]):
+            package, package_word, i = pk[0], pk[1], pk[2]
+    elif qty is not None and (read := _read_unit(toks, i)) is not None:
+        code, word, i = read
+        if _is_package(code):
+            package, package_word = code, word
+            # "two bags of flour, 5 pounds each" is not handled: size stays unknown
+        else:
+            unit = code
+            pk = _read_unit(toks, i)
+            if pk is not None and _is_package(pk[0]):
+                # "a 5 lb bag of flour"
+                size, size_unit, package, package_word, i = qty, code, pk[0], pk[1], pk[2]
+                qty = ONE
+                unit = None
+    if i < len(toks) and toks[i].is_word("of"):
+        i += 1
+    name_tokens = toks[i:]
+    if qty is None and name_tokens:
+        # reverse order: "flour, 10 pounds" / "butter 2 lbs" / "eggs two dozen"
+        for k in range(len(name_tokens) - 1, 0, -1):
+            if name_tokens[k].kind == "num" and not name_tokens[k].ordinal:
+                rest = name_tokens[k + 1 :]
+                read = _read_unit(name_tokens, k + 1)
+                if read is not None and read[2] == len(name_tokens):
+                    qty = name_tokens[k].value
+                    if _is_package(read[0]):
+                        package, package_word = read[0], read[1]
+                    else:
+                        unit = read[0]
+                    name_tokens = _strip(name_tokens[:k])
+                    break
+                if not rest:
+                    qty = name_tokens[k].value
+                    name_tokens = _strip(name_tokens[:k])
+                    break
+    brand: str | None = None
+    kept: list[Token] = []
+    k = 0
+    while k < len(name_tokens):
+        known = _known_at(name_tokens, k, BRANDS) if brand is None else None
+        if known is not None:
+            brand, k = known[0], known[1]
+            continue
+        kept.append(name_tokens[k])
+        k += 1
+    kept = _strip(kept)
+    if kept and kept[0].is_word("of"):
+        kept = kept[1:]
+    name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
+    if not name and qty is None and brand is None:
+        return None
+    line = ItemLine(name=name, brand=brand, quantity=None, unit=None)
+    if size is not None and size_unit is not None:
+        packages = qty if qty is not None else ONE
+        line.quantity, line.unit = packages * size, size_unit
+        line.packages, line.package_size, line.package_unit = packages, size, package
+        if package_word in OTHER_CONTAINERS:
+            line.package_type = package_word
+    elif package is not None:
+        line.quantity, line.unit, line.packages, line.package_unit = qty, package, qty, package
+        if package_word in OTHER_CONTAINERS:
+            line.package_type = package_word
+    elif qty is not None:
+        line.quantity, line.unit = qty, unit or COUNT
+    return line
+
+
+def _line_price(line: ItemLine, money: Money, notes: list[str]) -> Decimal | None:
+    """The total for a line from one price said for it."""
+    if money.per is None:
+        return money.amount
+    if money.per == "each":
+        if line.packages is not None:
+            return money.amount * line.packages
+        if line.quantity is not None:
+            return money.amount * line.quantity
+        notes.append(f"price of {line.name or 'item'}: {money.amount} each, but how many was not said")
+        return None
+    per = money.per
+    if line.packages is not None and line.package_unit == per:
+        return money.amount * line.packages
+    if line.quantity is not None and line.unit is not None:
+        if line.unit == per:
+            return money.amount * line.quantity
+        if per == "DZN" and line.unit == COUNT:
+            return money.amount * line.quantity / TWELVE
+        src, dst = UNITS[line.unit], UNITS[per]
+        if src.dimension is dst.dimension and src.dimension is not Dimension.PACKAGE:
+            return money.amount * convert(line.quantity, line.unit, per)
+    notes.append(
+        f"price of {line.name or 'item'}: {money.amount} per {UNITS[per].name} cannot be applied to "
+        f"{line.quantity or '?'} {UNITS[line.unit].name if line.unit else '?'}"
+    )
+    return None
+
+
+def _cents(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, list[Money]]]:
+    """Parse segments into lines; attach quantity-only and price-only pieces to their neighbour."""
+    lines: list[tuple[ItemLine, list[Money]]] = []
+    loose: list[Money] = []
+    for seg in segments:
+        line = parse_item(seg.tokens)
+        if line is None:
+            if seg.money:
+                if lines and not any(m.per is None and not m.explicit_total for m in lines[-1][1]) and not all(
+                    m.explicit_total for m in seg.money
+                ):
+                    lines[-1][1].extend(seg.money)
+                else:
+                    loose.extend(seg.money)
+            continue
+        if not line.name and line.brand is None and lines and lines[-1][0].quantity is None:
+            # "King Arthur flour, 5 pounds"
+            prev, prev_money = lines[-1]
+            prev.quantity, prev.unit, prev.packages = line.quantity, line.unit, line.packages
+            prev.package_size, prev.package_unit = line.package_size, line.package_unit
+            prev_money.extend(seg.money)
+            continue
+        lines.append((line, list(seg.money)))
+    if loose:
+        lines.append((ItemLine("", None, None, None), loose)) if not lines else lines[-1][1].extend(loose)
+    return lines
+
+
+def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation], list[str]]:
+    """`add_purchase` operations from a purchase utterance (already tokenised, numbers not merged)."""
+    notes: list[str] = []
+    # "2 lbs. of walnuts": the abbreviation's dot is not a sentence end
+    tokens = [
+        t for k, t in enumerate(tokens)
+        if not (t.kind == "punct" and t.text == "." and k > 0 and _is_unitish(tokens[k - 1])
+                and k + 1 < len(tokens) and tokens[k + 1].kind == "word")
+    ]
+    stream = fold_and_a_half(merge_numbers(tokens))
+    stream, money = extract_money(stream)
+    stream, store, vague_store = extract_store(stream)
+    purchase_date: dt.date | None = None
+    if any(t.is_word("yesterday") for t in stream):
+        purchase_date = today - dt.timedelta(days=1)
+    lines = _merge_reverse_segments(split_segments(stream, money))
+    lines = [(line, m) for line, m in lines if line.name or line.brand or line.quantity is not None or m]
+    if not lines:
+        return [], ["no item was recognised in what was said"]
+    if len(lines) > 1 and not lines[-1][0].name and lines[-1][0].quantity is None:
+        # a trailing price with no item of its own
+        tail = lines.pop()[1]
+        lines[-1][1].extend(tail)
+    shared: list[Money] = []
+    if len(lines) == 1:
+        line, ms = lines[0]
+        totals = [m for m in ms if m.per is None]
+        per = [m for m in ms if m.per is not None]
+        if per:
+            line.price = _line_price(line, per[0], notes)
+            line.price_confidence = SAID if per[0].per == "each" or line.unit == per[0].per else DERIVED
+            for m in totals:
+                if line.price is not None and _cents(line.price) != _cents(m.amount):
+                    notes.append(f"price of {line.name}: {per[0].amount} per unit makes {_cents(line.price)}, "
+                                 f"but {m.amount} total was said")
+        elif totals:
+            line.price, line.price_confidence = totals[0].amount, SAID
+            if len(totals) > 1:
+                notes.append(f"price of {line.name}: several prices said ({', '.join(str(m.amount) for m in totals)})")
+    else:
+        for idx, (line, ms) in enumerate(lines):
+            own = [m for m in ms if not m.explicit_total]
+            shared.extend(m for m in ms if m.explicit_total)
+            if not own:
+                continue
+            others_priced = any(
+                any(not m.explicit_total for m in other_ms) for k, (_o, other_ms) in enumerate(lines) if k != idx
+            )
+            is_last = idx == len(lines) - 1
+            if own[0].per is None and is_last and not others_priced:
+                # "butter and eggs ... for $14": one price for several lines
+                shared.append(own[0])
+                continue
+            line.price = _line_price(line, own[0], notes)
+            line.price_confidence = SAID if own[0].per in (None, "each") else DERIVED
+        if shared:
+            total = shared[0].amount
+            unpriced = [line for line, _ in lines if line.price is None]
+            priced_sum = sum((line.price for line, _ in lines if line.price is not None), Decimal(0))
+            if not unpriced:
+                if _cents(priced_sum) != _cents(total):
+                    notes.append(f"the line prices add up to {_cents(priced_sum)}, but {total} total was said")
+            elif len(unpriced) == 1 and total - priced_sum > 0 and len(unpriced) < len(lines):
+                unpriced[0].price, unpriced[0].price_confidence = total - priced_sum, DERIVED
+            else:
+                names = ", ".join(line.name or "item" for line in unpriced)
+                notes.append(f"price: {total} was said for {names} together; say each line's price")
+    ops: list[Operation] = []
+    for line, _ in lines:
+        args: dict[str, Any] = {
+            "item_name": line.name or None,
+            "quantity": line.quantity,
+            "unit": line.unit,
+            "price": _cents(line.price) if line.price is not None else None,
+            "store": store,
+        }
+        conf: dict[str, float] = {
+            "item_name": SAID if line.name else MISSING,
+            "quantity": SAID if line.quantity is not None else MISSING,
+            "unit": SAID if line.unit is not None else MISSING,
+            "price": line.price_confidence if line.price is not None else MISSING,
+            "store": SAID if store else MISSING,
+        }
+        if line.brand:
+            args["brand"] = line.brand
+            conf["brand"] = SAID
+        if line.packages is not None and (line.package_size is not None or line.package_unit is not None):
+            args["packages"] = line.packages
+            if line.package_size is not None:
+                args["package_size"] = line.package_size
+            if line.package_unit is not None:
+                args["package_unit"] = line.package_unit
+            if line.package_type is not None:
+                args["package_type"] = line.package_type
+        if purchase_date is not None:
+            args["purchase_date"] = purchase_date.isoformat()
+        label = line.name or "item"
+        if not line.name:
+            notes.append("item name not said")
+        if line.quantity is None:
+            notes.append(f"quantity of {label} not said")
+        elif line.quantity <= 0:
+            notes.append(f"quantity of {label} must be more than 0")
+        if line.price is None and not any(label in n for n in notes if n.startswith("price")):
+            notes.append(f"price of {label} not said")
+        ops.append(Operation("add_purchase", args, conf))
+    if store is None:
+        notes.append("store: " + ("'the store' does not say which" if vague_store else "not said"))
+    return ops, notes
+
+
+def purchase_tokens(text: str) -> list[Token]:
+    return tokenize(text)
