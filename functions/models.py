@@ -6,11 +6,18 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, model_validator
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _names_a_product(product_id: str | None, info: ValidationInfo) -> str | None:
+    """Either names the product; when neither does, the error is on `product_id` (not on the whole body)."""
+    if not product_id and "upc" in info.data and not info.data["upc"]:
+        raise ValueError("give product_id or upc")
+    return product_id
 
 
 class EventRequest(Strict):
@@ -52,32 +59,24 @@ class SectionsRequest(Strict):
 
 
 class PurchaseRequest(Strict):
-    product_id: str | None = Field(default=None, min_length=1, max_length=300)
-    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")
+    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")  # before product_id, which checks it
+    product_id: str | None = Field(default=None, min_length=1, max_length=300, validate_default=True)
     packages: Decimal = Field(gt=0, le=100000, description="whole packages bought")
     unit_price: Decimal = Field(gt=0, le=1000000, description="price per package")
     purchased_on: dt.date
     supplier: str | None = Field(default=None, max_length=200, description="supplier slug")
     notes: str = Field(default="", max_length=2000)
 
-    @model_validator(mode="after")
-    def names_a_product(self) -> PurchaseRequest:
-        if not self.product_id and not self.upc:
-            raise ValueError("give product_id or upc")
-        return self
+    names_a_product = field_validator("product_id")(_names_a_product)
 
 
 class LevelRequest(Strict):
-    product_id: str | None = Field(default=None, min_length=1, max_length=300)
-    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")
+    upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")  # before product_id, which checks it
+    product_id: str | None = Field(default=None, min_length=1, max_length=300, validate_default=True)
     remaining_percentage: Decimal = Field(ge=0, le=100)
     notes: str = Field(default="", max_length=2000)
 
-    @model_validator(mode="after")
-    def names_a_product(self) -> LevelRequest:
-        if not self.product_id and not self.upc:
-            raise ValueError("give product_id or upc")
-        return self
+    names_a_product = field_validator("product_id")(_names_a_product)
 
 
 class LossRequest(Strict):

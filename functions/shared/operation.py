@@ -74,6 +74,8 @@ def _parse(request: Any, model: type[Body] | None) -> Body | None:
         data = json.loads(raw or b"{}")
     except (ValueError, UnicodeDecodeError) as exc:
         raise ApiError(400, "invalid_json", f"the body is not valid JSON: {exc}") from exc
+    except RecursionError as exc:  # a few thousand nested brackets exhaust the parser's stack
+        raise ApiError(400, "invalid_json", "the body is nested too deeply") from exc
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "the body must be a JSON object")
     try:
