@@ -16,3 +16,15 @@ if ! ls /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firest
    && ! command -v gcloud >/dev/null 2>&1; then
   echo "install: no gcloud SDK Firestore emulator found" >&2
 fi
+# Receipt OCR (adapters/receipt_ocr.py) shells out to the Tesseract CLI with the English model.
+if ! command -v tesseract >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -q tesseract-ocr tesseract-ocr-eng; then
+      apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-eng \
+        || echo "install: apt-get could not install tesseract-ocr; receipt OCR will be unavailable" >&2
+    fi
+  else
+    echo "install: tesseract not found and cannot apt-get install it (need root and apt-get); receipt OCR will be unavailable" >&2
+  fi
+fi

@@ -39,10 +39,14 @@ class TokenVerifier:
     """Verifies ID tokens with firebase-admin: signature, expiry, audience (production), or the
     Auth emulator's unsigned tokens when FIREBASE_AUTH_EMULATOR_HOST is set (local only)."""
 
+    def __init__(self, app: Any = None) -> None:
+        self._app = app  # None: the default "baketracker" app, created on first use
+
     def claims(self, token: str) -> dict[str, Any]:
         from firebase_admin import auth
 
-        decoded: dict[str, Any] = auth.verify_id_token(token, app=firebase_app(), clock_skew_seconds=5)
+        app = self._app if self._app is not None else firebase_app()
+        decoded: dict[str, Any] = auth.verify_id_token(token, app=app, clock_skew_seconds=5)
         return decoded
 
 

@@ -60,7 +60,22 @@ def call(handler: Callable[[Request], tuple[str, int, dict[str, str]]], body: An
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Which answer tenant B's owner got for each operation aimed at tenant A's ids."""
+    from tests.functions import test_access_matrix as access
     from tests.functions import test_tenant_isolation as matrix
+
+    if access.TABLE:
+        terminalreporter.section("access matrix (functions): every operation x every caller who must be refused")
+        width = max(len(op) for op in access.TABLE) + 2
+        widths = [max(len(c), *(len(row.get(c, "-")) for row in access.TABLE.values())) for c in access.COLUMNS]
+        terminalreporter.write_line("operation".ljust(width) + " | ".join(
+            c.ljust(w) for c, w in zip(access.COLUMNS, widths, strict=True)))
+        for op, row in sorted(access.TABLE.items()):
+            cells = [row.get(c, "-").ljust(w) for c, w in zip(access.COLUMNS, widths, strict=True)]
+            terminalreporter.write_line(op.ljust(width) + " | ".join(cells))
+        denied = sum(1 for row in access.TABLE.values() for v in row.values() if v.isdigit())
+        total = sum(len(row) for row in access.TABLE.values())
+        terminalreporter.write_line(f"{denied} of {total} cells refused with a 4xx; the rest are allowed by design "
+                                    "and act only on the caller's own bakery; bakery A unchanged in every cell")
 
     if matrix.RESULTS:
         terminalreporter.section("isolation matrix (functions, tenant B acting on tenant A's ids)")
