@@ -113,7 +113,7 @@ def _cells(people: dict[str, dict[str, Any]], mint: TokenMint) -> dict[str, tupl
 
 def _snapshot(backend: MemoryBackend, tenant: str) -> Any:
     invitations = {h: i for h, (t, i) in backend.invitations.items() if t == tenant}
-    members = {m.uid for m in backend.member_rows[tenant]}
+    members = set(backend.member_rows[tenant])
     claims = {uid: c for uid, c in backend.claims.items() if uid in members}
     return copy.deepcopy((backend.stores[tenant].bakery, backend.member_rows[tenant], invitations,
                           backend.tenants[tenant], claims))
