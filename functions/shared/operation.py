@@ -16,6 +16,7 @@ from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError, from_core, from_pydantic
+from functions.shared.photo_store import PhotoStore
 
 Body = TypeVar("Body", bound=BaseModel)
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -29,6 +30,7 @@ class Context:
     tenant_id: str  # from the verified token, never from the request
     backend: Backend
     idempotency_key: str | None = None  # a retried write with the same key is answered, not repeated
+    request: Any = None  # the raw request, for the few operations that read more than a JSON body (uploads)
 
 
 class Runtime:
@@ -38,6 +40,18 @@ class Runtime:
         self.verifier = TokenVerifier()
         self._backend: Backend | None = None
         self.backend_factory: Callable[[], Backend] | None = None
+        self._photos: PhotoStore | None = None
+
+    @property
+    def photos(self) -> PhotoStore:
+        if self._photos is None:
+            from functions.shared.photo_store import CloudStoragePhotoStore
+
+            self._photos = CloudStoragePhotoStore.from_environment()
+        return self._photos
+
+    def use_photos(self, store: PhotoStore) -> None:
+        self._photos = store
 
     @property
     def backend(self) -> Backend:
@@ -102,7 +116,7 @@ def operation(
                 key = (request.headers.get("Idempotency-Key") or "").strip() or None
                 if key is not None and len(key) > 200:
                     raise ApiError(400, "invalid", "Idempotency-Key is longer than 200 characters", "Idempotency-Key")
-                context = Context(caller, tenant_id, backend, key)
+                context = Context(caller, tenant_id, backend, key, request)
                 for attempt in range(RETRIES):
                     try:
                         return _json(200, run(context, payload))

@@ -48,6 +48,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "save_finished_goods": {"finished_goods": [{"slug": "cookie-tin", "display_name": "Mallory's"}]},
     "save_events": {"events": [{"slug": "winter-market-2026", "name": "Mallory's"}]},
     "delete_record": {"collection": "recipes", "key": "gingerbread-chai-cookies"},
+    "upload_photo": {},  # refused before its image is read; uploads themselves: test_photo_upload
 }
 READ_ONLY = {"plan_event", "shopping_list", "export_desktop"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
