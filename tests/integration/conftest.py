@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 
+from devstack.auth import AuthEmulator
 from devstack.firestore import FirestoreEmulator
+from devstack.storage import StorageEmulator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -19,6 +21,31 @@ def firestore_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fir
     emulator = FirestoreEmulator(tmp_path_factory.mktemp("emulators"), rules=rules if rules.exists() else None)
     emulator.start()
     yield emulator
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmulator]:
+    """The Firebase Auth emulator (firebase-tools); firebase-admin talks to it for the whole session."""
+    emulator = AuthEmulator(tmp_path_factory.mktemp("auth"))
+    emulator.start()
+    patch = pytest.MonkeyPatch()
+    for key, value in emulator.environ().items():
+        patch.setenv(key, value)
+    yield emulator
+    patch.undo()
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def storage_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorageEmulator]:
+    emulator = StorageEmulator(tmp_path_factory.mktemp("storage"))
+    emulator.start()
+    patch = pytest.MonkeyPatch()
+    for key, value in emulator.environ().items():
+        patch.setenv(key, value)
+    yield emulator
+    patch.undo()
     emulator.stop()
 
 

@@ -20,18 +20,6 @@ from tests.conftest import load_fixture
 pytestmark = pytest.mark.emulator
 
 
-@pytest.fixture(scope="module")
-def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmulator]:
-    emulator = AuthEmulator(tmp_path_factory.mktemp("auth"))
-    emulator.start()
-    patch = pytest.MonkeyPatch()
-    for key, value in emulator.environ().items():
-        patch.setenv(key, value)
-    yield emulator
-    patch.undo()
-    emulator.stop()
-
-
 @pytest.fixture
 def web(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator) -> Iterator[Client]:
     firestore_emulator.wipe()

@@ -1,0 +1,229 @@
+"""Every operation on the real emulators: Auth-issued tokens, Firestore, Cloud Storage.
+
+One bakery's day, through the gateway as Hosting would route it: each operation's happy path,
+checked against what Firestore or the bucket then holds, and a bad input for each that must be
+a 4xx naming the field and leave the stored data as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from PIL import Image
+from werkzeug.test import Client
+
+from devstack.auth import AuthEmulator
+from devstack.firestore import FirestoreEmulator
+from devstack.storage import StorageEmulator
+from functions import gateway
+from functions.gateway import app
+from functions.shared.auth import TokenVerifier, firebase_app
+from functions.shared.firestore_backend import FirestoreBackend
+from functions.shared.operation import RUNTIME
+from functions.shared.photo_store import CloudStoragePhotoStore
+
+pytestmark = pytest.mark.emulator
+PASSWORD = "secret-pass-1"
+KITCHEN = {
+    "suppliers": [{"name": "Costco", "slug": "costco"}],
+    "ingredients": [{"slug": "flour", "display_name": "Flour", "density_volume_value": 1, "density_volume_unit": "cup",
+                     "density_weight_value": 4, "density_weight_unit": "oz"},
+                    {"slug": "salt", "display_name": "Salt"}],
+    "products": [{"id": "ka-flour", "ingredient_slug": "flour", "brand": "King Arthur", "package_unit": "lb",
+                  "package_unit_quantity": 5, "upc_code": "071012107018"}],
+    "recipes": [{"name": "Bread", "ingredients": [{"ingredient_slug": "flour", "quantity": 4, "unit": "cup"}],
+                 "finished_units": [{"slug": "loaf", "name": "Loaf", "unit_yield_quantity": 1}]}],
+    "finished_goods": [{"slug": "bread-box", "display_name": "Bread Box", "assembly_type": "bundle"}],
+    "compositions": [{"finished_good_slug": "bread-box", "finished_unit_slug": "loaf", "component_quantity": 2}],
+    "events": [{"name": "Farmers Market", "event_date": "2026-12-05"}],
+    "event_finished_goods": [{"event_name": "Farmers Market", "finished_good_slug": "bread-box", "quantity": 3}],
+}
+SEEN: set[str] = set()
+
+
+class Baker:
+    def __init__(self, web: Client, db: Any, auth: AuthEmulator, email: str) -> None:
+        from firebase_admin import auth as admin_auth
+
+        self.web, self.db, self.auth, self.email = web, db, auth, email
+        with contextlib.suppress(admin_auth.EmailAlreadyExistsError):
+            admin_auth.create_user(email=email, password=PASSWORD, app=firebase_app())
+        self.uid = admin_auth.get_user_by_email(email, app=firebase_app()).uid
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.token = self.auth.sign_in(self.email, PASSWORD)
+
+    def send(self, op: str, body: Any = None, **kwargs: Any) -> tuple[int, Any]:
+        SEEN.add(op)
+        headers = {"Authorization": f"Bearer {self.token}", **kwargs.pop("headers", {})}
+        if body is None and "data" not in kwargs:
+            response = self.web.get(f"/api/{op}", headers=headers, **kwargs)
+        elif "data" in kwargs:
+            response = self.web.post(f"/api/{op}", headers=headers, **kwargs)
+        else:
+            response = self.web.post(f"/api/{op}", json=body, headers=headers, **kwargs)
+        return response.status_code, response.get_json()
+
+    def refused(self, op: str, body: Any, status: int, field: str | None) -> None:
+        before = _everything(self.db)
+        got, answer = self.send(op, body)
+        assert _everything(self.db) == before, f"{op} changed stored data while refusing"
+        assert got == status, (op, got, answer)
+        assert answer["error"]["message"], (op, answer)
+        if field is not None:
+            assert answer["error"]["field"] == field, (op, answer)
+
+
+@pytest.fixture
+def stack(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator,
+          storage_emulator: StorageEmulator) -> Iterator[tuple[Client, Any]]:
+    firestore_emulator.wipe()
+    client = firestore_emulator.client()
+    previous = RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos
+    RUNTIME.use(FirestoreBackend(client), TokenVerifier())
+    RUNTIME.use_photos(CloudStoragePhotoStore.from_environment())
+    yield Client(app), client
+    RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos = previous
+
+
+def _everything(client: Any) -> dict[str, Any]:
+    """Every document in the database, by path (top-level collections and all their subcollections)."""
+    found: dict[str, Any] = {}
+
+    def walk(collections: Any) -> None:
+        for collection in collections:
+            for ref in collection.list_documents():
+                snapshot = ref.get()
+                if snapshot.exists:
+                    found[ref.path] = snapshot.to_dict()
+                walk(ref.collections())
+
+    walk(client.collections())
+    return found
+
+
+def _docs(client: Any, tenant: str, collection: str) -> dict[str, dict[str, Any]]:
+    return {d.id: d.to_dict() for d in client.collection("tenants").document(tenant).collection(collection).stream()}
+
+
+def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator: AuthEmulator) -> None:
+    web, db = stack
+    kim = Baker(web, db, auth_emulator, "kim@example.com")
+    kim.refused("create_tenant", {"name": ""}, 400, "name")
+    status, created = kim.send("create_tenant", {"name": "Kim's Kitchen"})
+    assert status == 200 and created["role"] == "owner"
+    tenant = created["tenant_id"]
+    kim.refresh()
+    assert _docs(db, tenant, "members")[kim.uid]["role"] == "owner"
+
+    # import, export, save, delete
+    kim.refused("import_desktop", {"data": {"recipes": [{"name": "R", "ingredients": [{"quantity": -1}]}]}},
+                400, "ingredient_slug")
+    assert _docs(db, tenant, "recipes") == {}
+    status, imported = kim.send("import_desktop", {"data": KITCHEN})
+    assert status == 200 and imported["changed"]["recipes"] == 1
+    assert _docs(db, tenant, "products")["ka-flour"]["tenant_id"] == tenant
+    status, exported = kim.send("export_desktop")
+    assert status == 200 and [r["name"] for r in exported["recipes"]] == ["Bread"]
+    kim.refused("save_catalog", {"ingredients": [{"slug": "flour", "density_volume_unit": "handful",
+                                                  "density_volume_value": 1, "density_weight_value": 1,
+                                                  "density_weight_unit": "g"}]}, 400, "density_volume_unit")
+    assert kim.send("save_catalog", {"ingredients": [{"slug": "sugar", "display_name": "Sugar"}]})[0] == 200
+    assert "sugar" in _docs(db, tenant, "ingredients")
+    kim.refused("save_recipes", {"recipes": [{"name": "Cake", "ingredients": [{"ingredient_slug": "unobtainium",
+                                                                               "quantity": 1, "unit": "cup"}]}]},
+                400, "ingredient_slug")
+    assert kim.send("save_recipes", {"recipes": [{"name": "Flatbread", "ingredients": [
+        {"ingredient_slug": "flour", "quantity": 2, "unit": "cup"}]}]})[0] == 200
+    kim.refused("save_finished_goods", {"finished_goods": [{"slug": "x", "assembly_type": "bundle"}],
+                                        "compositions": [{"finished_good_slug": "x",
+                                                          "finished_unit_slug": "no-such-unit",
+                                                          "component_quantity": 1}]}, 400, "finished_unit_slug")
+    pair = {"finished_goods": [{"slug": "loaf-pair", "display_name": "Loaf Pair", "assembly_type": "bundle"}],
+            "compositions": [{"finished_good_slug": "loaf-pair", "finished_unit_slug": "loaf",
+                              "component_quantity": 2}]}
+    assert kim.send("save_finished_goods", pair)[0] == 200
+    assert "loaf-pair" in _docs(db, tenant, "finished_goods")
+    kim.refused("save_events", {"events": [{"name": "Fair", "event_date": "2026-02-30"}]}, 400, "event_date")
+    sale = {"events": [{"name": "Bake Sale", "event_date": "2026-12-12"}],
+            "event_finished_goods": [{"event_name": "Bake Sale", "finished_good_slug": "loaf-pair", "quantity": 5}]}
+    assert kim.send("save_events", sale)[0] == 200
+    status, sale_plan = kim.send("plan_event", {"event": "Bake Sale"})
+    assert status == 200 and {r["recipe_slug"]: r["batches"] for r in sale_plan["recipes"]} == {"bread": 10}
+    kim.refused("delete_record", {"collection": "ingredients", "key": "flour"}, 409, "key")
+    assert kim.send("delete_record", {"collection": "ingredients", "key": "salt"})[0] == 200
+    assert "salt" not in _docs(db, tenant, "ingredients")
+
+    # plan and shopping list
+    kim.refused("plan_event", {"event": ""}, 400, "event")
+    status, plan = kim.send("plan_event", {"event": "Farmers Market"})
+    assert status == 200 and {r["recipe_slug"]: r["batches"] for r in plan["recipes"]} == {"bread": 6}
+    status, shopping = kim.send("shopping_list", {"event": "farmers-market"})
+    assert status == 200 and shopping["text"]
+
+    # stock
+    kim.refused("add_purchase", {"product_id": "ka-flour", "packages": 0, "unit_price": 4.5,
+                                 "purchased_on": "2026-11-20"}, 400, "packages")
+    status, bought = kim.send("add_purchase", {"product_id": "ka-flour", "packages": 2, "unit_price": 7.5,
+                                               "purchased_on": "2026-11-20", "supplier": "costco"},
+                              headers={"Idempotency-Key": "receipt-1"})
+    assert status == 200
+    again = kim.send("add_purchase", {"product_id": "ka-flour", "packages": 2, "unit_price": 7.5,
+                                      "purchased_on": "2026-11-20", "supplier": "costco"},
+                     headers={"Idempotency-Key": "receipt-1"})
+    assert again == (200, {"purchase_id": bought["purchase_id"], "replayed": True})
+    assert len(_docs(db, tenant, "purchases")) == 1
+    assert _docs(db, tenant, "lots")[bought["lot_id"]]["tenant_id"] == tenant
+    kim.refused("set_inventory_level", {"product_id": "ka-flour", "remaining_percentage": 140}, 400,
+                "remaining_percentage")
+    assert kim.send("set_inventory_level", {"product_id": "ka-flour", "remaining_percentage": 80})[0] == 200
+    kim.refused("record_loss", {"ingredient": "flour", "amount": -1, "unit": "cup", "reason": "spoilage"}, 400,
+                "amount")
+    assert kim.send("record_loss", {"ingredient": "flour", "amount": 1, "unit": "cup", "reason": "spoilage"}
+                    )[0] == 200
+    kim.refused("record_production", {"recipe": "bread", "batches": "many"}, 400, "batches")
+    status, _run = kim.send("record_production", {"recipe": "bread", "batches": 2})
+    assert status == 200 and _docs(db, tenant, "production_runs")
+    kim.refused("record_assembly", {"finished_good": "bread-box", "quantity": 0}, 400, "quantity")
+    assert kim.send("record_assembly", {"finished_good": "bread-box", "quantity": 1})[0] == 200
+    assert _docs(db, tenant, "assembly_runs")
+
+    # photos
+    photo = io.BytesIO()
+    Image.new("RGB", (300, 500), (250, 250, 245)).save(photo, "JPEG")
+    status, stored = kim.send("upload_photo", data=photo.getvalue(), content_type="image/jpeg",
+                              query_string={"kind": "receipt"})
+    assert status == 200 and stored["path"].startswith(f"tenants/{tenant}/receipts/")
+    assert RUNTIME.photos.get(stored["path"]).data == photo.getvalue()  # in the storage emulator's bucket
+    status, refused = kim.send("upload_photo", data=b"%PDF-1.4", content_type="application/pdf",
+                               query_string={"kind": "receipt"})
+    assert (status, refused["error"]["field"]) == (415, "photo")
+
+    # members
+    kim.refused("invite_member", {"role": "chef"}, 400, "role")
+    status, invite = kim.send("invite_member", {"role": "baker", "email": "lee@example.com"})
+    assert status == 200
+    lee = Baker(web, db, auth_emulator, "lee@example.com")
+    lee.refused("join_tenant", {"code": "WRONG-CODE-0000"}, 404, "code")
+    assert lee.send("join_tenant", {"code": invite["code"]})[0] == 200
+    lee.refresh()
+    assert lee.send("plan_event", {"event": "Farmers Market"})[0] == 200
+    status, members = kim.send("list_members")
+    assert status == 200 and len(members["members"]) == 2
+    lee_uid = lee.uid
+    assert {m["uid"] for m in members["members"]} == {kim.uid, lee.uid}
+    kim.refused("change_member_role", {"uid": lee_uid, "role": "emperor"}, 400, "role")
+    assert kim.send("change_member_role", {"uid": lee_uid, "role": "viewer"})[0] == 200
+    lee.refresh()
+    lee.refused("add_purchase", {"product_id": "ka-flour", "packages": 1, "unit_price": 1,
+                                 "purchased_on": "2026-11-21"}, 403, None)
+    kim.refused("remove_tenant_member", {"uid": ""}, 400, "uid")
+    assert kim.send("remove_tenant_member", {"uid": lee_uid})[0] == 200
+    lee.refused("plan_event", {"event": "Farmers Market"}, 403, None)  # the old token, claims still in it
+
+    assert set(gateway.OPERATIONS) <= SEEN
