@@ -43,12 +43,16 @@ def main() -> int:
 
     from devstack.auth import AuthEmulator
     from devstack.firestore import FirestoreEmulator
+    from devstack.storage import StorageEmulator
 
-    print("starting the Firestore emulator (gcloud SDK) and the Auth emulator (firebase-tools)…", flush=True)
+    print("starting the Firestore emulator (gcloud SDK), the Auth emulator (firebase-tools) and the storage "
+          "emulator…", flush=True)
     firestore = FirestoreEmulator(work, rules=REPO / "firestore.rules").start()
     auth_emulator = AuthEmulator(work / "auth").start()
+    storage = StorageEmulator(work).start()
     try:
         os.environ.update(auth_emulator.environ())
+        os.environ.update(storage.environ())
         os.environ["FIRESTORE_EMULATOR_HOST"] = firestore.host
         os.environ["GOOGLE_CLOUD_PROJECT"] = firestore.project
         from firebase_admin import auth
@@ -70,7 +74,7 @@ def main() -> int:
         print(f"""
 BakeTracker Cloud is running (all offline):
   API (functions, as Hosting rewrites them): {api}/api/<operation>
-  Firestore emulator: {firestore.host}   Auth emulator: {auth_emulator.host}
+  Firestore emulator: {firestore.host}   Auth emulator: {auth_emulator.host}   Storage emulator: {storage.url}
   Demo bakery: {tenant['tenant_id']}  sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}
 
 Winter Market 2026, planned through the API:""")
@@ -88,6 +92,7 @@ Try the CLI on the stack:
     except KeyboardInterrupt:
         print("\nstopping…")
     finally:
+        storage.stop()
         auth_emulator.stop()
         firestore.stop()
     return 0

@@ -19,3 +19,4 @@ def test_the_demo_stack_starts_seeds_and_plans() -> None:
     assert "sign in as demo@baketracker.test" in result.stdout
     assert "Gingerbread Chai Cookies               4 batches" in result.stdout
     assert "export BAKETRACKER_ID_TOKEN=" in result.stdout
+    assert "Storage emulator: http://127.0.0.1:" in result.stdout

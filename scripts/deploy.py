@@ -1,0 +1,142 @@
+"""Deploy BakeTracker Cloud to a real Firebase / Google Cloud project (not run in CI; try --dry-run).
+
+Configured only by environment variables:
+  BAKETRACKER_PROJECT   the Firebase / Google Cloud project id (required)
+  BAKETRACKER_REGION    functions, tasks and Cloud Run region (default us-central1)
+  BAKETRACKER_BUCKET    the photos bucket (default <project>.appspot.com)
+  BAKETRACKER_QUEUE     the Cloud Tasks queue for receipt extraction (default receipt-extraction)
+  GEMINI_SECRET         a Secret Manager secret holding the Gemini API key (optional; without it
+                        the offline extractors answer)
+  GEMINI_MODEL          the Gemini model (optional)
+
+Steps: stage the functions' source (core, functions, adapters, a root main.py and a
+requirements.txt from the lock file), publish Firestore and Storage rules and Hosting with its
+/api rewrites, create the Cloud Tasks queue, deploy every HTTP operation as a 2nd-gen Python 3.11
+function, the storage-triggered and task functions where they exist, and the MCP service on
+Cloud Run where it exists. Every command is printed before it runs; --dry-run only prints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+# what the functions need at run time (the rest of the lock file is for tests and the local stack)
+RUNTIME_PACKAGES = ("functions-framework", "firebase-admin", "google-cloud-firestore", "google-cloud-storage",
+                    "google-cloud-tasks", "google-genai", "pydantic", "email-validator", "pillow")
+SOURCE_PACKAGES = ("core", "functions", "adapters")
+# event-driven entry points: (name, extra gcloud flags), deployed when functions/main.py defines them
+STORAGE_TRIGGERED = ("receipt_uploaded",)
+TASK_HANDLERS = ("extract_receipt",)
+
+
+class Config:
+    def __init__(self, env: dict[str, str]) -> None:
+        self.project = env.get("BAKETRACKER_PROJECT", "").strip()
+        if not self.project:
+            raise SystemExit("deploy: set BAKETRACKER_PROJECT to the Firebase / Google Cloud project id")
+        self.region = env.get("BAKETRACKER_REGION", "us-central1").strip()
+        self.bucket = env.get("BAKETRACKER_BUCKET", f"{self.project}.appspot.com").strip()
+        self.queue = env.get("BAKETRACKER_QUEUE", "receipt-extraction").strip()
+        self.gemini_secret = env.get("GEMINI_SECRET", "").strip()
+        self.gemini_model = env.get("GEMINI_MODEL", "").strip()
+
+    def env_vars(self) -> str:
+        pairs = {"GOOGLE_CLOUD_PROJECT": self.project, "BAKETRACKER_BUCKET": self.bucket,
+                 "BAKETRACKER_QUEUE": self.queue, "BAKETRACKER_REGION": self.region}
+        if self.gemini_model:
+            pairs["GEMINI_MODEL"] = self.gemini_model
+        return ",".join(f"{k}={v}" for k, v in pairs.items())
+
+
+def http_operations() -> list[str]:
+    from functions.gateway import OPERATIONS
+
+    return sorted(OPERATIONS)
+
+
+def defined_entry_points() -> set[str]:
+    import functions.main
+
+    return {name for name in dir(functions.main) if callable(getattr(functions.main, name))}
+
+
+def requirements(lock: Path) -> str:
+    wanted = {p.lower() for p in RUNTIME_PACKAGES}
+    lines = [line for line in lock.read_text().splitlines()
+             if line.split("==")[0].strip().lower().replace("_", "-") in wanted]
+    missing = wanted - {line.split("==")[0].lower().replace("_", "-") for line in lines}
+    if missing:
+        raise SystemExit(f"deploy: requirements.lock lacks {', '.join(sorted(missing))}")
+    return "\n".join(lines) + "\n"
+
+
+def stage(target: Path) -> Path:
+    for package in SOURCE_PACKAGES:
+        shutil.copytree(REPO / package, target / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    (target / "main.py").write_text("from functions.main import *  # noqa: F403  (every entry point)\n")
+    (target / "requirements.txt").write_text(requirements(REPO / "requirements.lock"))
+    return target
+
+
+def commands(config: Config, source: Path, entry_points: set[str]) -> list[list[str]]:
+    p, r = ["--project", config.project], config.region
+    secret = [f"--set-secrets=GEMINI_API_KEY={config.gemini_secret}:latest"] if config.gemini_secret else []
+    base = ["gcloud", "functions", "deploy"]
+    common = ["--gen2", "--runtime=python311", f"--region={r}", f"--source={source}",
+              f"--set-env-vars={config.env_vars()}", *secret, *p]
+    out: list[list[str]] = [
+        ["firebase", "deploy", "--only", "firestore:rules,storage,hosting", "--project", config.project,
+         "--non-interactive"],
+        ["gcloud", "tasks", "queues", "create", config.queue, f"--location={r}", "--max-attempts=5", *p],
+    ]
+    for name in http_operations():
+        # the function checks the Firebase ID token itself, so Hosting's rewrite may call it unauthenticated
+        out.append([*base, name, f"--entry-point={name}", "--trigger-http", "--allow-unauthenticated",
+                    "--memory=512Mi", *common])
+    for name in STORAGE_TRIGGERED:
+        if name in entry_points:
+            out.append([*base, name, f"--entry-point={name}",
+                        "--trigger-event-filters=type=google.cloud.storage.object.v1.finalized",
+                        f"--trigger-event-filters=bucket={config.bucket}", f"--trigger-location={r}", *common])
+    for name in TASK_HANDLERS:
+        if name in entry_points:
+            out.append([*base, name, f"--entry-point={name}", "--trigger-http", "--no-allow-unauthenticated",
+                        "--memory=1Gi", "--timeout=300s", *common])
+    if (REPO / "mcp_service" / "Dockerfile").exists():
+        out.append(["gcloud", "run", "deploy", "baketracker-mcp", f"--source={REPO}", f"--region={r}",
+                    "--allow-unauthenticated", f"--set-env-vars={config.env_vars()}", *secret, *p])
+    return out
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
+    args = parser.parse_args(argv)
+    config = Config(dict(os.environ))
+    source = stage(Path(tempfile.mkdtemp(prefix="baketracker-deploy-")) / "source")
+    print(f"# staged the functions' source in {source}", flush=True)
+    for command in commands(config, source, defined_entry_points()):
+        print("+ " + shlex.join(command), flush=True)
+        if args.dry_run:
+            continue
+        result = subprocess.run(command, cwd=REPO, check=False)
+        if result.returncode != 0 and command[:4] == ["gcloud", "tasks", "queues", "create"]:
+            print("# the queue exists already; keeping it", flush=True)
+        elif result.returncode != 0:
+            print(f"deploy: failed (exit {result.returncode}): {shlex.join(command)}", file=sys.stderr)
+            return result.returncode
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,51 @@
+"""The deploy script (never run against a real project here): what it stages and what it would run."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "scripts"))
+import deploy  # noqa: E402
+
+from functions.gateway import OPERATIONS  # noqa: E402
+
+
+def test_without_a_project_it_stops_with_a_clear_message() -> None:
+    with pytest.raises(SystemExit, match="BAKETRACKER_PROJECT"):
+        deploy.Config({})
+
+
+def test_every_http_operation_is_deployed_as_a_2nd_gen_function_with_env_config(tmp_path: Path) -> None:
+    config = deploy.Config({"BAKETRACKER_PROJECT": "bakes-prod", "GEMINI_SECRET": "gemini-key"})
+    planned = deploy.commands(config, tmp_path, set(OPERATIONS))
+    functions = {c[3]: c for c in planned if c[:3] == ["gcloud", "functions", "deploy"]}
+    assert set(OPERATIONS) <= set(functions)
+    for name in OPERATIONS:
+        command = functions[name]
+        assert f"--entry-point={name}" in command and "--gen2" in command and "--runtime=python311" in command
+        assert "--set-secrets=GEMINI_API_KEY=gemini-key:latest" in command  # the key never in the repository
+        assert any(a.startswith("--set-env-vars=GOOGLE_CLOUD_PROJECT=bakes-prod,") for a in command)
+    assert planned[0][:3] == ["firebase", "deploy", "--only"] and "firestore:rules,storage,hosting" in planned[0]
+
+
+def test_the_staged_source_serves_every_entry_point_with_only_its_own_files(tmp_path: Path) -> None:
+    source = deploy.stage(tmp_path / "source")
+    requirements = (source / "requirements.txt").read_text()
+    assert "functions-framework==" in requirements and "pytest" not in requirements
+    names = sorted(OPERATIONS)
+    check = ("import functions_framework, sys\n"
+             f"for name in {names!r}:\n"
+             "    functions_framework.create_app(target=name, source='main.py', signature_type='http')\n"
+             "import functions.main, core\n"
+             f"print('served', len({names!r}), functions.main.__file__, core.__file__)\n")
+    result = subprocess.run([sys.executable, "-c", check], cwd=source, capture_output=True, text=True,
+                            timeout=120, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(source)})
+    assert result.returncode == 0, result.stderr[-2000:]
+    served, count, main_file, core_file = result.stdout.split()
+    assert (served, int(count)) == ("served", len(names))
+    assert Path(main_file).is_relative_to(source) and Path(core_file).is_relative_to(source)
