@@ -227,9 +227,9 @@ def parse_inventory(tokens: list[Token]) -> tuple[list[Operation], list[str]]:
         args: dict[str, Any] = {"item_name": c.name or None}
         conf: dict[str, float] = {"item_name": SAID if c.name else 0.0}
         if c.quantity is not None:
-            args["remaining_quantity"] = c.quantity
+            args["quantity"] = c.quantity
             args["unit"] = c.unit
-            conf["remaining_quantity"] = SAID
+            conf["quantity"] = SAID
         elif c.percent is not None:
             pct = _pct(c.percent)
             args["remaining_percentage"] = pct

@@ -614,7 +614,7 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
             if line.package_type is not None:
                 args["package_type"] = line.package_type
         if purchase_date is not None:
-            args["purchase_date"] = purchase_date.isoformat()
+            args["purchased_on"] = purchase_date.isoformat()
         label = line.name or "item"
         if not line.name:
             notes.append("item name not said")

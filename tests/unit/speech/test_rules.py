@@ -77,7 +77,7 @@ def test_eggs_are_an_item_not_a_unit() -> None:
 
 
 def test_yesterday_dates_the_purchase() -> None:
-    assert _args("yesterday I bought a pound of butter for $4")["purchase_date"] == "2026-11-19"
+    assert _args("yesterday I bought a pound of butter for $4")["purchased_on"] == "2026-11-19"
 
 
 # inventory levels -------------------------------------------------------------------------
@@ -103,7 +103,7 @@ def test_a_vague_level_is_low_confidence_and_flagged() -> None:
 
 def test_an_amount_left_is_a_quantity_not_a_percentage() -> None:
     args = _args("only 2 cups of flour left")
-    assert (args["remaining_quantity"], args["unit"]) == (2, "G21")
+    assert (args["quantity"], args["unit"]) == (2, "G21")
     assert "remaining_percentage" not in args
 
 
