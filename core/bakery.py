@@ -9,6 +9,7 @@ from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplie
 from core.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.finished_goods import FinishedGood
 from core.lots import Depletion, Lot, MaterialLot, Purchase
+from core.proposals.model import Proposal
 from core.recipes import FinishedUnit, Recipe
 
 
@@ -32,6 +33,7 @@ class Bakery:
     materials: dict[str, Material] = field(default_factory=dict)
     material_products: dict[str, MaterialProduct] = field(default_factory=dict)
     material_lots: dict[str, MaterialLot] = field(default_factory=dict)
+    proposals: dict[str, Proposal] = field(default_factory=dict)  # AI input awaiting or after review
     # Desktop sections the core does not model (packages, batch decisions...), kept verbatim.
     passthrough: dict[str, Any] = field(default_factory=dict)
 

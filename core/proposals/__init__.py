@@ -1,0 +1,1 @@
+"""AI-made (and agent-made) proposals: operations a baker reviews, edits, confirms, rejects or undoes."""
