@@ -304,7 +304,8 @@ class InventoryLoss(_Model):
 
 
 class AdjustInventoryArgs(_Model):
-    """What is left of an item: a percentage of the package, or an amount with its unit."""
+    """What is left of an item (a percentage of the package, or an amount with its unit), what was lost, or both
+    (the loss is recorded first, then the level)."""
 
     item_name: Name
     remaining_percentage: Level | None = Field(default=None, description="0 (empty) to 100 (full)")
@@ -314,8 +315,8 @@ class AdjustInventoryArgs(_Model):
 
     @model_validator(mode="after")
     def _one_level(self) -> AdjustInventoryArgs:
-        if self.remaining_percentage is None and self.quantity is None:
-            raise _cross_field("remaining_percentage", "give remaining_percentage, or quantity and unit")
+        if self.remaining_percentage is None and self.quantity is None and self.loss is None:
+            raise _cross_field("remaining_percentage", "give remaining_percentage, or quantity and unit, or a loss")
         if self.remaining_percentage is not None and self.quantity is not None:
             raise _cross_field("quantity", "give remaining_percentage or quantity, not both")
         if self.quantity is not None and self.unit is None:

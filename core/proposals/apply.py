@@ -17,12 +17,13 @@ from core.errors import ConversionError, InsufficientStockError, NotFoundError, 
 from core.events import Event, EventFinishedGood
 from core.fifo import consume_fifo, lots_oldest_first, stock_in
 from core.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
+from core.lots import Lot
 from core.proposals.arguments import AdjustArgs, EventArgs, PurchaseArgs
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import Created, Effect, LotChange
 from core.quantities import as_number
 from core.repository import UnitOfWork
-from core.units import convert
+from core.units import ConversionBasis, convert
 
 WHOLE = Decimal("0.000001")  # a package count this close to a whole number is that number
 
@@ -170,50 +171,19 @@ def _products_with_stock(uow: UnitOfWork, a: AdjustArgs, index: int) -> tuple[li
     return [p for p in uow.products.list() if p.ingredient_slug == ingredient.slug], ingredient
 
 
-def apply_adjustment(uow: UnitOfWork, a: AdjustArgs, index: int, at: Applying) -> Effect:
-    products, ingredient = _products_with_stock(uow, a, index)
-    product_ids = {p.id for p in products}
-    lots = [lot for lot in uow.lots.list() if lot.product_id in product_ids]
-    if not lots:
-        raise NotFoundError(f"there is no stock of {a.item_name!r} to adjust", field=_where(index, "item_name"))
-    basis = ingredient.conversion_basis if ingredient is not None else None
-    if a.remaining_percentage is not None:
-        # the container in hand is the oldest lot with stock, whichever product it is
-        oldest = next((lot for lot in lots_oldest_first(lots) if lot.quantity > 0), lots_oldest_first(lots)[-1])
-        product = next(p for p in products if p.id == oldest.product_id)
-        lot = lot_for_level_check(lots, product)
-        check = level_check(lot, product, a.remaining_percentage, depletion_id=at.new_id("depletion"), at=at.at,
-                            notes=f"entered via {at.source}")
-        if check.depletion is None:
-            return Effect(index, f"{product.label} already at {as_number(a.remaining_percentage)}%")
-        uow.lots.put(check.lot)
-        uow.depletions.put(check.depletion)
-        return Effect(index, f"{product.label} set to {as_number(a.remaining_percentage)}% of a package",
-                      (Created("depletions", check.depletion.id, fingerprint(check.depletion)),),
-                      (LotChange(lot.id, lot.quantity, check.lot.quantity),))
-    if a.loss is not None:
-        amount, unit, reason = a.loss.quantity, a.loss.unit, a.loss.reason
-        why = DepletionReason.SPOILAGE if reason not in {r.value for r in DepletionReason} else DepletionReason(reason)
-        notes = f"{reason}; entered via {at.source}"
-    else:
-        assert a.quantity is not None and a.unit is not None
-        try:
-            on_hand = stock_in(lots, a.unit, basis) if basis else stock_in(lots, a.unit)
-        except ConversionError as exc:
-            raise ValidationError(str(exc), field=_where(index, "unit")) from exc
-        if a.quantity > on_hand:
-            raise ValidationError(f"you have {as_number(on_hand)} {a.unit} on record, less than "
-                                  f"{as_number(a.quantity)}: record the purchase instead",
-                                  field=_where(index, "quantity"))
-        amount, unit, why, notes = on_hand - a.quantity, a.unit, DepletionReason.INVENTORY_CHECK, "counted"
-        if amount == 0:
-            return Effect(index, f"{a.item_name} already at {as_number(a.quantity)} {a.unit}")
+def _stock(uow: UnitOfWork, products: list[Product]) -> list[Lot]:
+    ids = {p.id for p in products}
+    return [lot for lot in uow.lots.list() if lot.product_id in ids]
+
+
+def _take(uow: UnitOfWork, lots: list[Lot], basis: ConversionBasis, amount: Decimal, unit: str,
+          why: DepletionReason, notes: str, field: str, at: Applying) -> tuple[list[Created], list[LotChange]]:
     try:
-        consumption = consume_fifo(lots, amount, unit, basis) if basis else consume_fifo(lots, amount, unit)
+        consumption = consume_fifo(lots, amount, unit, basis)
     except InsufficientStockError as exc:
-        raise ValidationError(str(exc), field=_where(index, "loss" if a.loss else "quantity")) from exc
+        raise ValidationError(str(exc), field=field) from exc
     except ConversionError as exc:
-        raise ValidationError(str(exc), field=_where(index, "unit")) from exc
+        raise ValidationError(str(exc), field=field) from exc
     before = {lot.id: lot.quantity for lot in lots}
     depletions = depletions_for(consumption, reason=why, at=at.at, notes=notes,
                                 new_id=lambda: at.new_id("depletion"))
@@ -224,9 +194,58 @@ def apply_adjustment(uow: UnitOfWork, a: AdjustArgs, index: int, at: Applying) -
             changes.append(LotChange(lot.id, before[lot.id], lot.quantity))
     for depletion in depletions:
         uow.depletions.put(depletion)
-    summary = f"took {as_number(amount)} {unit} of {a.item_name} ({why.value})"
-    return Effect(index, summary, tuple(Created("depletions", d.id, fingerprint(d)) for d in depletions),
-                  tuple(changes))
+    return [Created("depletions", d.id, fingerprint(d)) for d in depletions], changes
+
+
+def apply_adjustment(uow: UnitOfWork, a: AdjustArgs, index: int, at: Applying) -> Effect:
+    """A loss (taken by FIFO with its reason), then the level found (a percentage of the container in hand,
+    or the amount left: the difference is an inventory check)."""
+    products, ingredient = _products_with_stock(uow, a, index)
+    if not _stock(uow, products):
+        raise NotFoundError(f"there is no stock of {a.item_name!r} to adjust", field=_where(index, "item_name"))
+    basis = ingredient.conversion_basis if ingredient is not None else ConversionBasis(a.item_name)
+    created: list[Created] = []
+    changes: list[LotChange] = []
+    said: list[str] = []
+    if a.loss is not None:
+        known = {r.value for r in DepletionReason}
+        why = DepletionReason(a.loss.reason) if a.loss.reason in known else DepletionReason.SPOILAGE
+        made, changed = _take(uow, _stock(uow, products), basis, a.loss.quantity, a.loss.unit, why,
+                              f"{a.loss.reason}; entered via {at.source}", _where(index, "loss.quantity"), at)
+        created += made
+        changes += changed
+        said.append(f"lost {as_number(a.loss.quantity)} {a.loss.unit} of {a.item_name} ({a.loss.reason})")
+    lots = _stock(uow, products)
+    if a.remaining_percentage is not None:
+        # the container in hand is the oldest lot with stock, whichever product it is
+        ordered = lots_oldest_first(lots)
+        oldest = next((lot for lot in ordered if lot.quantity > 0), ordered[-1])
+        product = next(p for p in products if p.id == oldest.product_id)
+        lot = lot_for_level_check(lots, product)
+        check = level_check(lot, product, a.remaining_percentage, depletion_id=at.new_id("depletion"), at=at.at,
+                            notes=f"entered via {at.source}")
+        said.append(f"{product.label} at {as_number(a.remaining_percentage)}% of a package")
+        if check.depletion is not None:
+            uow.lots.put(check.lot)
+            uow.depletions.put(check.depletion)
+            created.append(Created("depletions", check.depletion.id, fingerprint(check.depletion)))
+            changes.append(LotChange(lot.id, lot.quantity, check.lot.quantity))
+    elif a.quantity is not None and a.unit is not None:
+        try:
+            on_hand = stock_in(lots, a.unit, basis)
+        except ConversionError as exc:
+            raise ValidationError(str(exc), field=_where(index, "unit")) from exc
+        if a.quantity > on_hand:
+            raise ValidationError(f"you have {as_number(on_hand)} {a.unit} on record, less than "
+                                  f"{as_number(a.quantity)}: record the purchase instead",
+                                  field=_where(index, "quantity"))
+        said.append(f"{a.item_name} counted at {as_number(a.quantity)} {a.unit}")
+        if on_hand > a.quantity:
+            made, changed = _take(uow, lots, basis, on_hand - a.quantity, a.unit, DepletionReason.INVENTORY_CHECK,
+                                  f"counted; entered via {at.source}", _where(index, "quantity"), at)
+            created += made
+            changes += changed
+    return Effect(index, "; ".join(said), tuple(created), tuple(changes))
 
 
 def apply_event(uow: UnitOfWork, a: EventArgs, index: int, at: Applying) -> Effect:

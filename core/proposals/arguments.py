@@ -157,9 +157,10 @@ def adjust_args(args: dict[str, Any], index: int) -> AdjustArgs:
         unit=r.unit("unit", required=args.get("quantity") is not None),
         loss=loss_args,
     )
-    said = [adjust.remaining_percentage is not None, adjust.quantity is not None, adjust.loss is not None]
-    if sum(said) != 1:
-        raise r.fail("remaining_percentage", "say exactly one of: remaining_percentage, quantity left, or a loss")
+    if adjust.remaining_percentage is not None and adjust.quantity is not None:
+        raise r.fail("quantity", "give remaining_percentage or quantity left, not both")
+    if adjust.remaining_percentage is None and adjust.quantity is None and adjust.loss is None:
+        raise r.fail("remaining_percentage", "give remaining_percentage, or quantity left and unit, or a loss")
     return adjust
 
 
