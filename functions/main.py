@@ -40,7 +40,15 @@ from functions.models import (
     PurchaseRequest,
     SectionsRequest,
 )
-from functions.photos import upload_photo  # noqa: F401  (an entry point: functions-framework finds it here)
+from functions.photos import upload_photo  # noqa: F401  (entry points: functions-framework finds them here)
+from functions.proposals import (  # noqa: F401
+    confirm_proposal,
+    edit_proposal,
+    list_proposals,
+    propose_from_text,
+    reject_proposal,
+    undo_proposal,
+)
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError, not_found
 from functions.shared.operation import Context, operation

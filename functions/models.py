@@ -113,3 +113,39 @@ class AssemblyRequest(Strict):
 class DeleteRequest(Strict):
     collection: str = Field(min_length=1, max_length=40)
     key: str = Field(min_length=1, max_length=300)
+
+
+# -- proposals (AI input) ------------------------------------------------------------------
+ProposalId = Field(min_length=1, max_length=200, pattern=r"^[A-Za-z0-9_.:-]+$")
+
+
+class ProposeTextRequest(Strict):
+    text: str = Field(min_length=1, max_length=2000, description="a voice transcript or typed sentence")
+    source: Literal["voice", "text", "event_voice"] = "text"
+    today: dt.date | None = Field(default=None, description="the caller's date, for 'yesterday' and 'Friday'")
+
+
+class ProposalRequest(Strict):
+    proposal_id: str = ProposalId
+
+
+class RejectRequest(Strict):
+    proposal_id: str = ProposalId
+    reason: str = Field(default="", max_length=500)
+
+
+class OperationChange(Strict):
+    index: int = Field(ge=0, lt=100)
+    args: dict[str, Any] = Field(description="fields to set; null clears one")
+
+
+class EditProposalRequest(Strict):
+    proposal_id: str = ProposalId
+    changes: list[OperationChange] = Field(default_factory=list, max_length=100)
+    remove: list[int] = Field(default_factory=list, max_length=100, description="operations to strike out")
+    restore: list[int] = Field(default_factory=list, max_length=100, description="struck-out operations to restore")
+
+
+class ListProposalsRequest(Strict):
+    status: Literal["proposed", "confirmed", "rejected", "undone"] | None = None
+    limit: int = Field(default=50, ge=1, le=200)

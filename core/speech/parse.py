@@ -4,13 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 
+from core.errors import UnknownUnitError
 from core.speech.events import looks_like_event, parse_event
 from core.speech.inventory_levels import has_level_cue, parse_inventory
-from core.speech.numbers import Token, tokenize
+from core.speech.numbers import Token, merge_numbers, tokenize
 from core.speech.operations import ParsedInput
 from core.speech.purchases import parse_purchase
+from core.units import parse_unit
 
 _PRICE_WORDS = frozenset({"dollars", "dollar", "bucks", "buck", "cents", "paid", "spent", "bought", "purchased"})
+_NOT_UNITS = frozenset({"t", "c", "g", "l", "m", "a", "in", "each", "per"})  # single letters read as units elsewhere
+_BUYING_WORDS = _PRICE_WORDS | frozenset({"buy", "got", "get", "picked", "grabbed", "ordered", "bag", "bags", "box",
+                                          "boxes", "jar", "jars", "pack", "packs", "dozen", "pound", "pounds", "lb",
+                                          "lbs", "oz", "kg", "g"})
+
+
+def _sounds_like_buying(tokens: list[Token]) -> bool:
+    """A number (in digits or words), a price, a unit, or a word about buying: else it is not a purchase at all."""
+    for t in merge_numbers(tokens):
+        if t.kind == "num" or t.value is not None or t.text == "$" or t.text in _BUYING_WORDS:
+            return True
+        if t.kind == "word" and t.text not in _NOT_UNITS:
+            try:
+                parse_unit(t.text)
+                return True
+            except UnknownUnitError:
+                continue
+    return False
 
 
 def _has_money(tokens: list[Token]) -> bool:
@@ -28,5 +48,7 @@ def parse_utterance(text: str, today: dt.date) -> ParsedInput:
     if has_level_cue(tokens) and not _has_money(tokens):
         ops, notes = parse_inventory(tokens)
         return ParsedInput(text, "inventory", ops, notes)
+    if not _sounds_like_buying(tokens):
+        return ParsedInput(text, "unknown", [], ["no purchase, inventory level or event was heard"])
     ops, notes = parse_purchase(tokens, today)
     return ParsedInput(text, "purchase" if ops else "unknown", ops, notes)

@@ -105,8 +105,8 @@ def resolve_against(parsed: ParsedInput, bakery: Bakery) -> ResolvedInput:
     items = _item_candidates(bakery)
     preferred = frozenset(p.id for p in bakery.products.values() if p.preferred)
     suppliers = [("supplier", s.slug, s.name) for s in bakery.suppliers.values()]
+    # events ask for finished goods (a bare good wraps one finished unit), never units directly
     goods = [("finished_good", g.slug, g.display_name) for g in bakery.finished_goods.values()]
-    goods += [("finished_unit", u.slug, u.display_name) for u in bakery.finished_units.values()]
     ops: list[Operation] = []
     for op in parsed.operations:
         args = dict(op.args)

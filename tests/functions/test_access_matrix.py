@@ -49,8 +49,14 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "save_events": {"events": [{"slug": "winter-market-2026", "name": "Mallory's"}]},
     "delete_record": {"collection": "recipes", "key": "gingerbread-chai-cookies"},
     "upload_photo": {},  # refused before its image is read; uploads themselves: test_photo_upload
+    "propose_from_text": {"text": "I bought two 5 lb bags of flour at Costco for $9"},
+    "edit_proposal": {"proposal_id": "A_PROPOSAL", "changes": [{"index": 0, "args": {"price": 1}}]},
+    "confirm_proposal": {"proposal_id": "A_PROPOSAL"},
+    "reject_proposal": {"proposal_id": "A_PROPOSAL"},
+    "undo_proposal": {"proposal_id": "A_CONFIRMED"},
+    "list_proposals": {},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
@@ -79,6 +85,13 @@ def bakeries(backend: MemoryBackend) -> dict[str, dict[str, Any]]:
         assert call(main.join_tenant, {"code": code}, claims={"uid": uid})[0] == 200
         people[uid] = {"uid": uid, "tenant_id": a, "role": role}
     assert call(main.remove_tenant_member, {"uid": "rob"}, claims=alice)[0] == 200
+    for text in ("butter is half gone", "bake sale on December 12th: 10 dozen sugar cookies"):
+        assert call(main.propose_from_text, {"text": text}, claims=alice)[0] == 200
+    kept = call(main.propose_from_text, {"text": "I bought a 5 lb bag of flour at Costco for $4"}, claims=alice)[1]
+    product = next(iter(backend.stores[a].bakery.products))
+    call(main.edit_proposal, {"proposal_id": kept["proposal_id"],
+                              "changes": [{"index": 0, "args": {"product_id": product}}]}, claims=alice)
+    assert call(main.confirm_proposal, {"proposal_id": kept["proposal_id"]}, claims=alice)[0] == 200
     b = call(main.create_tenant, {"name": "B"}, claims={"uid": "bob"})[1]["tenant_id"]
     people["bob"] = {"uid": "bob", "tenant_id": b, "role": "owner"}
     return people
@@ -86,8 +99,12 @@ def bakeries(backend: MemoryBackend) -> dict[str, dict[str, Any]]:
 
 def _body(backend: MemoryBackend, tenant: str, op: str) -> dict[str, Any] | None:
     body = BODIES[op]
-    product = next(iter(backend.stores[tenant].bakery.products))
-    return None if body is None else json.loads(json.dumps(body).replace("A_PRODUCT", product))
+    bakery = backend.stores[tenant].bakery
+    product = next(iter(bakery.products))
+    proposed = next(p.id for p in bakery.proposals.values() if p.status.value == "proposed")
+    confirmed = next(p.id for p in bakery.proposals.values() if p.status.value == "confirmed")
+    text = json.dumps(body).replace("A_PRODUCT", product).replace("A_PROPOSAL", proposed)
+    return None if body is None else json.loads(text.replace("A_CONFIRMED", confirmed))
 
 
 def _cells(people: dict[str, dict[str, Any]], mint: TokenMint) -> dict[str, tuple[dict[str, str], str | None]]:
@@ -145,7 +162,8 @@ def test_every_caller_who_must_be_refused_is_refused(op: str, backend: MemoryBac
             # an operation without ids (export, listing, saving) acts on the caller's own bakery only
             assert op not in {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                               "record_production", "record_assembly", "change_member_role",
-                              "remove_tenant_member", "delete_record"}, (op, answer)
+                              "remove_tenant_member", "delete_record", "edit_proposal", "confirm_proposal",
+                              "reject_proposal", "undo_proposal"}, (op, answer)
             row[column] = "own bakery only"
         else:
             assert 400 <= status < 500, (op, column, status, answer)

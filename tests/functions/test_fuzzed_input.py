@@ -46,6 +46,12 @@ MODELS: dict[str, type[BaseModel]] = {
     "save_finished_goods": models.SectionsRequest,
     "save_events": models.SectionsRequest,
     "delete_record": models.DeleteRequest,
+    "propose_from_text": models.ProposeTextRequest,
+    "edit_proposal": models.EditProposalRequest,
+    "confirm_proposal": models.ProposalRequest,
+    "reject_proposal": models.RejectRequest,
+    "undo_proposal": models.ProposalRequest,
+    "list_proposals": models.ListProposalsRequest,
 }
 WITHOUT_BODY = {"export_desktop", "list_members", "upload_photo"}  # an image, fuzzed in test_photo_upload
 BODY_OPERATIONS = sorted(MODELS)
@@ -53,7 +59,7 @@ BODY_OPERATIONS = sorted(MODELS)
 NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
 # a body the model accepts may be a legitimate write here (a bakery, an invitation, an empty import, a record)
 MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "save_catalog", "save_recipes",
-                          "save_finished_goods", "save_events"}
+                          "save_finished_goods", "save_events", "propose_from_text", "list_proposals"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 
@@ -240,6 +246,10 @@ def _valid(schema: dict[str, Any], defs: dict[str, Any]) -> st.SearchStrategy[An
         low = branch.get("minimum", branch.get("exclusiveMinimum", 0))
         high = branch.get("maximum", 10**6)
         return st.integers(min_value=int(low) + 1, max_value=int(high)) | st.sampled_from(["1.5", "0.25"])
+    if kind == "integer":
+        low = branch.get("minimum", branch.get("exclusiveMinimum", -1) + 1)
+        high = branch.get("maximum", branch.get("exclusiveMaximum", 10**6 + 1) - 1)
+        return st.integers(min_value=int(low), max_value=int(high))
     if kind == "boolean":
         return st.booleans()
     if kind == "array":

@@ -6,6 +6,8 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from core.speech.parse import parse_utterance
 
 TODAY = dt.date(2026, 11, 20)
@@ -154,3 +156,11 @@ def test_json_output_has_the_cli_shape() -> None:
     out = parse_utterance("I bought two pounds of flour at Costco for $8", TODAY).to_json()
     assert out["operations"] == [{"op": "add_purchase", "args": {
         "item_name": "flour", "quantity": 2, "unit": "LBR", "price": 8, "store": "Costco"}}]
+
+
+@pytest.mark.parametrize("text", ["the weather is lovely today", "hello there", "what should I bake next",
+                                  "remind me to call mum"])
+def test_a_sentence_about_nothing_bought_proposes_nothing(text: str) -> None:
+    parsed = parse_utterance(text, dt.date(2026, 11, 20))
+    assert (parsed.kind, parsed.operations) == ("unknown", [])
+    assert parsed.unresolved

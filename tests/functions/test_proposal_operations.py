@@ -1,0 +1,157 @@
+"""Proposals through the functions: propose → review → edit → confirm → undo, and what is refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from functions import main
+from functions.shared.memory_backend import MemoryBackend
+from tests.functions.conftest import call
+
+KITCHEN = {
+    "suppliers": [{"name": "Costco", "slug": "costco"}],
+    "ingredients": [{"slug": "flour", "display_name": "All-Purpose Flour", "density_volume_value": 1,
+                     "density_volume_unit": "cup", "density_weight_value": 4.25, "density_weight_unit": "oz"},
+                    {"slug": "butter", "display_name": "Butter"}],
+    "products": [{"id": "ka-flour", "ingredient_slug": "flour", "brand": "King Arthur", "product_name": "AP Flour",
+                  "package_unit": "lb", "package_unit_quantity": 5}],
+    "recipes": [{"name": "Sugar Cookies", "ingredients": [{"ingredient_slug": "flour", "quantity": 3, "unit": "cup"}],
+                 "finished_units": [{"slug": "sugar-cookie", "name": "Sugar Cookie", "unit_yield_quantity": 36}]}],
+    "finished_goods": [{"slug": "sugar-cookies", "display_name": "Sugar Cookies", "assembly_type": "bare"}],
+    "compositions": [{"finished_good_slug": "sugar-cookies", "finished_unit_slug": "sugar-cookie",
+                      "component_quantity": 1}],
+}
+
+
+@pytest.fixture
+def owner(backend: MemoryBackend) -> dict[str, Any]:
+    tenant = call(main.create_tenant, {"name": "Voice Bakes"}, claims={"uid": "val"})[1]["tenant_id"]
+    claims = {"uid": "val", "tenant_id": tenant, "role": "owner"}
+    assert call(main.import_desktop, {"data": KITCHEN}, claims=claims)[0] == 200
+    return claims
+
+
+def _bakery(backend: MemoryBackend, owner: dict[str, Any]) -> Any:
+    return backend.stores[owner["tenant_id"]].bakery
+
+
+def test_a_spoken_purchase_is_only_a_proposal_until_confirmed(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    status, proposal = call(main.propose_from_text, {"text": "two 5 lb bags of King Arthur flour at Costco, "
+                                                             "$4.99 each", "source": "voice"}, claims=owner)
+    assert status == 200, proposal
+    assert proposal["status"] == "proposed" and proposal["source"] == "voice" and proposal["model"] == "offline-grammar"
+    op = proposal["operations"][0]
+    assert (op["op"], op["args"]["quantity"], op["args"]["unit"], op["args"]["price"]) == \
+        ("add_purchase", 10, "LBR", 9.98)
+    assert (op["args"]["product_id"], op["args"]["supplier_slug"]) == ("ka-flour", "costco")
+    assert _bakery(backend, owner).purchases == {} and _bakery(backend, owner).lots == {}
+
+    status, edited = call(main.edit_proposal, {"proposal_id": proposal["proposal_id"],
+                                               "changes": [{"index": 0, "args": {"price": 9.5}}]}, claims=owner)
+    assert status == 200 and edited["operations"][0]["edited_fields"] == ["price"]
+    status, done = call(main.confirm_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert status == 200 and done["status"] == "confirmed"
+    line = done["operations"][0]
+    assert (line["proposed"]["price"], line["confirmed"]["price"]) == (9.98, 9.5)  # "AI suggested" / "you confirmed"
+    purchase = next(iter(_bakery(backend, owner).purchases.values()))
+    assert (purchase.quantity_purchased, str(purchase.unit_price)) == (2, "4.75")
+
+    status, undone = call(main.undo_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert status == 200 and undone["status"] == "undone"
+    assert _bakery(backend, owner).purchases == {} and _bakery(backend, owner).lots == {}
+
+
+def test_unresolved_names_are_flagged_and_confirm_is_refused_naming_the_field(owner: dict[str, Any],
+                                                                               backend: MemoryBackend) -> None:
+    proposal = call(main.propose_from_text, {"text": "I bought saffron for $7"}, claims=owner)[1]
+    op = proposal["operations"][0]
+    assert any(flag.startswith("item_name:") for flag in op["flags"])
+    assert {p["field"] for p in op["problems"]} >= {"quantity", "unit"}
+    status, answer = call(main.confirm_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert status == 400 and answer["error"]["field"].startswith("operations.0."), answer
+    assert _bakery(backend, owner).purchases == {}
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    ({"price": -2}, "operations.0.price"),
+    ({"quantity": "lots"}, "operations.0.quantity"),
+    ({"unit": "bags of stuff"}, "operations.0.unit"),
+    ({"tenant_id": "someone-else"}, "operations.0.tenant_id"),
+    ({"product_id": 42}, "operations.0.product_id"),
+])
+def test_bad_edits_are_refused(owner: dict[str, Any], args: dict[str, Any], field: str) -> None:
+    proposal = call(main.propose_from_text, {"text": "I bought two pounds of flour at Costco for $8"},
+                    claims=owner)[1]
+    status, answer = call(main.edit_proposal, {"proposal_id": proposal["proposal_id"],
+                                               "changes": [{"index": 0, "args": args}]}, claims=owner)
+    assert (status, answer["error"]["field"]) == (400, field), answer
+
+
+def test_another_bakerys_product_cannot_be_chosen(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    other = call(main.create_tenant, {"name": "Other"}, claims={"uid": "oz"})[1]["tenant_id"]
+    oz = {"uid": "oz", "tenant_id": other, "role": "owner"}
+    call(main.import_desktop, {"data": {**KITCHEN, "products": [{**KITCHEN["products"][0], "id": "oz-flour"}]}},
+         claims=oz)
+    proposal = call(main.propose_from_text, {"text": "a 5 lb bag of flour for $4"}, claims=owner)[1]
+    call(main.edit_proposal, {"proposal_id": proposal["proposal_id"],
+                              "changes": [{"index": 0, "args": {"product_id": "oz-flour"}}]}, claims=owner)
+    status, answer = call(main.confirm_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert (status, answer["error"]["field"]) == (404, "operations.0.product_id")
+    assert _bakery(backend, owner).purchases == {} and backend.stores[other].bakery.purchases == {}
+
+
+def test_undo_after_the_flour_was_used_is_a_409_naming_it(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    proposal = call(main.propose_from_text, {"text": "a 5 lb bag of King Arthur flour for $4"}, claims=owner)[1]
+    assert call(main.confirm_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)[0] == 200
+    assert call(main.record_loss, {"ingredient": "flour", "amount": 1, "unit": "cup", "reason": "spoilage"},
+                claims=owner)[0] == 200
+    status, answer = call(main.undo_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert status == 409 and "used since" in answer["error"]["message"]
+    assert len(_bakery(backend, owner).purchases) == 1
+
+
+def test_inventory_levels_and_events_by_voice(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    bought = call(main.propose_from_text, {"text": "a 5 lb bag of King Arthur flour for $4"}, claims=owner)[1]
+    call(main.confirm_proposal, {"proposal_id": bought["proposal_id"]}, claims=owner)
+    level = call(main.propose_from_text, {"text": "the flour is about 40% full"}, claims=owner)[1]
+    assert level["operations"][0]["args"]["remaining_percentage"] == 40
+    assert call(main.confirm_proposal, {"proposal_id": level["proposal_id"]}, claims=owner)[0] == 200
+    assert next(iter(_bakery(backend, owner).lots.values())).quantity == 2  # 40% of a 5 lb bag
+    event = call(main.propose_from_text, {"text": "bake sale on December 12th: 10 dozen sugar cookies",
+                                          "source": "event_voice", "today": "2026-11-25"}, claims=owner)[1]
+    item = event["operations"][0]["args"]["items"][0]
+    assert (item["quantity"], item["finished_good_slug"]) == (120, "sugar-cookies")
+    assert call(main.confirm_proposal, {"proposal_id": event["proposal_id"]}, claims=owner)[0] == 200
+    planned = call(main.plan_event, {"event": "Bake Sale"}, claims=owner)[1]
+    assert planned["recipes"][0]["batches"] == 4  # 120 cookies, 36 a batch: always rounded up
+
+
+def test_viewers_list_but_cannot_propose_confirm_or_undo(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    code = call(main.invite_member, {"role": "viewer"}, claims=owner)[1]["code"]
+    call(main.join_tenant, {"code": code}, claims={"uid": "vi"})
+    viewer = {"uid": "vi", "tenant_id": owner["tenant_id"], "role": "viewer"}
+    proposal = call(main.propose_from_text, {"text": "a 5 lb bag of flour for $4"}, claims=owner)[1]
+    pid = {"proposal_id": proposal["proposal_id"]}
+    assert call(main.propose_from_text, {"text": "a 5 lb bag of flour for $4"}, claims=viewer)[0] == 403
+    assert call(main.confirm_proposal, pid, claims=viewer)[0] == 403
+    assert call(main.undo_proposal, pid, claims=viewer)[0] == 403
+    listed = call(main.list_proposals, {}, claims=viewer)[1]["proposals"]
+    assert [p["proposal_id"] for p in listed] == [proposal["proposal_id"]]
+    assert _bakery(backend, owner).purchases == {}
+
+
+def test_reject_keeps_the_record_and_writes_nothing(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    proposal = call(main.propose_from_text, {"text": "a 5 lb bag of flour for $4"}, claims=owner)[1]
+    status, rejected = call(main.reject_proposal, {"proposal_id": proposal["proposal_id"], "reason": "not mine"},
+                            claims=owner)
+    assert status == 200 and (rejected["status"], rejected["reason"]) == ("rejected", "not mine")
+    assert call(main.confirm_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)[0] == 409
+    assert _bakery(backend, owner).purchases == {}
+
+
+def test_nonsense_is_a_400_not_an_empty_proposal(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    status, answer = call(main.propose_from_text, {"text": "the weather is lovely today"}, claims=owner)
+    assert (status, answer["error"]["field"]) == (400, "text")
+    assert _bakery(backend, owner).proposals == {}
