@@ -10,11 +10,14 @@ STAMP := $(VENV)/.installed
 # Set up everything: Python venv from the lock file (and the emulator tooling once present).
 install: $(STAMP)
 
-$(STAMP): requirements.lock pyproject.toml
+$(STAMP): requirements.lock requirements-tasks.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade "pip>=24"
 	$(BIN)/python -m pip install -q -r requirements.lock
 	$(BIN)/python -m pip install -q --no-deps -e .
+	# the Cloud Tasks emulator needs protobuf<5: it lives in its own venv, never in the app's
+	test -x .venv-tasks/bin/python || $(PY) -m venv .venv-tasks
+	.venv-tasks/bin/python -m pip install -q -r requirements-tasks.lock
 	@if [ -x scripts/install.sh ]; then scripts/install.sh; fi
 	touch $(STAMP)
 
@@ -37,4 +40,4 @@ bench: install
 	$(BIN)/python benchmarks/plan.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .venv-tasks .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -21,7 +21,7 @@ from core.errors import RetryableConflict
 from core.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.finished_goods import FinishedGood
 from core.lots import Depletion, Lot, MaterialLot, Purchase
-from core.proposals.model import Proposal
+from core.proposals.model import Proposal, ReceiptScan
 from core.recipes import FinishedUnit, Recipe
 
 T = TypeVar("T")
@@ -32,7 +32,7 @@ ENTITY_TYPES: dict[str, type[Any]] = {
     "depletions": Depletion, "recipes": Recipe, "finished_units": FinishedUnit, "finished_goods": FinishedGood,
     "recipients": Recipient, "events": Event, "production_runs": ProductionRun, "assembly_runs": AssemblyRun,
     "materials": Material, "material_products": MaterialProduct, "material_lots": MaterialLot,
-    "proposals": Proposal,
+    "proposals": Proposal, "receipts": ReceiptScan,
 }
 
 

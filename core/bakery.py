@@ -9,7 +9,7 @@ from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplie
 from core.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.finished_goods import FinishedGood
 from core.lots import Depletion, Lot, MaterialLot, Purchase
-from core.proposals.model import Proposal
+from core.proposals.model import Proposal, ReceiptScan
 from core.recipes import FinishedUnit, Recipe
 
 
@@ -34,6 +34,7 @@ class Bakery:
     material_products: dict[str, MaterialProduct] = field(default_factory=dict)
     material_lots: dict[str, MaterialLot] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)  # AI input awaiting or after review
+    receipts: dict[str, ReceiptScan] = field(default_factory=dict)  # receipt photos being read
     # Desktop sections the core does not model (packages, batch decisions...), kept verbatim.
     passthrough: dict[str, Any] = field(default_factory=dict)
 

@@ -14,7 +14,7 @@ from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplie
 from core.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.finished_goods import FinishedGood
 from core.lots import Depletion, Lot, MaterialLot, Purchase
-from core.proposals.model import Proposal
+from core.proposals.model import Proposal, ReceiptScan
 from core.recipes import FinishedUnit, Recipe
 
 T = TypeVar("T")
@@ -50,6 +50,7 @@ class UnitOfWork(Protocol):
     material_products: Collection[MaterialProduct]
     material_lots: Collection[MaterialLot]
     proposals: Collection[Proposal]
+    receipts: Collection[ReceiptScan]
 
     def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
         """Everything at once (one read per collection), for planning and export; `only` names
@@ -88,6 +89,7 @@ COLLECTION_NAMES: tuple[str, ...] = (
     "material_products",
     "material_lots",
     "proposals",
+    "receipts",
 )
 
 

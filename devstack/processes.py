@@ -41,15 +41,28 @@ class Server:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"{self.name} exited early; see {self.log_path}:\n{self.tail()}")
-            try:
-                with urllib.request.urlopen(self.ready_url, timeout=2):
-                    return self
-            except urllib.error.HTTPError:
-                return self  # it answers, even if not 200
-            except OSError:
-                time.sleep(0.2)
+            if self._ready():
+                return self
+            time.sleep(0.2)
         self.stop()
         raise RuntimeError(f"{self.name} did not answer at {self.ready_url} in {self.timeout:.0f} s:\n{self.tail()}")
+
+    def _ready(self) -> bool:
+        """It answers: HTTP at `ready_url`, or for `tcp://host:port` (gRPC servers) a connection is accepted."""
+        if self.ready_url.startswith("tcp://"):
+            host, _, port = self.ready_url[6:].partition(":")
+            try:
+                with socket.create_connection((host, int(port)), timeout=2):
+                    return True
+            except OSError:
+                return False
+        try:
+            with urllib.request.urlopen(self.ready_url, timeout=2):
+                return True
+        except urllib.error.HTTPError:
+            return True  # it answers, even if not 200
+        except OSError:
+            return False
 
     def tail(self, lines: int = 20) -> str:
         try:

@@ -49,6 +49,7 @@ from functions.proposals import (  # noqa: F401
     reject_proposal,
     undo_proposal,
 )
+from functions.receipts import extract_receipt, receipt_status, receipt_uploaded  # noqa: F401
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError, not_found
 from functions.shared.operation import Context, operation

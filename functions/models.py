@@ -139,9 +139,15 @@ class OperationChange(Strict):
     args: dict[str, Any] = Field(description="fields to set; null clears one")
 
 
+class AddedOperation(Strict):
+    op: Literal["add_purchase", "adjust_inventory", "create_event"]
+    args: dict[str, Any]
+
+
 class EditProposalRequest(Strict):
     proposal_id: str = ProposalId
     changes: list[OperationChange] = Field(default_factory=list, max_length=100)
+    add: list[AddedOperation] = Field(default_factory=list, max_length=100, description="lines the reading missed")
     remove: list[int] = Field(default_factory=list, max_length=100, description="operations to strike out")
     restore: list[int] = Field(default_factory=list, max_length=100, description="struck-out operations to restore")
 

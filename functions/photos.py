@@ -98,7 +98,13 @@ def upload_photo(ctx: Context, _: None) -> dict[str, Any]:
     photo_id = hashlib.sha256(photo.data).hexdigest()[:32]
     path = photo_path(ctx.tenant_id, photo.kind, photo_id)
     metadata = {"tenant_id": ctx.tenant_id, "uploaded_by": ctx.caller.uid, "kind": photo.kind}
+    answer: dict[str, Any] = {"photo_id": photo_id, "kind": photo.kind, "path": path}
+    if photo.kind == "receipt":  # its scan first, so that its status exists before the storage event
+        from core.proposals import receipt_scans
+        from functions.receipts import scan_json
+
+        with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+            answer["receipt"] = scan_json(receipt_scans.record_upload(uow, photo_id, path, by=ctx.caller.uid))
     created = RUNTIME.photos.put(path, photo.data, photo.content_type, metadata)
-    return {"photo_id": photo_id, "kind": photo.kind, "path": path, "bucket": RUNTIME.photos.bucket,
-            "content_type": photo.content_type, "bytes": len(photo.data), "width": photo.width,
-            "height": photo.height, "created": created}
+    return {**answer, "bucket": RUNTIME.photos.bucket, "content_type": photo.content_type, "bytes": len(photo.data),
+            "width": photo.width, "height": photo.height, "created": created}

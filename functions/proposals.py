@@ -138,8 +138,13 @@ def edit_proposal(ctx: Context, body: EditProposalRequest) -> dict[str, Any]:
                     raise ApiError(400, "invalid", f"{key} must be the key of one of your records",
                                    _field(change.index, key))
             changes[change.index] = change.args
+        for n, added in enumerate(body.add):
+            _, issues = validate_draft(added.op, checked_args(added.op, added.args))
+            bad = [i for i in issues if i.kind in ("invalid", "unknown_field", "dropped")]
+            if bad:
+                raise ApiError(400, "invalid", f"{bad[0].field}: {bad[0].problem}", f"add.{n}.args.{bad[0].field}")
         edited = service.edit(uow, body.proposal_id, changes=changes, remove=body.remove, restore=body.restore,
-                              by=ctx.caller.uid)
+                              add=[(a.op, a.args) for a in body.add], by=ctx.caller.uid)
     return proposal_json(edited)
 
 

@@ -8,6 +8,9 @@ Configured only by environment variables:
   GEMINI_SECRET         a Secret Manager secret holding the Gemini API key (optional; without it
                         the offline extractors answer)
   GEMINI_MODEL          the Gemini model (optional)
+  BAKETRACKER_TASKS_SERVICE_ACCOUNT
+                        the service account Cloud Tasks signs its OIDC tokens as; give it run.invoker
+                        on extract_receipt (which has no public invoker)
 
 Steps: stage the functions' source (core, functions, adapters, a root main.py and a
 requirements.txt from the lock file), publish Firestore and Storage rules and Hosting with its
@@ -49,10 +52,14 @@ class Config:
         self.queue = env.get("BAKETRACKER_QUEUE", "receipt-extraction").strip()
         self.gemini_secret = env.get("GEMINI_SECRET", "").strip()
         self.gemini_model = env.get("GEMINI_MODEL", "").strip()
+        self.tasks_account = env.get("BAKETRACKER_TASKS_SERVICE_ACCOUNT", "").strip()
 
     def env_vars(self) -> str:
         pairs = {"GOOGLE_CLOUD_PROJECT": self.project, "BAKETRACKER_BUCKET": self.bucket,
-                 "BAKETRACKER_QUEUE": self.queue, "BAKETRACKER_REGION": self.region}
+                 "BAKETRACKER_QUEUE": self.queue, "BAKETRACKER_REGION": self.region,
+                 "BAKETRACKER_EXTRACT_URL": f"https://{self.region}-{self.project}.cloudfunctions.net/extract_receipt"}
+        if self.tasks_account:
+            pairs["BAKETRACKER_TASKS_SERVICE_ACCOUNT"] = self.tasks_account
         if self.gemini_model:
             pairs["GEMINI_MODEL"] = self.gemini_model
         return ",".join(f"{k}={v}" for k, v in pairs.items())

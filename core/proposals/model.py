@@ -106,3 +106,31 @@ class Proposal:
     @property
     def live_operations(self) -> list[tuple[int, ProposedOperation]]:
         return [(i, op) for i, op in enumerate(self.operations) if not op.removed]
+
+
+class ScanStatus(StrEnum):
+    UPLOADED = "uploaded"  # stored; the storage event has not been handled yet
+    QUEUED = "queued"  # a task will read it
+    READING = "reading"  # the task is extracting it
+    PROPOSED = "proposed"  # read: see `proposal_id`
+    FAILED = "failed"  # could not be read: see `error`
+
+
+@dataclass(frozen=True, slots=True)
+class ReceiptScan:
+    """A receipt photo on its way to a proposal; its status is what the app shows while it is read."""
+
+    id: str  # the photo's content hash: one receipt, one scan, one proposal
+    photo_path: str
+    status: ScanStatus = ScanStatus.UPLOADED
+    uploaded_by: str = ""
+    uploaded_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    attempts: int = 0
+    proposal_id: str = ""
+    error: str = ""
+    extra: Extra = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.id

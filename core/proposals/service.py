@@ -88,9 +88,10 @@ def _must_be(proposal: Proposal, status: ProposalStatus, doing: str) -> None:
 
 
 def edit(uow: UnitOfWork, proposal_id: str, *, changes: dict[int, dict[str, Any]] | None = None,
-         remove: Iterable[int] = (), restore: Iterable[int] = (), by: str,
-         at: dt.datetime | None = None) -> Proposal:
-    """The baker's corrections: per operation, fields to set (None clears one); lines struck out or back in."""
+         remove: Iterable[int] = (), restore: Iterable[int] = (), add: Iterable[tuple[str, dict[str, Any]]] = (),
+         by: str, at: dt.datetime | None = None) -> Proposal:
+    """The baker's corrections: per operation, fields to set (None clears one); lines struck out or back in;
+    lines the extractor missed, added (they have nothing proposed: all their values are the baker's)."""
     with uow:
         proposal = _load(uow, proposal_id)
         _must_be(proposal, ProposalStatus.PROPOSED, "edited")
@@ -113,6 +114,11 @@ def edit(uow: UnitOfWork, proposal_id: str, *, changes: dict[int, dict[str, Any]
             ops[index] = replace(ops[index], removed=True)
         for index in restore:
             ops[index] = replace(ops[index], removed=False)
+        for op, args in add:
+            added = new_operation(op, args, index=len(ops))
+            ops.append(replace(added, proposed={}))
+        if len(ops) > MAX_OPERATIONS:
+            raise ValidationError(f"at most {MAX_OPERATIONS} operations in one proposal", field="operations")
         updated = replace(proposal, operations=tuple(ops), updated_at=at or dt.datetime.now(dt.UTC),
                           extra={**proposal.extra, "edited_by": by})
         uow.proposals.put(updated)

@@ -17,6 +17,7 @@ from functions.shared.auth import Caller, TokenVerifier, caller_from_header, req
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError, from_core, from_pydantic
 from functions.shared.photo_store import PhotoStore
+from functions.shared.task_queue import TaskQueue
 
 Body = TypeVar("Body", bound=BaseModel)
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -41,6 +42,7 @@ class Runtime:
         self._backend: Backend | None = None
         self.backend_factory: Callable[[], Backend] | None = None
         self._photos: PhotoStore | None = None
+        self.tasks: TaskQueue | None = None  # None: Cloud Tasks (or its emulator) from the environment
 
     @property
     def photos(self) -> PhotoStore:

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from core.proposals import receipt_scans
 from functions import gateway, main
 from functions.shared.memory_backend import MemoryBackend
 from functions.shared.operation import RUNTIME
@@ -55,8 +56,9 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "reject_proposal": {"proposal_id": "A_PROPOSAL"},
     "undo_proposal": {"proposal_id": "A_CONFIRMED"},
     "list_proposals": {},
+    "receipt_status": {"photo_id": "A_RECEIPT"},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "receipt_status"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
@@ -92,6 +94,8 @@ def bakeries(backend: MemoryBackend) -> dict[str, dict[str, Any]]:
     call(main.edit_proposal, {"proposal_id": kept["proposal_id"],
                               "changes": [{"index": 0, "args": {"product_id": product}}]}, claims=alice)
     assert call(main.confirm_proposal, {"proposal_id": kept["proposal_id"]}, claims=alice)[0] == 200
+    with backend.unit_of_work(a) as uow:
+        receipt_scans.record_upload(uow, "a" * 32, f"tenants/{a}/receipts/{'a' * 32}", by="alice")
     b = call(main.create_tenant, {"name": "B"}, claims={"uid": "bob"})[1]["tenant_id"]
     people["bob"] = {"uid": "bob", "tenant_id": b, "role": "owner"}
     return people
@@ -104,7 +108,8 @@ def _body(backend: MemoryBackend, tenant: str, op: str) -> dict[str, Any] | None
     proposed = next(p.id for p in bakery.proposals.values() if p.status.value == "proposed")
     confirmed = next(p.id for p in bakery.proposals.values() if p.status.value == "confirmed")
     text = json.dumps(body).replace("A_PRODUCT", product).replace("A_PROPOSAL", proposed)
-    return None if body is None else json.loads(text.replace("A_CONFIRMED", confirmed))
+    receipt = next(iter(bakery.receipts), "0" * 32)
+    return None if body is None else json.loads(text.replace("A_CONFIRMED", confirmed).replace("A_RECEIPT", receipt))
 
 
 def _cells(people: dict[str, dict[str, Any]], mint: TokenMint) -> dict[str, tuple[dict[str, str], str | None]]:
@@ -163,7 +168,7 @@ def test_every_caller_who_must_be_refused_is_refused(op: str, backend: MemoryBac
             assert op not in {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                               "record_production", "record_assembly", "change_member_role",
                               "remove_tenant_member", "delete_record", "edit_proposal", "confirm_proposal",
-                              "reject_proposal", "undo_proposal"}, (op, answer)
+                              "reject_proposal", "undo_proposal", "receipt_status"}, (op, answer)
             row[column] = "own bakery only"
         else:
             assert 400 <= status < 500, (op, column, status, answer)

@@ -22,6 +22,7 @@ from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from functions import gateway, main, models
+from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
 from functions.shared.operation import RUNTIME
 from tests.conftest import load_fixture
@@ -52,6 +53,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "reject_proposal": models.RejectRequest,
     "undo_proposal": models.ProposalRequest,
     "list_proposals": models.ListProposalsRequest,
+    "receipt_status": ReceiptStatusRequest,
 }
 WITHOUT_BODY = {"export_desktop", "list_members", "upload_photo"}  # an image, fuzzed in test_photo_upload
 BODY_OPERATIONS = sorted(MODELS)

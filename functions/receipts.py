@@ -1,0 +1,177 @@
+"""Receipt photos to proposals: storage event → Cloud Task → extraction → one proposal per receipt.
+
+`upload_photo` stores a receipt under `tenants/{tenant}/receipts/{photo_id}` and records its scan.
+Cloud Storage then sends the `google.cloud.storage.object.v1.finalized` CloudEvent (locally the
+gateway sends the same event) to `receipt_uploaded`, which queues a Cloud Task; the task calls
+`extract_receipt`, which reads the photo (Gemini when configured, else OCR and the line parser)
+into a proposal whose id comes from the photo's, so a retried event or task never makes a second
+one. `receipt_status` shows where a receipt is while this runs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import re
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from core.proposals import receipt_scans, service
+from core.proposals.drafting import draft_operations
+from core.proposals.model import ReceiptScan, Source
+from core.speech.operations import ParsedInput
+from functions.models import Strict
+from functions.proposals import proposal_json
+from functions.shared.auth import READERS
+from functions.shared.errors import ApiError
+from functions.shared.operation import RUNTIME, Context, operation
+
+log = logging.getLogger("baketracker.receipts")
+RECEIPT_PATH = re.compile(r"^tenants/(?P<tenant>[A-Za-z0-9_-]{1,80})/receipts/(?P<photo>[0-9a-f]{32})$")
+OFFLINE_OCR = "offline-receipt-ocr"
+
+
+class ExtractTask(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    tenant_id: str = Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_-]+$")
+    photo_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+    photo_path: str = Field(max_length=300)
+
+
+class ReceiptStatusRequest(Strict):
+    photo_id: str = Field(pattern=r"^[0-9a-f]{32}$")
+
+
+def scan_json(scan: ReceiptScan) -> dict[str, Any]:
+    return {"photo_id": scan.id, "photo_path": scan.photo_path, "status": scan.status.value,
+            "attempts": scan.attempts, "proposal_id": scan.proposal_id or None, "error": scan.error or None,
+            "uploaded_at": scan.uploaded_at.isoformat() if scan.uploaded_at else None,
+            "updated_at": scan.updated_at.isoformat() if scan.updated_at else None}
+
+
+def _task_url() -> str:
+    url = os.environ.get("BAKETRACKER_EXTRACT_URL", "").strip()
+    if not url:
+        raise RuntimeError("BAKETRACKER_EXTRACT_URL is not set: where the extraction tasks are sent")
+    return url
+
+
+def receipt_uploaded(cloud_event: Any) -> None:
+    """CloudEvent `google.cloud.storage.object.v1.finalized`: queue the reading of a new receipt photo."""
+    data = cloud_event.data if hasattr(cloud_event, "data") else cloud_event["data"]
+    if isinstance(data, bytes | str):
+        data = json.loads(data)
+    name = str((data or {}).get("name", ""))
+    match = RECEIPT_PATH.match(name)
+    if match is None:
+        log.info("ignoring object %s: not a receipt", name)
+        return
+    tenant, photo_id = match["tenant"], match["photo"]
+    metadata = (data or {}).get("metadata") or {}
+    if metadata.get("tenant_id") != tenant:  # only upload_photo writes the bucket, and it always sets this
+        log.warning("ignoring object %s: its tenant_id metadata does not match its path", name)
+        return
+    with RUNTIME.backend.unit_of_work(tenant) as uow:
+        receipt_scans.mark_queued(uow, photo_id, name)
+    from functions.shared.task_queue import CloudTasksQueue
+
+    queue = RUNTIME.tasks if RUNTIME.tasks is not None else CloudTasksQueue.from_environment()
+    queue.enqueue(f"receipt-{tenant}-{photo_id}", _task_url(),
+                  {"tenant_id": tenant, "photo_id": photo_id, "photo_path": name})
+
+
+def _from_task(request: Any) -> bool:
+    """Cloud Tasks sets X-CloudTasks-QueueName. In production the function also sits behind IAM (no public
+    invoker), which checks the task's OIDC token; the local emulator attaches none, so local mode is explicit."""
+    queue = request.headers.get("X-CloudTasks-QueueName", "")
+    expected = os.environ.get("BAKETRACKER_QUEUE", "receipt-extraction")
+    return bool(queue) and queue.rsplit("/", 1)[-1] == expected
+
+
+def read_receipt(image: bytes, mime_type: str, today: dt.date) -> tuple[ParsedInput, str]:
+    """Gemini when an API key is configured, else Tesseract OCR and the line parser."""
+    from adapters.gemini import GeminiError, extractor_from_env
+
+    extractor = extractor_from_env()
+    if extractor is not None:
+        try:
+            return extractor.from_receipt(image, mime_type, today), extractor.model
+        except GeminiError as exc:
+            if exc.reason in ("timeout", "rate_limited", "http", "network"):
+                raise  # transient: the task is retried
+            log.warning("Gemini could not read the receipt (%s); reading it offline", exc)
+    from adapters.receipt_ocr import extract_receipt as ocr_receipt
+
+    reading = ocr_receipt(image, today)
+    return ParsedInput("", "receipt", reading.operations(), list(reading.notes)), OFFLINE_OCR
+
+
+def _answer(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]]:
+    return json.dumps(body), status, {"Content-Type": "application/json"}
+
+
+def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
+    """The task: read one receipt photo into one proposal. 2xx ends the task; 5xx asks Cloud Tasks to retry."""
+    if not _from_task(request):
+        return _answer(403, {"error": {"code": "forbidden", "message": "only the extraction queue may call this",
+                                       "field": None}})
+    try:
+        task = ExtractTask.model_validate_json(request.get_data(cache=False) or b"{}")
+    except ValidationError as exc:
+        return _answer(400, {"error": {"code": "invalid", "message": str(exc.errors()[0]["msg"]), "field": None}})
+    if task.photo_path != f"tenants/{task.tenant_id}/receipts/{task.photo_id}":
+        return _answer(400, {"error": {"code": "invalid", "message": "photo_path does not match the tenant and photo",
+                                       "field": "photo_path"}})
+    backend = RUNTIME.backend
+    with backend.unit_of_work(task.tenant_id) as uow:
+        scan = receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
+    if scan is None:
+        return _answer(200, {"status": "proposed", "repeated": True})
+    photo = RUNTIME.photos.get(task.photo_path)
+    if photo is None or photo.metadata.get("tenant_id") != task.tenant_id:
+        with backend.unit_of_work(task.tenant_id) as uow:
+            receipt_scans.fail(uow, task.photo_id, "the photo is gone")
+        return _answer(200, {"status": "failed"})
+    today = (scan.uploaded_at or dt.datetime.now(dt.UTC)).date()
+    from adapters.receipt_ocr import ReceiptImageError
+
+    try:
+        parsed, model = read_receipt(photo.data, photo.content_type, today)
+    except ReceiptImageError as exc:  # the photo itself cannot be read: retrying will not help
+        with backend.unit_of_work(task.tenant_id) as uow:
+            receipt_scans.fail(uow, task.photo_id, str(exc) or "the receipt could not be read")
+        return _answer(200, {"status": "failed"})
+    except Exception as exc:
+        if scan.attempts >= receipt_scans.MAX_ATTEMPTS:
+            with backend.unit_of_work(task.tenant_id) as uow:
+                receipt_scans.fail(uow, task.photo_id, f"reading failed {scan.attempts} times ({type(exc).__name__})")
+            return _answer(200, {"status": "failed"})
+        log.exception("reading receipt %s failed; the task will be retried", task.photo_path)
+        return _answer(503, {"error": {"code": "retry", "message": "reading failed; retrying", "field": None}})
+    catalog = backend.planning_bakery(task.tenant_id)
+    operations, notes = draft_operations(parsed, catalog)
+    if not operations:
+        notes = ["no line items were read from this receipt: add them by hand or retake the photo", *notes]
+    pid = receipt_scans.proposal_id_for(task.photo_id)
+    with backend.unit_of_work(task.tenant_id) as uow:
+        proposal = service.submit(uow, source=Source.RECEIPT, operations=operations, by=scan.uploaded_by or "receipt",
+                                  model=model, photo_path=task.photo_path, notes=notes, proposal_id=pid)
+    with backend.unit_of_work(task.tenant_id) as uow:
+        receipt_scans.finish(uow, task.photo_id, proposal.id)
+    return _answer(200, {"status": "proposed", "proposal_id": proposal.id})
+
+
+@operation(READERS, ReceiptStatusRequest)
+def receipt_status(ctx: Context, body: ReceiptStatusRequest) -> dict[str, Any]:
+    """Where a receipt photo is on its way to a proposal; the proposal itself once it is there."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        scan = uow.receipts.get(body.photo_id)
+        if scan is None:
+            raise ApiError(404, "not_found", f"no receipt {body.photo_id}", "photo_id")
+        proposal = uow.proposals.get(scan.proposal_id) if scan.proposal_id else None
+    answer = scan_json(scan)
+    answer["proposal"] = proposal_json(proposal) if proposal is not None else None
+    return answer
