@@ -45,6 +45,7 @@ from functions.proposals import (  # noqa: F401
     confirm_proposal,
     edit_proposal,
     list_proposals,
+    propose_from_photo,
     propose_from_text,
     reject_proposal,
     undo_proposal,

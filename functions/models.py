@@ -155,3 +155,9 @@ class EditProposalRequest(Strict):
 class ListProposalsRequest(Strict):
     status: Literal["proposed", "confirmed", "rejected", "undone"] | None = None
     limit: int = Field(default=50, ge=1, le=200)
+
+
+class ProposeFromPhotoRequest(Strict):
+    photo_id: str = Field(pattern=r"^[0-9a-f]{32}$", description="from upload_photo with kind=inventory")
+    note: str = Field(default="", max_length=500, description="what the baker said with it: 'about half full'")
+    item: str = Field(default="", max_length=200, description="what is in the photo, if the baker says")

@@ -14,6 +14,7 @@ from werkzeug.wrappers import Request
 from functions.shared.auth import TokenVerifier
 from functions.shared.memory_backend import MemoryBackend
 from functions.shared.operation import RUNTIME
+from functions.shared.photo_store import MemoryPhotoStore
 
 
 def unsigned_token(claims: dict[str, Any]) -> str:
@@ -36,10 +37,11 @@ class UnsignedTokenVerifier(TokenVerifier):
 @pytest.fixture
 def backend() -> Iterator[MemoryBackend]:
     memory = MemoryBackend()
-    previous = RUNTIME._backend, RUNTIME.verifier
+    previous = RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos
     RUNTIME.use(memory, UnsignedTokenVerifier())
+    RUNTIME.use_photos(MemoryPhotoStore())  # never the real bucket from a unit test
     yield memory
-    RUNTIME._backend, RUNTIME.verifier = previous
+    RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos = previous
 
 
 Call = Callable[..., tuple[int, dict[str, Any]]]

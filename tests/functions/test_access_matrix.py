@@ -57,9 +57,15 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "undo_proposal": {"proposal_id": "A_CONFIRMED"},
     "list_proposals": {},
     "receipt_status": {"photo_id": "A_RECEIPT"},
+    "propose_from_photo": {"photo_id": "A_RECEIPT"},
 }
 READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "receipt_status"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
+# operations whose body names bakery A's records: from another bakery they must be a 404, never a 200
+NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
+                 "record_production", "record_assembly", "change_member_role", "remove_tenant_member",
+                 "delete_record", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
+                 "receipt_status", "propose_from_photo"}
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
 TABLE: dict[str, dict[str, str]] = {}
@@ -165,10 +171,7 @@ def test_every_caller_who_must_be_refused_is_refused(op: str, backend: MemoryBac
             RUNTIME.verifier = UnsignedTokenVerifier()
         if column == "other bakery" and status == 200:
             # an operation without ids (export, listing, saving) acts on the caller's own bakery only
-            assert op not in {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
-                              "record_production", "record_assembly", "change_member_role",
-                              "remove_tenant_member", "delete_record", "edit_proposal", "confirm_proposal",
-                              "reject_proposal", "undo_proposal", "receipt_status"}, (op, answer)
+            assert op not in NAMES_RECORDS, (op, answer)
             row[column] = "own bakery only"
         else:
             assert 400 <= status < 500, (op, column, status, answer)

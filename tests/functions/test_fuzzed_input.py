@@ -25,6 +25,7 @@ from functions import gateway, main, models
 from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
 from functions.shared.operation import RUNTIME
+from functions.shared.photo_store import MemoryPhotoStore
 from tests.conftest import load_fixture
 from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
 
@@ -54,6 +55,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "undo_proposal": models.ProposalRequest,
     "list_proposals": models.ListProposalsRequest,
     "receipt_status": ReceiptStatusRequest,
+    "propose_from_photo": models.ProposeFromPhotoRequest,
 }
 WITHOUT_BODY = {"export_desktop", "list_members", "upload_photo"}  # an image, fuzzed in test_photo_upload
 BODY_OPERATIONS = sorted(MODELS)
@@ -98,8 +100,9 @@ class World:
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
     backend = MemoryBackend()
-    previous = RUNTIME._backend, RUNTIME.verifier
+    previous = RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos
     RUNTIME.use(backend, UnsignedTokenVerifier())
+    RUNTIME.use_photos(MemoryPhotoStore())
     try:
         text, status, _ = main.create_tenant(_request({"name": "Fuzzed Bakes"}, {"uid": "olive"}))
         assert status == 200, text
@@ -114,7 +117,7 @@ def world() -> Iterator[World]:
         world.snapshot = copy.deepcopy(world.state())
         yield world
     finally:
-        RUNTIME._backend, RUNTIME.verifier = previous
+        RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos = previous
 
 
 def _request(body: Any, claims: dict[str, Any], raw: bytes | None = None) -> Request:
