@@ -152,6 +152,64 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_propose(args: argparse.Namespace) -> int:
+    """What an utterance or a photo proposes, without saving anything."""
+    import datetime as dt
+
+    from adapters import extractors
+    from core.proposals.drafting import draft_operations
+
+    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    notes: list[str] = []
+    if args.text is not None:
+        if not args.text.strip():
+            raise CliError("--text is empty: say what was bought, how full something is, or an event")
+        parsed, model, notes = extractors.read_text(args.text, today)
+    else:
+        parsed, model, notes = _read_image(args, today)
+    catalog = load_bakery(args.data) if args.data else None
+    operations, unresolved = draft_operations(parsed, catalog)
+    answer = {"operations": [{"op": op.op, "args": op.args} for op in operations],
+              "unresolved": [*notes, *unresolved], "flags": [list(op.flags) for op in operations],
+              "confidence": [op.confidence for op in operations], "model": model}
+    if args.json:
+        print(json.dumps(answer, indent=2, ensure_ascii=False))
+    else:
+        for op in operations:
+            shown = ", ".join(f"{k}={v}" for k, v in op.args.items() if v is not None and k != "alternatives")
+            print(f"{op.op}: {shown}")
+            for flag in op.flags:
+                print(f"  check: {flag}")
+        for note in answer["unresolved"]:
+            print(f"note: {note}")
+        if not operations:
+            print("nothing to propose")
+    return 0
+
+
+def _read_image(args: argparse.Namespace, today: Any) -> tuple[Any, str, list[str]]:
+    from adapters import extractors
+
+    path = Path(args.image)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"{args.image}: cannot read it ({exc.strerror})") from exc
+    from functions.photos import sniff_type
+
+    mime = sniff_type(data)
+    if mime is None:
+        raise CliError(f"{args.image}: not a JPEG, PNG or WebP image")
+    try:
+        if args.kind in ("receipt", "auto"):
+            parsed, model, notes = extractors.read_receipt(data, mime, today)
+            if parsed.operations or args.kind == "receipt":
+                return parsed, model, notes
+        return extractors.read_inventory_photo(data, mime, args.item or "")
+    except ValueError as exc:  # the readers' image errors
+        raise CliError(f"{args.image}: {exc}") from exc
+
+
 def _write_json(path: str, data: dict[str, Any]) -> None:
     try:
         Path(path).write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -193,6 +251,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     imp.add_argument("--api", help="import into the signed-in bakery on a running stack instead")
     imp.set_defaults(run=cmd_import)
+
+    propose = sub.add_parser("propose", help="what a spoken sentence or a photo proposes (nothing is saved)")
+    given = propose.add_mutually_exclusive_group(required=True)
+    given.add_argument("--text", help='e.g. "I bought two pounds of flour at Costco for $8"')
+    given.add_argument("--image", help="a receipt photo or a photo of a container (JPEG, PNG, WebP)")
+    propose.add_argument("--kind", choices=["auto", "receipt", "inventory"], default="auto",
+                         help="what the image is (auto: a receipt if any line can be read)")
+    propose.add_argument("--item", help="for an inventory photo: what is in it")
+    propose.add_argument("--data", help="a desktop export whose catalog names are resolved against")
+    propose.add_argument("--today", help="the date 'yesterday' and 'Friday' count from (YYYY-MM-DD)")
+    propose.add_argument("--json", action="store_true", help="print one JSON object")
+    propose.set_defaults(run=cmd_propose)
     return parser
 
 

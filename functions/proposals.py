@@ -11,11 +11,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from adapters.extractors import read_inventory_photo, read_text, with_spoken_note
 from core.proposals import service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import Proposal, ProposalStatus, ProposedOperation, Source
-from core.speech.operations import SAID, Operation, ParsedInput
-from core.speech.parse import parse_utterance
 from functions.models import (
     EditProposalRequest,
     ListProposalsRequest,
@@ -28,7 +27,6 @@ from functions.shared.auth import READERS, WRITERS
 from functions.shared.errors import ApiError
 from functions.shared.operation import RUNTIME, Context, operation
 
-OFFLINE_GRAMMAR = "offline-grammar"
 # catalog keys the resolver or the baker sets; checked by the core against this bakery's own records
 RESOLUTION_KEYS = frozenset({"product_id", "ingredient_slug", "supplier_slug", "alternatives"})
 ITEM_RESOLUTION_KEYS = frozenset({"finished_good_slug", "alternatives"})
@@ -81,19 +79,6 @@ def _problems(op: ProposedOperation) -> list[dict[str, str]]:
 
 def _field(index: int, issue_field: str) -> str:
     return f"operations.{index}.{issue_field.replace('[', '.').replace(']', '')}"
-
-
-def read_text(text: str, today: dt.date) -> tuple[ParsedInput, str, list[str]]:
-    """Gemini when an API key is configured, else (or when it fails) the offline grammar."""
-    from adapters.gemini import GeminiError, extractor_from_env
-
-    extractor = extractor_from_env()
-    if extractor is not None:
-        try:
-            return extractor.from_text(text, today), extractor.model, []
-        except GeminiError as exc:
-            return parse_utterance(text, today), OFFLINE_GRAMMAR, [f"Gemini was unavailable ({exc}); read offline"]
-    return parse_utterance(text, today), OFFLINE_GRAMMAR, []
 
 
 @operation(WRITERS, ProposeTextRequest)
@@ -194,54 +179,6 @@ def list_proposals(ctx: Context, body: ListProposalsRequest) -> dict[str, Any]:
     return {"proposals": [proposal_json(p) for p in found]}
 
 
-OFFLINE_PHOTO = "offline-photo-reader"
-
-
-def read_inventory_photo(image: bytes, mime_type: str, item_hint: str) -> tuple[ParsedInput, str]:
-    """Gemini when configured (falls back when it fails), else the offline reader (label OCR, fill line)."""
-    from adapters.gemini import GeminiError, extractor_from_env
-
-    extractor = extractor_from_env()
-    if extractor is not None:
-        try:
-            return extractor.from_inventory_photo(image, mime_type, item_hint or None), extractor.model
-        except GeminiError:
-            pass
-    from adapters.inventory_photo import InventoryPhotoError
-    from adapters.inventory_photo import read_inventory_photo as read_offline
-
-    try:
-        reading = read_offline(image)
-    except InventoryPhotoError as exc:
-        raise ApiError(400, "invalid", str(exc), "photo_id") from exc
-    name = item_hint or reading.item_text
-    args: dict[str, Any] = {"item_name": name, "remaining_percentage": reading.remaining_percentage}
-    confidence = {"item_name": SAID if item_hint else (0.5 if name else 0.0),
-                  "remaining_percentage": reading.level_confidence}
-    op = Operation("adjust_inventory", args, confidence)
-    return ParsedInput("", "inventory_photo", [op], list(reading.notes)), OFFLINE_PHOTO
-
-
-def _with_note(parsed: ParsedInput, note: str, today: dt.date) -> ParsedInput:
-    """What the baker said with the photo ("about half full") outranks what was read from it."""
-    said = parse_utterance(note, today) if note.strip() else None
-    heard = next((op for op in said.operations if op.op == "adjust_inventory"), None) if said else None
-    if heard is None or not parsed.operations:
-        return parsed
-    first = parsed.operations[0]
-    args, confidence = dict(first.args), dict(first.confidence)
-    for name in ("remaining_percentage", "quantity", "unit"):
-        if heard.args.get(name) is not None:
-            args[name] = heard.args[name]
-            confidence[name] = heard.confidence.get(name, SAID)
-    if heard.args.get("quantity") is not None:
-        args.pop("remaining_percentage", None)
-    if not args.get("item_name") and heard.args.get("item_name"):
-        args["item_name"], confidence["item_name"] = heard.args["item_name"], SAID
-    return ParsedInput(parsed.text, parsed.kind, [Operation(first.op, args, confidence), *parsed.operations[1:]],
-                       parsed.unresolved)
-
-
 @operation(WRITERS, ProposeFromPhotoRequest)
 def propose_from_photo(ctx: Context, body: ProposeFromPhotoRequest) -> dict[str, Any]:
     """An inventory photo ("this flour bag") → a proposal of its level, to review (nothing else is written)."""
@@ -251,13 +188,18 @@ def propose_from_photo(ctx: Context, body: ProposeFromPhotoRequest) -> dict[str,
     photo = RUNTIME.photos.get(path)
     if photo is None or photo.metadata.get("tenant_id") != ctx.tenant_id:
         raise ApiError(404, "not_found", f"no inventory photo {body.photo_id}", "photo_id")
-    parsed, model = read_inventory_photo(photo.data, photo.content_type, body.item.strip())
-    parsed = _with_note(parsed, body.note, dt.datetime.now(dt.UTC).date())
+    from adapters.inventory_photo import InventoryPhotoError
+
+    try:
+        parsed, model, notes = read_inventory_photo(photo.data, photo.content_type, body.item.strip())
+    except InventoryPhotoError as exc:
+        raise ApiError(400, "invalid", str(exc), "photo_id") from exc
+    parsed = with_spoken_note(parsed, body.note, dt.datetime.now(dt.UTC).date())
     operations, unresolved = draft_operations(parsed, ctx.backend.planning_bakery(ctx.tenant_id))
     if not operations:
         raise ApiError(400, "nothing_understood", "nothing could be read from this photo; say what it is and how "
                        "full", "photo_id")
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
         proposal = service.submit(uow, source=Source.INVENTORY_PHOTO, operations=operations, by=ctx.caller.uid,
-                                  model=model, input_text=body.note, photo_path=path, notes=unresolved)
+                                  model=model, input_text=body.note, photo_path=path, notes=[*notes, *unresolved])
     return proposal_json(proposal)

@@ -19,10 +19,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from adapters.extractors import read_receipt
 from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ReceiptScan, Source
-from core.speech.operations import ParsedInput
 from functions.models import Strict
 from functions.proposals import proposal_json
 from functions.shared.auth import READERS
@@ -31,7 +31,6 @@ from functions.shared.operation import RUNTIME, Context, operation
 
 log = logging.getLogger("baketracker.receipts")
 RECEIPT_PATH = re.compile(r"^tenants/(?P<tenant>[A-Za-z0-9_-]{1,80})/receipts/(?P<photo>[0-9a-f]{32})$")
-OFFLINE_OCR = "offline-receipt-ocr"
 
 
 class ExtractTask(BaseModel):
@@ -91,24 +90,6 @@ def _from_task(request: Any) -> bool:
     return bool(queue) and queue.rsplit("/", 1)[-1] == expected
 
 
-def read_receipt(image: bytes, mime_type: str, today: dt.date) -> tuple[ParsedInput, str]:
-    """Gemini when an API key is configured, else Tesseract OCR and the line parser."""
-    from adapters.gemini import GeminiError, extractor_from_env
-
-    extractor = extractor_from_env()
-    if extractor is not None:
-        try:
-            return extractor.from_receipt(image, mime_type, today), extractor.model
-        except GeminiError as exc:
-            if exc.reason in ("timeout", "rate_limited", "http", "network"):
-                raise  # transient: the task is retried
-            log.warning("Gemini could not read the receipt (%s); reading it offline", exc)
-    from adapters.receipt_ocr import extract_receipt as ocr_receipt
-
-    reading = ocr_receipt(image, today)
-    return ParsedInput("", "receipt", reading.operations(), list(reading.notes)), OFFLINE_OCR
-
-
 def _answer(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]]:
     return json.dumps(body), status, {"Content-Type": "application/json"}
 
@@ -139,7 +120,7 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     from adapters.receipt_ocr import ReceiptImageError
 
     try:
-        parsed, model = read_receipt(photo.data, photo.content_type, today)
+        parsed, model, read_notes = read_receipt(photo.data, photo.content_type, today, raise_transient=True)
     except ReceiptImageError as exc:  # the photo itself cannot be read: retrying will not help
         with backend.unit_of_work(task.tenant_id) as uow:
             receipt_scans.fail(uow, task.photo_id, str(exc) or "the receipt could not be read")
@@ -153,6 +134,7 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
         return _answer(503, {"error": {"code": "retry", "message": "reading failed; retrying", "field": None}})
     catalog = backend.planning_bakery(task.tenant_id)
     operations, notes = draft_operations(parsed, catalog)
+    notes = [*read_notes, *notes]
     if not operations:
         notes = ["no line items were read from this receipt: add them by hand or retake the photo", *notes]
     pid = receipt_scans.proposal_id_for(task.photo_id)
