@@ -23,6 +23,7 @@ from werkzeug.test import Client
 REPO = Path(__file__).resolve().parents[1]
 DEMO_EMAIL = "demo@baketracker.test"
 DEMO_PASSWORD = "bake-demo-2026"
+VOICE = "I bought two 5 lb bags of King Arthur bread flour at Costco for $9.98"
 
 
 def _post(web: Client, op: str, token: str, body: Any) -> Any:
@@ -44,15 +45,18 @@ def main() -> int:
     from devstack.auth import AuthEmulator
     from devstack.firestore import FirestoreEmulator
     from devstack.storage import StorageEmulator
+    from devstack.tasks import TasksEmulator
 
-    print("starting the Firestore emulator (gcloud SDK), the Auth emulator (firebase-tools) and the storage "
-          "emulator…", flush=True)
+    print("starting the Firestore emulator (gcloud SDK), the Auth emulator (firebase-tools), the storage "
+          "emulator and the Cloud Tasks emulator…", flush=True)
     firestore = FirestoreEmulator(work, rules=REPO / "firestore.rules").start()
     auth_emulator = AuthEmulator(work / "auth").start()
     storage = StorageEmulator(work).start()
+    tasks = TasksEmulator(work).start()
     try:
         os.environ.update(auth_emulator.environ())
         os.environ.update(storage.environ())
+        os.environ.update(tasks.environ())
         os.environ["FIRESTORE_EMULATOR_HOST"] = firestore.host
         os.environ["GOOGLE_CLOUD_PROJECT"] = firestore.project
         from firebase_admin import auth
@@ -60,6 +64,9 @@ def main() -> int:
         from functions.gateway import app
         from functions.shared.auth import firebase_app
 
+        server = make_server("127.0.0.1", args.port, app, threaded=True)
+        api = f"http://127.0.0.1:{server.server_port}"
+        os.environ["BAKETRACKER_EXTRACT_URL"] = f"{api}/tasks/extract_receipt"  # where the queue sends its tasks
         web = Client(app)
         auth.create_user(email=DEMO_EMAIL, password=DEMO_PASSWORD, app=firebase_app())
         token = auth_emulator.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
@@ -69,18 +76,25 @@ def main() -> int:
             result = _post(web, "import_desktop", token, {"data": json.loads((fixtures / name).read_text())})
             print(f"seeded {name}: {sum(result['changed'].values())} records", flush=True)
         plan = _post(web, "plan_event", token, {"event": "Winter Market 2026"})
-        server = make_server("127.0.0.1", args.port, app, threaded=True)
-        api = f"http://127.0.0.1:{server.server_port}"
+        voice = _post(web, "propose_from_text", token, {"text": VOICE, "source": "voice"})
+        first = voice["operations"][0]
+        voice_line = f"{first['op']} {json.dumps({k: v for k, v in first['args'].items() if k != 'alternatives'})}"
         print(f"""
 BakeTracker Cloud is running (all offline):
   API (functions, as Hosting rewrites them): {api}/api/<operation>
-  Firestore emulator: {firestore.host}   Auth emulator: {auth_emulator.host}   Storage emulator: {storage.url}
+  Firestore emulator: {firestore.host}   Auth emulator: {auth_emulator.host}
+  Storage emulator: {storage.url}   Cloud Tasks emulator: {tasks.host} (queue {tasks.queue})
   Demo bakery: {tenant['tenant_id']}  sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}
 
 Winter Market 2026, planned through the API:""")
         for recipe in plan["recipes"]:
             print(f"  {recipe['recipe']:<36} {recipe['batches']:>3} batches")
         print(f"""
+AI input: {"Gemini (" + os.environ.get("GEMINI_MODEL", "default model") + ")" if os.environ.get("GEMINI_API_KEY")
+            else "offline extractors (grammar, OCR); set GEMINI_API_KEY for Gemini"}
+  "{VOICE}" was proposed, not saved:
+    {voice_line}
+
 Try the CLI on the stack:
   export BAKETRACKER_ID_TOKEN={token}
   .venv/bin/baketracker plan --api {api} --event "Office Party 2026"
@@ -92,6 +106,7 @@ Try the CLI on the stack:
     except KeyboardInterrupt:
         print("\nstopping…")
     finally:
+        tasks.stop()
         storage.stop()
         auth_emulator.stop()
         firestore.stop()
