@@ -396,7 +396,7 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
         code, word, i = read
         if _is_package(code):
             package, package_word = code, word
-            # "two bags of flour, 5 pounds each" is not handled: size stays unknown
+            # "two bags of flour, 5 pounds each": the size comes with the next segment
         else:
             unit = code
             pk = _read_unit(toks, i)
@@ -491,6 +491,10 @@ def _cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+_EACH_NAMES = frozenset({"", "each", "apiece", "ea", "a piece", "per bag", "a bag", "per box", "a box", "per jar",
+                         "a jar", "per pack", "a pack"})
+
+
 def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, list[Money]]]:
     """Parse segments into lines; attach quantity-only and price-only pieces to their neighbour."""
     lines: list[tuple[ItemLine, list[Money]]] = []
@@ -506,6 +510,15 @@ def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, lis
                 else:
                     loose.extend(seg.money)
             continue
+        if (lines and line.brand is None and line.name in _EACH_NAMES and line.quantity is not None
+                and line.unit is not None and not _is_package(line.unit)):
+            prev, prev_money = lines[-1]
+            if prev.package_unit is not None and prev.packages is not None and prev.package_size is None:
+                # "three bags of powdered sugar, 2 pounds each"
+                prev.package_size, prev.unit = line.quantity, line.unit
+                prev.quantity = prev.packages * line.quantity
+                prev_money.extend(seg.money)
+                continue
         if not line.name and line.brand is None and lines and lines[-1][0].quantity is None:
             # "King Arthur flour, 5 pounds"
             prev, prev_money = lines[-1]
