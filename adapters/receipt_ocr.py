@@ -1,0 +1,294 @@
+"""Receipt photo -> text, offline, with the Tesseract CLI; then `core.receipts.lines` reads it.
+
+Steps: open the bytes with Pillow (EXIF turn, grey); flatten the paper (each pixel against the
+brightest paper near it, so shadows and the table behind drop out); turn upright (the multiple of
+90 degrees whose words Tesseract reads most confidently on a band across the middle); straighten
+(the small angle whose rows of ink are sharpest); then read with `tesseract --psm 6` twice in
+parallel, as is and through a 3x3 median filter, and keep the better reading. Nothing leaves the
+machine. `ReceiptImageError` is the only error a caller needs to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
+
+from core.receipts.lines import ReceiptReading, read_receipt_text
+
+TESSERACT = "tesseract"
+MAX_BYTES = 25 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+MIN_LONG_SIDE = 1400  # pixels: smaller pictures are enlarged, bigger ones reduced
+MAX_LONG_SIDE = 3000
+SURE_RATIO = 2.5  # upright (or upside down) is taken without trying 90/270 when this much more confident
+TIMEOUT_SECONDS = 20
+HEAVY_NOISE = 4.0  # mean change a 3x3 median makes (grey levels): above it only the filtered picture is read
+# one uniform block of lines; psm 4 ("a column") was measured to drop right-aligned price columns
+PAGE_MODE = "6"
+# Tesseract's OpenMP threads make small images several times slower; one thread each is fastest.
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+_AVAILABLE = False
+_POOL = ThreadPoolExecutor(max_workers=2, thread_name_prefix="tesseract")
+
+
+class ReceiptImageError(ValueError):
+    """The bytes are not a picture that can be read as a receipt (or OCR is not installed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    count: int
+    score: float
+
+
+def tesseract_available() -> bool:
+    """Whether the Tesseract CLI and its English model are installed (a yes is remembered)."""
+    global _AVAILABLE
+    if _AVAILABLE:
+        return True
+    if shutil.which(TESSERACT) is None:
+        return False
+    try:
+        done = subprocess.run([TESSERACT, "--list-langs"], capture_output=True, text=True, timeout=10, env=_ENV)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    _AVAILABLE = "eng" in done.stdout.split()
+    return _AVAILABLE
+
+
+def extract_receipt(data: bytes, today: dt.date) -> ReceiptReading:
+    """Photo bytes -> proposed purchases (see `ReceiptReading.operations()`).
+
+    Of the two readings (see `ocr_image`), the one whose lines add up to the receipt's total wins;
+    else the one Tesseract was more confident about."""
+    readings = [(read_receipt_text(text.text, today), text.confidence) for text in _read_variants(data)]
+    return max(readings, key=lambda pair: (pair[0].total_checked, pair[1]))[0]
+
+
+def ocr_image(data: bytes) -> str:
+    """The text of a receipt photo, line by line (the more confident of two readings)."""
+    return max(_read_variants(data), key=lambda text: text.confidence).text
+
+
+def _read_variants(data: bytes) -> list[_Text]:
+    """The picture read twice, in parallel: through a 3x3 median filter and as it is. The median removes
+    speckle and sensor noise but breaks the thin serifs of some fonts, so neither wins everywhere;
+    under heavy noise only the filtered picture is read."""
+    if not tesseract_available():
+        raise ReceiptImageError("receipt reading is not available: Tesseract OCR is not installed")
+    flat = _flatten(_grey(_open(data)))
+    median = flat.filter(ImageFilter.MedianFilter(3))
+    heavy_noise = ImageStat.Stat(ImageChops.difference(flat, median)).mean[0] > HEAVY_NOISE
+    variants = [_scaled(median)] if heavy_noise else [_scaled(median), _scaled(flat)]
+    turn = _upright_turn(variants[0])
+    if turn:
+        variants = [v.rotate(-turn, expand=True) for v in variants]
+    angle = _skew(variants[0])
+    if angle:
+        variants = [v.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255) for v in variants]
+    return list(_POOL.map(_read_text, variants))
+
+
+# opening and cleaning ---------------------------------------------------------------------------
+
+def _open(data: bytes) -> Image.Image:
+    if not data:
+        raise ReceiptImageError("the file is empty")
+    if len(data) > MAX_BYTES:
+        raise ReceiptImageError(f"the picture is too large ({len(data) // 1_000_000} MB; at most 25 MB)")
+    try:
+        image = Image.open(io.BytesIO(data))
+        if image.width * image.height > MAX_PIXELS:
+            raise ReceiptImageError("the picture has too many pixels to be a receipt photo")
+        image.load()
+    except ReceiptImageError:
+        raise
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
+        raise ReceiptImageError("the file is not a picture that can be read (use JPEG or PNG)") from exc
+    if image.width < 50 or image.height < 50:
+        raise ReceiptImageError("the picture is too small to read")
+    return image
+
+
+def _grey(image: Image.Image) -> Image.Image:
+    """The picture the right way round per its EXIF, transparent parts white, in grey levels."""
+    image = ImageOps.exif_transpose(image) or image
+    if image.mode in ("RGBA", "LA", "P", "PA"):
+        image = image.convert("RGBA")
+        backdrop = Image.new("RGBA", image.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(backdrop, image)
+    return image.convert("L")
+
+
+def _scaled(gray: Image.Image) -> Image.Image:
+    """A size Tesseract reads well: small photos enlarged, huge ones reduced."""
+    long_side = max(gray.size)
+    if MIN_LONG_SIDE <= long_side <= MAX_LONG_SIDE:
+        return gray
+    scale = (MIN_LONG_SIDE if long_side < MIN_LONG_SIDE else MAX_LONG_SIDE) / long_side
+    return gray.resize((round(gray.width * scale), round(gray.height * scale)), Image.Resampling.LANCZOS)
+
+
+def _flatten(gray: Image.Image) -> Image.Image:
+    """Ink as dark on white: each pixel against the brightest paper near it (a blurred local maximum);
+    whatever lies off the paper (a table, a hand) becomes white."""
+    step = max(1, min(gray.size) // 120)
+    reduced = gray.reduce(step)
+    background = reduced.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.BILINEAR)
+    ink = ImageChops.subtract(background, gray)
+    flat = ImageOps.autocontrast(ImageOps.invert(ink), cutoff=0.5)
+    return ImageChops.lighter(flat, ImageOps.invert(_paper(reduced).resize(gray.size, Image.Resampling.NEAREST)))
+
+
+def _paper(reduced: Image.Image) -> Image.Image:
+    """White where the receipt paper is: bright once its print is closed over; all white when no darker
+    surroundings show."""
+    closed = reduced.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5))
+    histogram = closed.histogram()
+    total = sum(histogram)
+    dark, bright = _percentile(histogram, total, 0.05), _percentile(histogram, total, 0.95)
+    if bright - dark < 60:
+        return Image.new("L", reduced.size, 255)
+    threshold = (dark + bright) // 2
+    return closed.point(lambda v: 255 if v > threshold else 0).filter(ImageFilter.MinFilter(3))
+
+
+def _percentile(histogram: list[int], total: int, fraction: float) -> int:
+    seen = 0
+    for value, count in enumerate(histogram):
+        seen += count
+        if seen >= total * fraction:
+            return value
+    return 255
+
+
+# orientation ------------------------------------------------------------------------------------
+
+def _upright_turn(image: Image.Image) -> int:
+    """Turn by a multiple of 90 degrees so the text reads left to right: the turn whose words
+    Tesseract reads most confidently on a strip across the middle of the receipt."""
+    strip = _strip(image)
+    scores = dict(zip((0, 180), _POOL.map(lambda turn: _words(strip.rotate(-turn, expand=True)), (0, 180)),
+                      strict=True))
+    best = max(scores, key=lambda turn: scores[turn].score)
+    if not _sure(scores, best):
+        scores.update(zip((90, 270), _POOL.map(lambda turn: _words(strip.rotate(-turn, expand=True)), (90, 270)),
+                          strict=True))
+        best = max(scores, key=lambda turn: scores[turn].score)
+    return best
+
+
+def _sure(scores: dict[int, _Words], best: int) -> bool:
+    others = [words.score for turn, words in scores.items() if turn != best]
+    return scores[best].count >= 5 and scores[best].score >= SURE_RATIO * max(others, default=0.0)
+
+
+def _strip(image: Image.Image) -> Image.Image:
+    """A band across the middle of the long side: enough text to tell which way is up, a third of the work."""
+    w, h = image.size
+    if h >= w:
+        return image.crop((0, h * 3 // 10, w, h * 6 // 10))
+    return image.crop((w * 3 // 10, 0, w * 6 // 10, h))
+
+
+def _words(image: Image.Image) -> _Words:
+    """Words of three or more letters or digits read with confidence above 60, and how far above."""
+    try:
+        tsv = _tesseract(image, "--psm", "11", "tsv")
+    except ReceiptImageError:
+        return _Words(0, 0.0)
+    count, margin = 0, 0.0
+    for row in tsv.splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or not re.search(r"[A-Za-z0-9]{3}", cells[11]):
+            continue
+        try:
+            confidence = float(cells[10])
+        except ValueError:
+            continue
+        if confidence >= 60:
+            count, margin = count + 1, margin + confidence - 60
+    return _Words(count, margin)
+
+
+# small angles ----------------------------------------------------------------------------------
+
+def _small(image: Image.Image, long_side: int = 700) -> Image.Image:
+    """A small copy with ink white and paper black."""
+    scale = long_side / max(image.size)
+    small = image.resize((max(1, round(image.width * scale)), max(1, round(image.height * scale))),
+                         Image.Resampling.BOX)
+    return small.point(lambda v: 255 if v < 160 else 0)
+
+
+def _sharpness(ink: Image.Image) -> float:
+    """How sharply ink gathers into rows: the variance of the row sums (ink is white here)."""
+    rows = ink.resize((1, ink.height), Image.Resampling.BOX)
+    return float(ImageStat.Stat(rows).var[0])
+
+
+def _skew(image: Image.Image) -> float:
+    """The small angle (up to 5 degrees, counter-clockwise) that makes the text rows sharpest."""
+    ink = _small(image)
+    best_angle, best = 0.0, _sharpness(ink)
+    for candidates in ([float(a) for a in range(-5, 6) if a], [-0.5, 0.5], [-0.25, 0.25]):
+        centre = best_angle
+        for angle in (centre + step for step in candidates):
+            score = _sharpness(ink.rotate(angle, resample=Image.Resampling.BILINEAR, expand=True))
+            if score > best:
+                best_angle, best = angle, score
+    return best_angle if abs(best_angle) >= 0.2 else 0.0
+
+
+# reading -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class _Text:
+    text: str
+    confidence: float  # Tesseract's mean word confidence, weighted by word length
+
+
+def _read_text(image: Image.Image) -> _Text:
+    """Tesseract's words, put back into lines, and how sure it was of them."""
+    lines: dict[tuple[str, str, str], list[str]] = {}
+    weight = total = 0.0
+    for row in _tesseract(image, "--psm", PAGE_MODE, "tsv").splitlines()[1:]:
+        cells = row.split("\t")
+        if len(cells) != 12 or cells[0] != "5" or not cells[11].strip():
+            continue
+        lines.setdefault((cells[2], cells[3], cells[4]), []).append(cells[11].strip())
+        try:
+            confidence = float(cells[10])
+        except ValueError:
+            continue
+        if confidence >= 0:
+            size = len(cells[11].strip())
+            weight, total = weight + size, total + confidence * size
+    text = "\n".join(" ".join(words) for words in lines.values())
+    return _Text(text, total / weight if weight else 0.0)
+
+
+# the CLI ---------------------------------------------------------------------------------------
+
+def _tesseract(image: Image.Image, *args: str) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    command = [TESSERACT, "stdin", "stdout", "-l", "eng", "--dpi", "300", *args]
+    try:
+        done = subprocess.run(command, input=buffer.getvalue(), capture_output=True, timeout=TIMEOUT_SECONDS,
+                              env=_ENV)
+    except subprocess.TimeoutExpired as exc:
+        raise ReceiptImageError("reading the receipt took too long; try a smaller or sharper photo") from exc
+    except OSError as exc:
+        raise ReceiptImageError("receipt reading is not available: Tesseract OCR could not be started") from exc
+    if done.returncode != 0:
+        raise ReceiptImageError("the picture could not be read as a receipt")
+    return done.stdout.decode("utf-8", errors="replace")
