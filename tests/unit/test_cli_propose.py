@@ -65,3 +65,19 @@ def test_bad_input_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixtur
     (tmp_path / "notes.txt").write_text("not an image")
     assert main(["propose", "--image", str(tmp_path / "notes.txt"), "--json"]) == 1
     assert "not a JPEG, PNG or WebP" in capsys.readouterr().err
+
+
+def test_a_receipt_photo_gives_one_purchase_per_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.support.receipt_images import synthetic_receipt
+
+    receipt = synthetic_receipt(7, clean=True)
+    photo = tmp_path / "receipt.png"
+    photo.write_bytes(receipt.data)
+    answer = _propose(capsys, "--image", str(photo))
+    assert answer["model"] == "offline-receipt-ocr"
+    got = {(op["args"]["quantity"], op["args"]["unit"], op["args"]["price"]) for op in answer["operations"]}
+    expected = {(float(line.quantity) if line.quantity % 1 else int(line.quantity), line.unit,
+                 float(line.price) if line.price % 1 else int(line.price)) for line in receipt.expected}
+    assert len(got & expected) >= len(expected) - 1, (got, expected)
+    assert all(op["op"] == "add_purchase" and op["args"]["price"] > 0 for op in answer["operations"])
+    assert {op["args"]["store"] for op in answer["operations"]} == {receipt.spec.store_expected}
