@@ -28,13 +28,3 @@ if ! command -v tesseract >/dev/null 2>&1; then
     echo "install: tesseract not found and cannot apt-get install it (need root and apt-get); receipt OCR will be unavailable" >&2
   fi
 fi
-# Receipt and label OCR (the offline extractors): Tesseract from Debian's packages.
-if ! command -v tesseract >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q tesseract-ocr tesseract-ocr-eng >/dev/null 2>&1 \
-      || { apt-get update -q >/dev/null 2>&1 && apt-get install -y -q tesseract-ocr tesseract-ocr-eng >/dev/null; }
-  else
-    echo "install: tesseract not found and cannot be installed here; offline receipt OCR will be unavailable" >&2
-  fi
-fi
