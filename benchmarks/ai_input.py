@@ -1,12 +1,15 @@
-"""Exact-field accuracy of the offline speech grammar on the corpus (target >= 95%).
+"""The offline extractors' accuracy: the speech grammar's exact-field accuracy on the corpus (target >= 95%),
+then receipt line-item F1 on synthetic receipt photos (target >= 0.9, `benchmarks/receipts.py`) and the
+inventory-photo level error (`benchmarks/inventory_photos.py`).
 
-Run: .venv/bin/python benchmarks/ai_input.py [--verbose]
+Run: .venv/bin/python benchmarks/ai_input.py [--verbose] [--speech-only]
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -38,6 +41,12 @@ def main(argv: list[str]) -> int:
     if "--verbose" in argv:
         for wrong in overall.wrong:
             print("  wrong:", wrong)
+    if "--speech-only" in argv:
+        return 0
+    for script in ("receipts.py", "inventory_photos.py"):
+        if (REPO / "benchmarks" / script).exists():
+            print(f"\n== benchmarks/{script}", flush=True)
+            subprocess.run([sys.executable, str(REPO / "benchmarks" / script)], check=False)
     return 0
 
 
