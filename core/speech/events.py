@@ -143,6 +143,20 @@ def find_date(tokens: list[Token], today: dt.date) -> DateSpan | None:
                 year = _year_at(tokens, day[1] + 2)
                 end = year[1] if year else day[1] + 2
                 return _dated(today, month, day[0], year[0] if year else None, start, end)
+        if w == "the" and _w(tokens, i - 1) == "on" and (i + 1 < n and (tokens[i + 1].ordinal
+                                                                          or _w(tokens, i + 1) in ORDINALS)):
+            # "on the 14th": that day of this month, or of the next when it has passed
+            day = _day_at(tokens, i)
+            if day is not None:
+                for ahead in range(0, 13):
+                    month = (today.month - 1 + ahead) % 12 + 1
+                    year_n = today.year + (today.month - 1 + ahead) // 12
+                    try:
+                        when = dt.date(year_n, month, day[0])
+                    except ValueError:
+                        continue
+                    if when >= today:
+                        return DateSpan(when, i - 1, day[1], f"date: 'the {day[0]}' read as {when.isoformat()}")
         if t.kind == "num" and "/" in t.text and t.text.count("/") == 1:
             month_s, day_s = t.text.split("/")
             year_v: int | None = None

@@ -7,6 +7,7 @@ import datetime as dt
 from core.errors import UnknownUnitError
 from core.speech.events import looks_like_event, parse_event
 from core.speech.inventory_levels import has_level_cue, parse_inventory
+from core.speech.losses import has_loss_cue, parse_loss
 from core.speech.numbers import Token, merge_numbers, tokenize
 from core.speech.operations import ParsedInput
 from core.speech.purchases import parse_purchase
@@ -45,6 +46,10 @@ def parse_utterance(text: str, today: dt.date) -> ParsedInput:
     if looks_like_event(tokens, today):
         ops, notes = parse_event(tokens, today)
         return ParsedInput(text, "event", ops, notes)
+    if has_loss_cue(tokens) and not _has_money(tokens):
+        ops, notes = parse_loss(tokens, text)
+        if ops:
+            return ParsedInput(text, "inventory", ops, notes)
     if has_level_cue(tokens) and not _has_money(tokens):
         ops, notes = parse_inventory(tokens)
         return ParsedInput(text, "inventory", ops, notes)

@@ -102,9 +102,10 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
         amount: Decimal | None = None
         j = i
         before_total = False
-        if t.kind == "punct" and t.text == "$" and i + 1 < n and tokens[i + 1].kind == "num":
+        if t.kind == "punct" and t.text in ("$", "€") and i + 1 < n and tokens[i + 1].kind == "num":
             amount, j = tokens[i + 1].number, i + 2
-        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("dollars", "dollar", "bucks", "buck", "usd"):
+        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("dollars", "dollar", "bucks", "buck", "usd",
+                                                                      "euros", "euro", "eur"):
             amount, j = t.value, i + 2
             if j < n and tokens[j].is_word("and") and j + 1 < n and tokens[j + 1].kind == "num":
                 if j + 2 < n and tokens[j + 2].is_word("cents", "cent"):
@@ -117,7 +118,8 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             amount, j = Decimal(1), i + 2
         elif (
             t.kind == "num" and re.fullmatch(r"\d+\.\d\d", t.text) is not None and not t.ordinal
-            and not _is_unitish(tokens[i + 1] if i + 1 < n else None)
+            and (not _is_unitish(tokens[i + 1] if i + 1 < n else None)
+                 or tokens[i + 1].is_word("each", "ea", "apiece"))
         ):
             # "3.49 a dozen", ", 4.99": a two-decimal amount is money
             amount, j = t.value, i + 1
@@ -191,8 +193,10 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
                 and tokens[j].text.lower() in ("a dozen", "one dozen", "an dozen")
             ):
                 money.per, j, progressed = "DZN", j + 1, True  # "3.49 a dozen"
-        if j < n and tokens[j].is_word("on"):
-            j += 1  # "spent $8 on flour"
+        names_store = j + 1 < n and (_known_at(tokens, j + 1, STORES) is not None
+                                     or tokens[j + 1].is_word("amazon", "line"))
+        if j < n and tokens[j].is_word("on") and not names_store:
+            j += 1  # "spent $8 on flour" (but "$8 on Amazon" names the store)
         out.append(_money_token(len(found)))
         found.append(money)
         i = j
