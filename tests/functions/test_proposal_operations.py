@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -155,3 +156,14 @@ def test_nonsense_is_a_400_not_an_empty_proposal(backend: MemoryBackend, owner: 
     status, answer = call(main.propose_from_text, {"text": "the weather is lovely today"}, claims=owner)
     assert (status, answer["error"]["field"]) == (400, "text")
     assert _bakery(backend, owner).proposals == {}
+
+
+def test_a_spoken_loss_is_taken_by_fifo_with_its_reason(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    bought = call(main.propose_from_text, {"text": "a 5 lb bag of King Arthur flour for $4"}, claims=owner)[1]
+    call(main.confirm_proposal, {"proposal_id": bought["proposal_id"]}, claims=owner)
+    loss = call(main.propose_from_text, {"text": "threw out 2 cups of flour that went bad"}, claims=owner)[1]
+    assert loss["operations"][0]["args"]["loss"] == {"quantity": 2, "unit": "G21", "reason": "spoilage"}
+    status, done = call(main.confirm_proposal, {"proposal_id": loss["proposal_id"]}, claims=owner)
+    assert status == 200, done
+    (depletion,) = _bakery(backend, owner).depletions.values()
+    assert depletion.reason == "spoilage" and depletion.quantity == Decimal("0.53125")  # 2 × 4.25 oz, in pounds
