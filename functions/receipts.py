@@ -73,13 +73,13 @@ def receipt_uploaded(cloud_event: Any) -> None:
     if metadata.get("tenant_id") != tenant:  # only upload_photo writes the bucket, and it always sets this
         log.warning("ignoring object %s: its tenant_id metadata does not match its path", name)
         return
-    with RUNTIME.backend.unit_of_work(tenant) as uow:
-        receipt_scans.mark_queued(uow, photo_id, name)
+    url = _task_url()  # a misconfigured deployment fails here, before the scan says "queued"
     from functions.shared.task_queue import CloudTasksQueue
 
     queue = RUNTIME.tasks if RUNTIME.tasks is not None else CloudTasksQueue.from_environment()
-    queue.enqueue(f"receipt-{tenant}-{photo_id}", _task_url(),
-                  {"tenant_id": tenant, "photo_id": photo_id, "photo_path": name})
+    queue.enqueue(f"receipt-{tenant}-{photo_id}", url, {"tenant_id": tenant, "photo_id": photo_id, "photo_path": name})
+    with RUNTIME.backend.unit_of_work(tenant) as uow:
+        receipt_scans.mark_queued(uow, photo_id, name)
 
 
 def _from_task(request: Any) -> bool:

@@ -11,6 +11,7 @@ import pytest
 from devstack.auth import AuthEmulator
 from devstack.firestore import FirestoreEmulator
 from devstack.storage import StorageEmulator
+from devstack.tasks import TasksEmulator
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -40,6 +41,18 @@ def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmul
 @pytest.fixture(scope="session")
 def storage_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorageEmulator]:
     emulator = StorageEmulator(tmp_path_factory.mktemp("storage"))
+    emulator.start()
+    patch = pytest.MonkeyPatch()
+    for key, value in emulator.environ().items():
+        patch.setenv(key, value)
+    yield emulator
+    patch.undo()
+    emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def tasks_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TasksEmulator]:
+    emulator = TasksEmulator(tmp_path_factory.mktemp("tasks"), max_retries=2)
     emulator.start()
     patch = pytest.MonkeyPatch()
     for key, value in emulator.environ().items():

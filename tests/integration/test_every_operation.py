@@ -226,4 +226,38 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     assert kim.send("remove_tenant_member", {"uid": lee_uid})[0] == 200
     lee.refused("plan_event", {"event": "Farmers Market"}, 403, None)  # the old token, claims still in it
 
+    # AI input: proposals, photos, receipts (end to end with the task queue: test_ai_input_end_to_end.py)
+    kim.refused("propose_from_text", {"text": ""}, 400, "text")
+    status, proposal = kim.send("propose_from_text", {"text": "a 5 lb bag of King Arthur flour for $4.50"})
+    assert status == 200 and proposal["status"] == "proposed"
+    pid = proposal["proposal_id"]
+    assert _docs(db, tenant, "proposals")[pid]["tenant_id"] == tenant
+    kim.refused("edit_proposal", {"proposal_id": pid, "changes": [{"index": 0, "args": {"price": -1}}]}, 400,
+                "operations.0.price")
+    assert kim.send("edit_proposal", {"proposal_id": pid, "changes": [{"index": 0, "args": {"price": 5}}]})[0] == 200
+    kim.refused("confirm_proposal", {"proposal_id": "no-such-proposal"}, 404, "proposal_id")
+    lots_before = len(_docs(db, tenant, "lots"))
+    assert kim.send("confirm_proposal", {"proposal_id": pid})[0] == 200
+    assert len(_docs(db, tenant, "lots")) == lots_before + 1
+    kim.refused("list_proposals", {"status": "maybe"}, 400, "status")
+    status, listed = kim.send("list_proposals", {"status": "confirmed"})
+    assert status == 200 and [p["proposal_id"] for p in listed["proposals"]] == [pid]
+    kim.refused("undo_proposal", {"proposal_id": "../x"}, 400, "proposal_id")
+    assert kim.send("undo_proposal", {"proposal_id": pid})[0] == 200
+    assert len(_docs(db, tenant, "lots")) == lots_before
+    second = kim.send("propose_from_text", {"text": "butter is half gone"})[1]
+    kim.refused("reject_proposal", {"proposal_id": second["proposal_id"], "reason": "x" * 600}, 400, "reason")
+    assert kim.send("reject_proposal", {"proposal_id": second["proposal_id"]})[1]["status"] == "rejected"
+    kim.refused("receipt_status", {"photo_id": "not-a-hash"}, 400, "photo_id")
+    assert kim.send("receipt_status", {"photo_id": stored["photo_id"]})[1]["status"] == "uploaded"
+    shelf = io.BytesIO()
+    Image.new("RGB", (300, 400), (90, 120, 160)).save(shelf, "PNG")
+    status, shelf_photo = kim.send("upload_photo", data=shelf.getvalue(), content_type="image/png",
+                                   query_string={"kind": "inventory"})
+    assert status == 200
+    kim.refused("propose_from_photo", {"photo_id": "0" * 32}, 404, "photo_id")
+    status, from_photo = kim.send("propose_from_photo", {"photo_id": shelf_photo["photo_id"], "item": "flour",
+                                                         "note": "about half full"})
+    assert status == 200 and from_photo["operations"][0]["args"]["remaining_percentage"] == 50
+
     assert set(gateway.OPERATIONS) <= SEEN
