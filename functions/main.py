@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import importlib
 import re
 import secrets
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -40,17 +42,6 @@ from functions.models import (
     PurchaseRequest,
     SectionsRequest,
 )
-from functions.photos import upload_photo  # noqa: F401  (entry points: functions-framework finds them here)
-from functions.proposals import (  # noqa: F401
-    confirm_proposal,
-    edit_proposal,
-    list_proposals,
-    propose_from_photo,
-    propose_from_text,
-    reject_proposal,
-    undo_proposal,
-)
-from functions.receipts import extract_receipt, receipt_status, receipt_uploaded  # noqa: F401
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError, not_found
 from functions.shared.operation import Context, operation
@@ -367,3 +358,26 @@ def delete_record(ctx: Context, body: DeleteRequest) -> dict[str, Any]:
         getattr(uow, body.collection).delete(body.key)
         uow.commit()
     return {"deleted": {"collection": body.collection, "key": body.key}}
+
+
+# -- AI input and photos: their modules load on first use, so planning's cold start does not pay for them --
+def _deferred(module: str, name: str) -> Callable[[Any], Any]:
+    def entry_point(request: Any) -> Any:
+        return getattr(importlib.import_module(module), name)(request)
+
+    entry_point.__name__ = name
+    entry_point.__doc__ = f"{module}.{name} (imported on the first call)"
+    return entry_point
+
+
+upload_photo = _deferred("functions.photos", "upload_photo")
+propose_from_text = _deferred("functions.proposals", "propose_from_text")
+propose_from_photo = _deferred("functions.proposals", "propose_from_photo")
+edit_proposal = _deferred("functions.proposals", "edit_proposal")
+confirm_proposal = _deferred("functions.proposals", "confirm_proposal")
+reject_proposal = _deferred("functions.proposals", "reject_proposal")
+undo_proposal = _deferred("functions.proposals", "undo_proposal")
+list_proposals = _deferred("functions.proposals", "list_proposals")
+receipt_status = _deferred("functions.receipts", "receipt_status")
+extract_receipt = _deferred("functions.receipts", "extract_receipt")
+receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a CloudEvent function
