@@ -98,15 +98,21 @@ def propose_from_text(ctx: Context, body: ProposeTextRequest) -> dict[str, Any]:
     return proposal_json(proposal)
 
 
+def _existing(uow: Any, proposal_id: str) -> Proposal:
+    """This bakery's proposal, or a 404 (also for another bakery's: never revealed to exist)."""
+    proposal: Proposal | None = uow.proposals.get(proposal_id)
+    if proposal is None:
+        raise ApiError(404, "not_found", f"no proposal {proposal_id!r}", "proposal_id")
+    return proposal
+
+
 @operation(WRITERS, EditProposalRequest)
 def edit_proposal(ctx: Context, body: EditProposalRequest) -> dict[str, Any]:
     """The baker's corrections; each changed field must be a valid value for its operation."""
     from adapters.operation_schemas import validate_draft
 
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        current = uow.proposals.get(body.proposal_id)
-        if current is None:
-            raise ApiError(404, "not_found", f"no proposal {body.proposal_id!r}", "proposal_id")
+        current = _existing(uow, body.proposal_id)
         changes: dict[int, dict[str, Any]] = {}
         for change in body.changes:
             if change.index >= len(current.operations):
@@ -142,9 +148,7 @@ def confirm_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
     from adapters.operation_schemas import validate_final
 
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        current = uow.proposals.get(body.proposal_id)
-        if current is None:
-            raise ApiError(404, "not_found", f"no proposal {body.proposal_id!r}", "proposal_id")
+        current = _existing(uow, body.proposal_id)
         if current.status is ProposalStatus.PROPOSED:
             for index, op in current.live_operations:
                 try:

@@ -115,6 +115,17 @@ def _supplier(uow: UnitOfWork, a: PurchaseArgs, index: int, created: list[Create
     return key
 
 
+def _named_ingredient(uow: UnitOfWork, item_name: str, slug: str | None, index: int) -> Ingredient:
+    """The ingredient an operation names when it names no product; unnamed is for the baker to choose."""
+    if slug is None:
+        raise ValidationError(f"{item_name!r} is not in your catalog: choose a product or an ingredient",
+                              field=_where(index, "product_id"))
+    ingredient = uow.ingredients.get(slug)
+    if ingredient is None:
+        raise NotFoundError(f"unknown ingredient {slug!r}", field=_where(index, "ingredient_slug"))
+    return ingredient
+
+
 def apply_purchase(uow: UnitOfWork, a: PurchaseArgs, index: int, at: Applying) -> Effect:
     created: list[Created] = []
     if a.product_id is not None:
@@ -129,12 +140,7 @@ def apply_purchase(uow: UnitOfWork, a: PurchaseArgs, index: int, at: Applying) -
                 f"({as_number(product.package_unit_quantity)} {product.package_unit}); correct the quantity "
                 "or choose the ingredient instead of this product", field=_where(index, "quantity"))
     else:
-        if a.ingredient_slug is None:
-            raise ValidationError(f"{a.item_name!r} is not in your catalog: choose a product or an ingredient",
-                                  field=_where(index, "product_id"))
-        ingredient = uow.ingredients.get(a.ingredient_slug)
-        if ingredient is None:
-            raise NotFoundError(f"unknown ingredient {a.ingredient_slug!r}", field=_where(index, "ingredient_slug"))
+        ingredient = _named_ingredient(uow, a.item_name, a.ingredient_slug, index)
         found = _matching_product(uow, a, ingredient, index)
         if found is None:
             found = _new_product(uow, a, ingredient, at)
@@ -162,12 +168,7 @@ def _products_with_stock(uow: UnitOfWork, a: AdjustArgs, index: int) -> tuple[li
         if product is None:
             raise NotFoundError(f"unknown product {a.product_id!r}", field=_where(index, "product_id"))
         return [product], uow.ingredients.get(product.ingredient_slug)
-    if a.ingredient_slug is None:
-        raise ValidationError(f"{a.item_name!r} is not in your catalog: choose a product or an ingredient",
-                              field=_where(index, "product_id"))
-    ingredient = uow.ingredients.get(a.ingredient_slug)
-    if ingredient is None:
-        raise NotFoundError(f"unknown ingredient {a.ingredient_slug!r}", field=_where(index, "ingredient_slug"))
+    ingredient = _named_ingredient(uow, a.item_name, a.ingredient_slug, index)
     return [p for p in uow.products.list() if p.ingredient_slug == ingredient.slug], ingredient
 
 

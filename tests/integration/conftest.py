@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -25,10 +25,11 @@ def firestore_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Fir
     emulator.stop()
 
 
-@pytest.fixture(scope="session")
-def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmulator]:
-    """The Firebase Auth emulator (firebase-tools); firebase-admin talks to it for the whole session."""
-    emulator = AuthEmulator(tmp_path_factory.mktemp("auth"))
+E = TypeVar("E", AuthEmulator, StorageEmulator, TasksEmulator)
+
+
+def _running(emulator: E) -> Iterator[E]:
+    """Start it, point this process at it (its environment variables) for the session, stop it after."""
     emulator.start()
     patch = pytest.MonkeyPatch()
     for key, value in emulator.environ().items():
@@ -36,30 +37,22 @@ def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmul
     yield emulator
     patch.undo()
     emulator.stop()
+
+
+@pytest.fixture(scope="session")
+def auth_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AuthEmulator]:
+    """The Firebase Auth emulator (firebase-tools); firebase-admin talks to it for the whole session."""
+    yield from _running(AuthEmulator(tmp_path_factory.mktemp("auth")))
 
 
 @pytest.fixture(scope="session")
 def storage_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StorageEmulator]:
-    emulator = StorageEmulator(tmp_path_factory.mktemp("storage"))
-    emulator.start()
-    patch = pytest.MonkeyPatch()
-    for key, value in emulator.environ().items():
-        patch.setenv(key, value)
-    yield emulator
-    patch.undo()
-    emulator.stop()
+    yield from _running(StorageEmulator(tmp_path_factory.mktemp("storage")))
 
 
 @pytest.fixture(scope="session")
 def tasks_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TasksEmulator]:
-    emulator = TasksEmulator(tmp_path_factory.mktemp("tasks"), max_retries=2)
-    emulator.start()
-    patch = pytest.MonkeyPatch()
-    for key, value in emulator.environ().items():
-        patch.setenv(key, value)
-    yield emulator
-    patch.undo()
-    emulator.stop()
+    yield from _running(TasksEmulator(tmp_path_factory.mktemp("tasks"), max_retries=2))
 
 
 @pytest.fixture
