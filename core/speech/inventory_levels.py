@@ -75,11 +75,19 @@ def _match(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
     )
 
 
+_SETTING_VERBS = frozenset({"set", "update", "mark", "adjust", "count", "counted", "recount"})
+_HOLDING = (("we", "have"), ("i", "have"), ("we've", "got"), ("i've", "got"), ("down", "to"), ("there", "are"),
+            ("there's",), ("there", "is"), ("we", "still", "have"), ("i", "still", "have"))
+
+
 def has_level_cue(tokens: list[Token]) -> bool:
     words = [t.text for t in tokens if t.kind == "word"]
     if any(w in CUE_WORDS for w in words) or any(t.text == "%" for t in tokens):
         return True
-    return any(_match(tokens, i, ("no", "more")) for i in range(len(tokens)))
+    if words and words[0] in _SETTING_VERBS and "to" in words:  # "set butter to 3 pounds"
+        return True
+    return any(_match(tokens, i, ("no", "more")) or any(_match(tokens, i, p) for p in _HOLDING)
+               for i in range(len(tokens)))
 
 
 def _pct(value: Decimal) -> Decimal:
