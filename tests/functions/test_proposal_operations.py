@@ -167,3 +167,35 @@ def test_a_spoken_loss_is_taken_by_fifo_with_its_reason(backend: MemoryBackend, 
     assert status == 200, done
     (depletion,) = _bakery(backend, owner).depletions.values()
     assert depletion.reason == "spoilage" and depletion.quantity == Decimal("0.53125")  # 2 × 4.25 oz, in pounds
+
+
+def test_a_gemini_answer_with_injected_fields_is_cleaned_and_still_only_a_proposal(
+        backend: MemoryBackend, owner: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.fake_gemini import FakeGemini, FakeResponse
+
+    with FakeGemini() as fake:
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+        monkeypatch.setenv("GEMINI_BASE_URL", fake.base_url)
+        fake.enqueue(FakeResponse.from_recording("injected_fields"))
+        status, proposal = call(main.propose_from_text, {"text": "5 pounds of sugar at Aldi for $4"}, claims=owner)
+    assert status == 200, proposal
+    assert proposal["status"] == "proposed" and proposal["model"] != "offline-grammar"
+    args = proposal["operations"][0]["args"]
+    assert "tenant_id" not in args and "status" not in args and args.get("product_id") != "p-secret"
+    assert (args["item_name"], args["quantity"], args["unit"], args["price"]) == ("sugar", 5, "LBR", 4)
+    assert _bakery(backend, owner).purchases == {}
+    assert all(p.id == proposal["proposal_id"] for p in _bakery(backend, owner).proposals.values())
+
+
+def test_when_gemini_is_down_the_offline_grammar_answers(backend: MemoryBackend, owner: dict[str, Any],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.fake_gemini import FakeGemini, FakeResponse
+
+    with FakeGemini() as fake:
+        monkeypatch.setenv("GEMINI_API_KEY", "test-key")
+        monkeypatch.setenv("GEMINI_BASE_URL", fake.base_url)
+        fake.enqueue(FakeResponse.from_recording("http_500"))
+        status, proposal = call(main.propose_from_text, {"text": "a 5 lb bag of flour for $4"}, claims=owner)
+    assert status == 200 and proposal["model"] == "offline-grammar"
+    assert any("Gemini" in note for note in proposal["notes"])
+    assert proposal["operations"][0]["args"]["price"] == 4
