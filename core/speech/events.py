@@ -124,8 +124,18 @@ def _dated(today: dt.date, month: int, day: int, year: int | None, start: int, e
     return DateSpan(found, start, end)
 
 
+_NOT_A_DATE_AFTER = frozenset({"full", "left", "empty", "gone", "remaining", "of", "cup", "cups", "tsp", "tbsp",
+                               "teaspoon", "teaspoons", "tablespoon", "tablespoons", "lb", "lbs", "pound", "pounds",
+                               "oz", "ounce", "ounces", "kg", "g", "bag", "bags", "stick", "sticks"})
+
+
 def find_date(tokens: list[Token], today: dt.date) -> DateSpan | None:
-    """The first date said (raw tokens, numbers not merged)."""
+    """The date said (raw tokens, numbers not merged): a calendar date outranks a weekday or a relative day,
+    so "Saturday, December 5th" is December 5th."""
+    return _find_date(tokens, today, relative=False) or _find_date(tokens, today, relative=True)
+
+
+def _find_date(tokens: list[Token], today: dt.date, *, relative: bool) -> DateSpan | None:
     n = len(tokens)
     for i in range(n):
         w = _w(tokens, i)
@@ -157,7 +167,8 @@ def find_date(tokens: list[Token], today: dt.date) -> DateSpan | None:
                         continue
                     if when >= today:
                         return DateSpan(when, i - 1, day[1], f"date: 'the {day[0]}' read as {when.isoformat()}")
-        if t.kind == "num" and "/" in t.text and t.text.count("/") == 1:
+        if t.kind == "num" and "/" in t.text and t.text.count("/") == 1 and _w(tokens, i + 1) not in _NOT_A_DATE_AFTER:
+            # (but "about 1/3 full" and "1/2 cup" are amounts)
             month_s, day_s = t.text.split("/")
             year_v: int | None = None
             end = i + 1
@@ -172,6 +183,8 @@ def find_date(tokens: list[Token], today: dt.date) -> DateSpan | None:
         ):
             return _dated(today, int(tokens[i + 2].value or 0), int(tokens[i + 4].value or 0), int(t.value or 0),
                           start, i + 5)
+        if not relative:
+            continue
         if w in WEEKDAYS:
             s = i
             modifier = _w(tokens, i - 1)
@@ -231,7 +244,8 @@ def _strip_name(words: list[Token]) -> list[Token]:
         or (words[start].text == "new" and start + 1 < end and words[start + 1].text == "event")
     ):
         start += 1
-    while end > start and (words[end - 1].kind != "word" or words[end - 1].text in _NAME_LEAD):
+    while end > start and (words[end - 1].kind != "word" or words[end - 1].text in _NAME_LEAD
+                           or words[end - 1].text in WEEKDAYS):  # "Bridal shower on Saturday, December 5th"
         end -= 1
     return words[start:end]
 

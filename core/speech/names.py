@@ -40,8 +40,9 @@ for _w in OTHER_CONTAINERS:
 FLUID_OUNCE_PAIRS = frozenset({("fl", "oz"), ("fluid", "ounce"), ("fluid", "ounces")})
 
 STORES: dict[str, str] = {
-    "costco": "Costco", "trader joe's": "Trader Joe's", "trader joes": "Trader Joe's",
-    "whole foods": "Whole Foods", "walmart": "Walmart", "wal mart": "Walmart", "target": "Target",
+    "costco": "Costco", "costco wholesale": "Costco", "trader joe's": "Trader Joe's", "trader joes": "Trader Joe's",
+    "whole foods market": "Whole Foods", "whole foods": "Whole Foods", "walmart supercenter": "Walmart",
+    "walmart": "Walmart", "wal mart": "Walmart", "target": "Target",
     "safeway": "Safeway", "kroger": "Kroger", "aldi": "Aldi", "aldi's": "Aldi", "sam's club": "Sam's Club",
     "sams club": "Sam's Club", "sam's": "Sam's Club", "wegmans": "Wegmans", "publix": "Publix",
     "heb": "H-E-B", "h e b": "H-E-B", "sprouts": "Sprouts", "restaurant depot": "Restaurant Depot",

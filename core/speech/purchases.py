@@ -104,6 +104,9 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
         before_total = False
         if t.kind == "punct" and t.text in ("$", "€") and i + 1 < n and tokens[i + 1].kind == "num":
             amount, j = tokens[i + 1].number, i + 2
+            if (j + 2 < n and tokens[j].is_word("and") and tokens[j + 1].kind == "num"
+                    and tokens[j + 2].is_word("cents", "cent")):
+                amount, j = amount + tokens[j + 1].number / 100, j + 3  # "$3 and 50 cents"
         elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("dollars", "dollar", "bucks", "buck", "usd",
                                                                       "euros", "euro", "eur"):
             amount, j = t.value, i + 2
