@@ -42,7 +42,7 @@ _STORE_STOP = words(
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
     "log record have so okay ok um uh and then today yesterday plus another more some the please to "
-    "went shopping did for"
+    "went shopping did for on"
 )
 _TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")
 _SPLIT_WORDS = frozenset({"and", "plus", "also", "then", "&"})
@@ -157,8 +157,8 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             continue
         # intro words before the price: "for", "paid", "a total of", "came to"
         while out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO:
-            if out[-1].text in ("total", "all", "altogether"):
-                before_total = True
+            if out[-1].text in ("total", "all", "altogether", "spent"):
+                before_total = True  # "spent $40 on …" is what everything cost
             if out[-1].text == "a" and len(out) >= 2 and out[-2].text not in _PRICE_INTRO:
                 break
             out.pop()
@@ -518,9 +518,10 @@ def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, lis
                     loose.extend(seg.money)
             continue
         if (lines and line.brand is None and line.name in _EACH_NAMES and line.quantity is not None
-                and line.unit is not None and not _is_package(line.unit)):
+                and line.unit is not None):
             prev, prev_money = lines[-1]
-            if prev.package_unit is not None and prev.packages is not None and prev.package_size is None:
+            if (prev.package_unit is not None and prev.packages is not None and prev.package_size is None
+                    and line.unit != prev.package_unit):  # "2 boxes of butter, 4 sticks each"
                 # "three bags of powdered sugar, 2 pounds each"
                 prev.package_size, prev.unit = line.quantity, line.unit
                 prev.quantity = prev.packages * line.quantity
