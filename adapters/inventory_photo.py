@@ -27,19 +27,17 @@ hint that the baker checks, and what they say outranks it.
 
 from __future__ import annotations
 
-import io
 import math
 import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageOps
 
+from adapters.photo_files import open_photo
 from adapters.receipt_ocr import ReceiptImageError, _tesseract, tesseract_available
 
 SIDE = 240  # analysis resolution (long side, pixels)
-MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 MIN_CONTRAST = 30.0  # colour distance (0-441) between contents and empty part below which no level is read
 MIN_WORD_CONFIDENCE = 50.0
 MAX_WORDS = 6
@@ -87,21 +85,7 @@ def read_inventory_photo(data: bytes) -> InventoryReading:
 # opening -----------------------------------------------------------------------------------------
 
 def _open(data: bytes) -> Image.Image:
-    if not data:
-        raise InventoryPhotoError("the file is empty")
-    if len(data) > MAX_BYTES:
-        raise InventoryPhotoError("the photo is too large (at most 25 MB)")
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise InventoryPhotoError("the photo has too many pixels")
-        image.load()
-    except InventoryPhotoError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise InventoryPhotoError("the file is not a photo that can be read (use JPEG or PNG)") from exc
-    if image.width < 32 or image.height < 32:
-        raise InventoryPhotoError("the photo is too small to read")
+    image = open_photo(data, InventoryPhotoError, min_side=32)
     upright: Image.Image = ImageOps.exif_transpose(image) or image
     if upright.mode in ("RGBA", "LA", "P", "PA"):
         upright = upright.convert("RGBA")

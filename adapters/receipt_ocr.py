@@ -19,13 +19,12 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat, UnidentifiedImageError
+from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 
+from adapters.photo_files import open_photo
 from core.receipts.lines import ReceiptReading, read_receipt_text
 
 TESSERACT = "tesseract"
-MAX_BYTES = 25 * 1024 * 1024
-MAX_PIXELS = 40_000_000
 MIN_LONG_SIDE = 1400  # pixels: smaller pictures are enlarged, bigger ones reduced
 MAX_LONG_SIDE = 3000
 SURE_RATIO = 2.5  # upright (or upside down) is taken without trying 90/270 when this much more confident
@@ -100,22 +99,7 @@ def _read_variants(data: bytes) -> list[_Text]:
 # opening and cleaning ---------------------------------------------------------------------------
 
 def _open(data: bytes) -> Image.Image:
-    if not data:
-        raise ReceiptImageError("the file is empty")
-    if len(data) > MAX_BYTES:
-        raise ReceiptImageError(f"the picture is too large ({len(data) // 1_000_000} MB; at most 25 MB)")
-    try:
-        image = Image.open(io.BytesIO(data))
-        if image.width * image.height > MAX_PIXELS:
-            raise ReceiptImageError("the picture has too many pixels to be a receipt photo")
-        image.load()
-    except ReceiptImageError:
-        raise
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as exc:
-        raise ReceiptImageError("the file is not a picture that can be read (use JPEG or PNG)") from exc
-    if image.width < 50 or image.height < 50:
-        raise ReceiptImageError("the picture is too small to read")
-    return image
+    return open_photo(data, ReceiptImageError, min_side=50)
 
 
 def _grey(image: Image.Image) -> Image.Image:
