@@ -1,11 +1,24 @@
 """The core's repositories on Firestore: `tenants/{tenantId}/{collection}/{key}`.
 
 Every document carries `tenant_id`; one whose stored tenant differs is treated as absent.
-A unit of work reads inside one Firestore transaction and buffers its writes until
-`commit()`, so a service call (read lots, check, write) is atomic: a concurrent change to
-what it read makes the commit fail with `TransactionConflict`, and the caller runs the
-whole call again (`run_in_transaction`). Reads are batched: a collection is one query,
-`get_many` one `get_all`.
+
+A unit of work buffers its writes until `commit()`, which applies them in one Firestore
+transaction, so a service call (read lots, check, write) is all or nothing. What it reads:
+- `get` / `get_many` read documents by key inside the transaction: a concurrent change to
+  them makes the commit fail with `TransactionConflict`, and the caller runs the whole call
+  again (`run_in_transaction`, or the functions' retry).
+- `list` never queries inside the transaction (on the emulator such a query conflicts with
+  every other bakery's transaction, and in production it would lock a whole collection). It
+  reads the collection from this instance's cache, current by the bakery's per-collection
+  counters (`adapters/collection_cache.py`), or by a plain query when the cache is behind.
+  At commit, every listed document about to be written (or created) is read again by key
+  inside the transaction and must be unchanged since it was listed; otherwise the commit is
+  a `TransactionConflict` too. Documents only listed, never written, are not re-checked:
+  a write may act on a listing a moment old (a lot bought meanwhile is not drawn from), but
+  never overwrites a change it did not see.
+
+Bakeries therefore never conflict with each other, and one bakery's writes conflict only
+on the documents they both read by key or write.
 """
 
 from __future__ import annotations
@@ -14,6 +27,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from adapters.collection_cache import CachedCollection, TenantCache
 from adapters.document_codec import decode, encode
 from core.bakery import Bakery
 from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
@@ -52,6 +66,7 @@ class FirestoreCollection(Generic[T]):
         self.name = name
         self.cls = cls
         self.ref = uow.tenant_ref.collection(name)
+        self.listed: CachedCollection | None = None  # what `list` saw in this unit of work, before its writes
 
     def _decode(self, snap: Any) -> T | None:
         if not snap.exists:
@@ -66,6 +81,7 @@ class FirestoreCollection(Generic[T]):
         pending = self.uow.pending.get((self.name, key))
         if pending is not None:
             return None if pending is _DELETED else pending
+        self.uow.locked.add((self.name, key))
         return self._decode(self.ref.document(doc_id(key)).get(transaction=self.uow.transaction()))
 
     def get_many(self, keys: list[str]) -> dict[str, T]:
@@ -78,6 +94,7 @@ class FirestoreCollection(Generic[T]):
             elif pending is not _DELETED:
                 found[key] = pending
         if missing:
+            self.uow.locked.update((self.name, k) for k in missing)
             refs = [self.ref.document(doc_id(k)) for k in missing]
             for snap in self.uow.client.get_all(refs, transaction=self.uow.transaction()):
                 item = self._decode(snap)
@@ -86,11 +103,9 @@ class FirestoreCollection(Generic[T]):
         return found
 
     def list(self) -> list[T]:
-        items: dict[str, T] = {}
-        for snap in self.ref.stream(transaction=self.uow.transaction()):
-            item = self._decode(snap)
-            if item is not None:
-                items[item.key] = item  # type: ignore[attr-defined]
+        if self.listed is None:
+            self.listed = self._current()
+        items = dict(self.listed.items)
         for (name, key), pending in self.uow.pending.items():
             if name == self.name:
                 if pending is _DELETED:
@@ -98,6 +113,27 @@ class FirestoreCollection(Generic[T]):
                 else:
                     items[key] = pending
         return [items[k] for k in sorted(items)]
+
+    def _current(self) -> CachedCollection:
+        """The collection as it is now: from the instance's cache while its counter is unchanged."""
+        version = self.uow.versions().get(self.name, 0)
+        cache = self.uow.cache
+        cached = cache.get(self.name) if cache is not None else None
+        if cached is not None and cached.version == version:
+            return cached
+        items: dict[str, T] = {}
+        stamps: dict[str, Any] = {}
+        for snap in self.ref.stream():  # outside the transaction: see the module's docstring
+            item = self._decode(snap)
+            if item is not None:
+                key = item.key  # type: ignore[attr-defined]
+                items[key] = item
+                stamps[key] = snap.update_time
+        entry = CachedCollection(version, items, stamps)
+        if cache is not None:
+            cache.reloads += 1
+            cache.store(self.name, entry)
+        return entry
 
     def put(self, item: T) -> None:
         self.uow.pending[(self.name, item.key)] = item  # type: ignore[attr-defined]
@@ -110,15 +146,19 @@ _DELETED: Any = object()
 
 
 class FirestoreUnitOfWork:
-    def __init__(self, client: Any, tenant_id: str, *, read_only: bool = False) -> None:
+    def __init__(self, client: Any, tenant_id: str, *, read_only: bool = False,
+                 cache: TenantCache | None = None) -> None:
         if not tenant_id or "/" in tenant_id:
             raise ValueError(f"bad tenant id {tenant_id!r}")
         self.client = client
         self.tenant_id = tenant_id
         self.read_only = read_only
+        self.cache = cache
         self.tenant_ref = client.collection("tenants").document(tenant_id)
         self.version_ref = self.tenant_ref.collection("meta").document("version")
         self.pending: dict[tuple[str, str], Any] = {}
+        self.locked: set[tuple[str, str]] = set()  # documents read by key inside the transaction
+        self._versions: dict[str, int] | None = None
         self._transaction: Any = None
         for name, cls in ENTITY_TYPES.items():
             setattr(self, name, FirestoreCollection(self, name, cls))
@@ -132,52 +172,121 @@ class FirestoreUnitOfWork:
             self._transaction._begin()
         return self._transaction
 
-    def data_version(self) -> int:
-        """How many writes this bakery's data has seen (one read)."""
-        snap = self.version_ref.get(transaction=self.transaction())
-        return int(snap.to_dict().get("version", 0)) if snap.exists else 0
+    def versions(self) -> dict[str, int]:
+        """Each collection's write counter, read once per unit of work (one plain read)."""
+        if self._versions is None:
+            snap = self.version_ref.get()
+            data = snap.to_dict() if snap.exists else {}
+            self._versions = {name: int(n) for name, n in (data.get("collections") or {}).items()}
+        return self._versions
+
+    def collection(self, name: str) -> FirestoreCollection[Any]:
+        found: FirestoreCollection[Any] = getattr(self, name)
+        return found
 
     def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
         bakery = Bakery()
         for name in ENTITY_TYPES:
             if only is not None and name not in only:
                 continue
-            collection: FirestoreCollection[Any] = getattr(self, name)
-            setattr(bakery, name, {item.key: item for item in collection.list()})
+            setattr(bakery, name, {item.key: item for item in self.collection(name).list()})
         return bakery
 
     def commit(self) -> None:
         if self.read_only and self.pending:
             raise RuntimeError("a read-only unit of work cannot write")
-        transaction = self.transaction() if self.pending else self._transaction
-        if transaction is None:
+        if not self.pending:
+            self.rollback()
             return
-        for (name, key), item in self.pending.items():
-            ref = self.tenant_ref.collection(name).document(doc_id(key))
-            if item is _DELETED:
-                transaction.delete(ref)
-            else:
-                transaction.set(ref, {**encode(item), "tenant_id": self.tenant_id})
-        if self.pending:  # a blind increment: tells caches the data changed, without adding contention
-            from google.cloud.firestore_v1 import Increment
-
-            transaction.set(self.version_ref, {"tenant_id": self.tenant_id, "version": Increment(1)}, merge=True)
+        pending, self.pending = self.pending, {}
         try:
-            transaction._commit()
-        except Exception as exc:
-            if _is_contention(exc):
-                raise TransactionConflict("the data changed while this was being saved; try again") from exc
-            raise
+            writer = self._writer(pending)
+            written = sorted({name for name, _ in pending})
+            order = list(pending.items())
+            for (name, key), item in order:
+                ref = self.tenant_ref.collection(name).document(doc_id(key))
+                if item is _DELETED:
+                    writer.delete(ref)
+                else:
+                    writer.set(ref, {**encode(item), "tenant_id": self.tenant_id})
+            from google.cloud.firestore_v1 import Increment  # a blind increment: no read, no contention
+
+            writer.set(self.version_ref, {"tenant_id": self.tenant_id, "version": Increment(1),
+                                          "collections": {name: Increment(1) for name in written}}, merge=True)
+            try:
+                results = writer._commit() if writer is self._transaction else writer.commit()
+            except Exception as exc:
+                for name in written:  # the outcome is unknown: reload those next time
+                    if self.cache is not None:
+                        self.cache.drop(name)
+                if _is_contention(exc):
+                    raise TransactionConflict("the data changed while this was being saved; try again") from exc
+                raise
+            self._remember(order, written, results)
         finally:
-            self.pending = {}
-            self._transaction = None
+            self.rollback()
+
+    def _writer(self, pending: dict[tuple[str, str], Any]) -> Any:
+        """The transaction, with every listed document about to be written checked unchanged; or a plain batch
+        when nothing was read by key and nothing listed is written."""
+        to_check = [(name, key) for name, key in pending
+                    if (name, key) not in self.locked and self.collection(name).listed is not None]
+        if self._transaction is None and not to_check:
+            return self.client.batch()
+        transaction = self.transaction()
+        if to_check:
+            refs = [self.tenant_ref.collection(name).document(doc_id(key)) for name, key in to_check]
+            expected = {ref.path: self.collection(name).listed.stamps.get(key)  # type: ignore[union-attr]
+                        for ref, (name, key) in zip(refs, to_check, strict=True)}
+            for snap in self.client.get_all(refs, transaction=transaction):
+                now = snap.update_time if snap.exists else None
+                if now != expected.get(snap.reference.path):
+                    name = snap.reference.parent.id
+                    if self.cache is not None:
+                        self.cache.drop(name)
+                    raise TransactionConflict(f"{name} changed while this was being saved; try again")
+        return transaction
+
+    def _remember(self, order: list[tuple[tuple[str, str], Any]], written: list[str], results: list[Any]) -> None:
+        """Apply this commit to the cache of each collection whose counter it knew (see collection_cache)."""
+        if self.cache is None or self._versions is None:
+            return
+        stamps_of = {pair: getattr(result, "update_time", None)
+                     for (pair, _), result in zip(order, results[:len(order)], strict=True)}
+        for name in written:
+            listed = self.collection(name).listed
+            base = listed if listed is not None else self.cache.get(name)
+            if base is None or base.version != self._versions.get(name, 0):
+                continue
+            items = dict(base.items)
+            stamps = dict(base.stamps)
+            for (coll, key), item in order:
+                if coll != name:
+                    continue
+                if item is _DELETED:
+                    items.pop(key, None)
+                    stamps.pop(key, None)
+                else:
+                    items[key] = item
+                    stamps[key] = stamps_of.get((coll, key))
+            self.cache.store(name, CachedCollection(base.version + 1, items, stamps))
+
+    def _forget(self) -> None:
+        """A new transaction reads afresh."""
+        self.locked = set()
+        self._versions = None
+        for name in ENTITY_TYPES:
+            self.collection(name).listed = None
 
     def rollback(self) -> None:
         self.pending = {}
+        self._forget()
         if self._transaction is not None:
             try:
                 if self._transaction.in_progress:
                     self._transaction._rollback()
+            except Exception:  # an aborted transaction cannot be rolled back; it expires by itself
+                pass
             finally:
                 self._transaction = None
 

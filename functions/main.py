@@ -215,7 +215,7 @@ def _product_id(uow: UnitOfWork, product_id: str | None, upc: str | None) -> str
         return product_id
     from core.desktop_format.mobile_import import product_by_upc
 
-    product = product_by_upc(uow.load_bakery(), upc or "")
+    product = product_by_upc(uow.load_bakery(frozenset({"products"})), upc or "")
     if product is None:
         raise not_found(f"product with UPC {upc!r}", "upc")
     return product.id
@@ -225,13 +225,10 @@ def _product_id(uow: UnitOfWork, product_id: str | None, upc: str | None) -> str
 def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
     """Whole packages bought: one purchase and its lot. Send Idempotency-Key to make retries safe."""
     purchase_id = _stable_id("purchase", ctx)
-    uow = ctx.backend.unit_of_work(ctx.tenant_id)
-    if purchase_id is not None:
-        with uow:
-            earlier = uow.purchases.get(purchase_id)
-            if earlier is not None:
-                return {"purchase_id": earlier.id, "replayed": True}
-    with ctx.backend.unit_of_work(ctx.tenant_id) as lookup:
+    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as lookup:  # plain reads: no transaction to begin
+        earlier = lookup.purchases.get(purchase_id) if purchase_id is not None else None
+        if earlier is not None:
+            return {"purchase_id": earlier.id, "replayed": True}
         product_id = _product_id(lookup, body.product_id, body.upc)
         if body.supplier and lookup.suppliers.get(body.supplier) is None:
             raise not_found(f"supplier {body.supplier!r}", "supplier")

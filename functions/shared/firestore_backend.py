@@ -7,6 +7,7 @@ import os
 from collections import OrderedDict
 from typing import Any
 
+from adapters.collection_cache import BakeryCaches
 from core.bakery import Bakery
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import Invitation, Member, Role, Tenant
@@ -17,8 +18,10 @@ class FirestoreBackend:
 
     def __init__(self, client: Any) -> None:
         self.client = client
-        # Planning inputs per tenant, reused while the tenant's data version is unchanged.
-        self._planning: OrderedDict[str, tuple[int, Bakery]] = OrderedDict()
+        # Each bakery's collections, reused while their write counters are unchanged (adapters/collection_cache.py).
+        self.caches = BakeryCaches(self.CACHED_TENANTS)
+        # The last planning inputs per tenant: the same object while none of its collections changed.
+        self._planning: OrderedDict[str, tuple[tuple[int, ...], Bakery]] = OrderedDict()
 
     @staticmethod
     def from_environment() -> FirestoreBackend:
@@ -37,20 +40,22 @@ class FirestoreBackend:
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> UnitOfWork:
         from adapters.firestore_repository import FirestoreUnitOfWork
 
-        return FirestoreUnitOfWork(self.client, tenant_id, read_only=read_only)
+        return FirestoreUnitOfWork(self.client, tenant_id, read_only=read_only, cache=self.caches.tenant(tenant_id))
 
     def planning_bakery(self, tenant_id: str) -> Bakery:
-        """What planning reads: one version read when nothing changed since the last call."""
+        """What planning reads: one read of the write counters, plus a query per collection that changed."""
         from adapters.firestore_repository import FirestoreUnitOfWork
 
-        uow = FirestoreUnitOfWork(self.client, tenant_id, read_only=True)
-        version = uow.data_version()
+        uow = FirestoreUnitOfWork(self.client, tenant_id, read_only=True, cache=self.caches.tenant(tenant_id))
+        names = sorted(PLANNING_COLLECTIONS)
+        versions = uow.versions()
+        stamp = tuple(versions.get(name, 0) for name in names)
         cached = self._planning.get(tenant_id)
-        if cached is not None and cached[0] == version:
+        if cached is not None and cached[0] == stamp:
             self._planning.move_to_end(tenant_id)
             return cached[1]
         bakery = uow.load_bakery(PLANNING_COLLECTIONS)
-        self._planning[tenant_id] = (version, bakery)
+        self._planning[tenant_id] = (stamp, bakery)
         while len(self._planning) > self.CACHED_TENANTS:
             self._planning.popitem(last=False)
         return bakery
