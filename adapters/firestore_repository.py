@@ -200,6 +200,9 @@ class FirestoreUnitOfWork:
             return
         pending, self.pending = self.pending, {}
         try:
+            if self._versions is None and self.cache is not None and any(
+                    self.cache.get(name) is not None for name, _ in pending):
+                self.versions()  # lets this commit update the cached collections it writes (one plain read)
             writer = self._writer(pending)
             written = sorted({name for name, _ in pending})
             order = list(pending.items())

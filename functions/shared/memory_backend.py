@@ -31,6 +31,9 @@ class MemoryBackend:
     def members(self, tenant_id: str) -> list[Member]:
         return sorted(self.member_rows.get(tenant_id, {}).values(), key=lambda m: m.uid)
 
+    def member(self, tenant_id: str, uid: str) -> Member | None:
+        return self.member_rows.get(tenant_id, {}).get(uid)
+
     def save_member(self, tenant_id: str, member: Member) -> None:
         self.member_rows.setdefault(tenant_id, {})[member.uid] = member
 

@@ -146,6 +146,6 @@ def operation(
 
 def _check_membership(backend: Backend, tenant_id: str, caller: Caller) -> None:
     """Claims live in the token for up to an hour: a removed member is refused at once anyway."""
-    member = next((m for m in backend.members(tenant_id) if m.uid == caller.uid), None)
+    member = backend.member(tenant_id, caller.uid)
     if member is None or not member.active or member.role.value != caller.role:
         raise ApiError(403, "not_a_member", "this account is no longer a member of this bakery in that role")

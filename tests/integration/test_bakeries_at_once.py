@@ -103,13 +103,15 @@ def test_eight_bakeries_import_and_buy_at_once_without_a_conflict(gateway: Fires
         assert sum(1 for _ in tenant.collection("proposals").stream()) == PURCHASES
 
 
-def test_a_plan_after_a_proposal_reloads_nothing_and_after_a_purchase_only_stock(
+def test_a_plan_after_a_proposal_reloads_nothing_and_after_a_purchase_only_what_it_wrote(
         gateway: FirestoreBackend, firestore: Any) -> None:
     bakery = _bakery(0)
     web = Client(app)
     headers = {"Authorization": bakery["auth"]}
     data = load_fixture("desktop-plans/winter_events.json")
     assert web.post("/api/import_desktop", json={"data": data}, headers=headers).status_code == 200
+    other_instance = FirestoreBackend(firestore)  # e.g. the plan_event function, deployed apart
+    planned = other_instance.planning_bakery(bakery["tenant"])
     plan = web.post("/api/plan_event", json={"event": "Winter Market 2026"}, headers=headers)
     assert plan.status_code == 200
     cache = gateway.caches.tenant(bakery["tenant"])
@@ -118,15 +120,23 @@ def test_a_plan_after_a_proposal_reloads_nothing_and_after_a_purchase_only_stock
     assert answer.status_code == 200, answer.get_json()
     again = web.post("/api/plan_event", json={"event": "Winter Market 2026"}, headers=headers)
     assert json.loads(again.get_data()) == json.loads(plan.get_data())
-    assert cache.reloads == reloads  # storing a proposal invalidated nothing planning reads
+    assert cache.reloads == reloads  # storing a proposal invalidated nothing planning reads …
+    assert other_instance.planning_bakery(bakery["tenant"]) is planned  # … on any instance
 
-    product_id = next(iter(gateway.planning_bakery(bakery["tenant"]).products))
+    product_id = min(planned.products)
     bought = web.post("/api/add_purchase", json={"product_id": product_id, "packages": 1, "unit_price": 3,
                                                  "purchased_on": "2026-11-21"}, headers=headers)
     assert bought.status_code == 200, bought.get_json()
-    seen: list[str] = []
-    original = cache.store
-    cache.store = lambda name, entry: (seen.append(name), original(name, entry))[1]  # type: ignore[method-assign]
+    lot_id = bought.get_json()["lot_id"]
     after = web.post("/api/plan_event", json={"event": "Winter Market 2026"}, headers=headers)
     assert after.status_code == 200
-    assert sorted(seen) == ["lots", "purchases"]  # only what the purchase wrote is read again
+    assert cache.reloads == reloads  # the instance that bought applied its own write to its cache
+
+    seen: list[str] = []
+    elsewhere = other_instance.caches.tenant(bakery["tenant"])
+    original = elsewhere.store
+    elsewhere.store = lambda name, entry: (seen.append(name), original(name, entry))[1]  # type: ignore[method-assign]
+    replanned = other_instance.planning_bakery(bakery["tenant"])
+    assert sorted(seen) == ["lots", "purchases"]  # another instance reads again only what the purchase wrote
+    assert lot_id in replanned.lots
+    assert all(replanned.recipes[k] is r for k, r in planned.recipes.items())  # the catalog was not read again
