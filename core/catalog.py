@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from core.reference_basis import basis_with_reference
 from core.units import ConversionBasis, Density
 
 Extra = dict[str, Any]  # desktop fields the core does not interpret, kept for a lossless round trip
@@ -46,7 +47,10 @@ class Ingredient:
 
     @property
     def conversion_basis(self) -> ConversionBasis:
-        return ConversionBasis(self.slug, self.density, self.grams_per_item)
+        """The baker's density and weight per piece; where one is missing, the reference table's."""
+        return basis_with_reference(
+            self.slug, self.display_name, self.density, self.grams_per_item, self.is_packaging
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -165,13 +165,45 @@ class Density:
         return Density(grams_per_ml, volume_value, vol.code, weight_value, wt.code)
 
 
+class Origin(StrEnum):
+    BAKERY = "bakery"  # the baker's own value
+    REFERENCE = "reference"  # the reference table (core.reference_densities)
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a density or a weight per piece came from."""
+
+    origin: Origin
+    reference: str = ""  # the source's citation, for a reference value
+    entry: str = ""  # the reference table's name for the ingredient
+    stated: str = ""  # what the source states ("1/2 tsp = 3 g")
+
+
+BAKERS_OWN = Provenance(Origin.BAKERY)
+
+
 @dataclass(frozen=True, slots=True)
 class ConversionBasis:
-    """What an ingredient offers for crossing dimensions."""
+    """What an ingredient offers for crossing dimensions, and where each factor came from."""
 
     name: str = ""  # the ingredient, for error messages
     density: Density | None = None
     grams_per_item: Decimal | None = None
+    density_source: Provenance | None = None  # None with a density: the baker's own
+    item_weight_source: Provenance | None = None  # None with a weight per piece: the baker's own
+
+    @property
+    def density_from(self) -> Provenance | None:
+        if self.density is None:
+            return None
+        return self.density_source or BAKERS_OWN
+
+    @property
+    def item_weight_from(self) -> Provenance | None:
+        if self.grams_per_item is None:
+            return None
+        return self.item_weight_source or BAKERS_OWN
 
 
 NO_BASIS = ConversionBasis()

@@ -7,8 +7,8 @@ from core.plan_report import render_shopping_list_text, shopping_by_supplier
 from tests.support.bakery_builder import BakeryBuilder, D
 
 
-def _flour_bakery(need_cups: int, density: bool = True) -> BakeryBuilder:
-    b = BakeryBuilder().ingredient("flour", ("1", "cup", "4", "oz") if density else None)
+def _flour_bakery(need_cups: int) -> BakeryBuilder:
+    b = BakeryBuilder().ingredient("flour", ("1", "cup", "4", "oz"))
     return b.recipe("bread", [("flour", need_cups, "cup")]).unit("loaf", "bread", 1).event("e", [("loaf", 1)])
 
 
@@ -50,10 +50,12 @@ def test_the_supplier_falls_back_to_where_the_product_was_last_bought() -> None:
 
 
 def test_a_lot_that_cannot_be_converted_is_named_not_counted_as_zero() -> None:
-    b = _flour_bakery(8, density=False).product("ka", "flour", 5, "lb").lot("l1", "ka", 1)
+    # A house blend is in no reference table: without the baker's density its lot in lb cannot count.
+    b = BakeryBuilder().ingredient("house_blend").recipe("bread", [("house_blend", 8, "cup")])
+    b.unit("loaf", "bread", 1).event("e", [("loaf", 1)]).product("ka", "house_blend", 5, "lb").lot("l1", "ka", 1)
     plan = plan_event(b.bakery, "e")
     assert plan.shopping_list[0].on_hand == D(0)
-    assert any("lot l1" in w and "flour" in w for w in plan.warnings)
+    assert any("lot l1" in w and "house_blend" in w for w in plan.warnings)
 
 
 def test_the_list_groups_by_supplier_with_unknown_stores_last() -> None:
