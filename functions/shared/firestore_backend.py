@@ -81,6 +81,13 @@ class FirestoreBackend:
         return sorted((_to_member(r.id, r.to_dict()) for r in rows if r.to_dict().get("tenant_id") == tenant_id),
                       key=lambda m: m.uid)
 
+    def member(self, tenant_id: str, uid: str) -> Member | None:
+        snap = self._tenant_doc(tenant_id).collection("members").document(uid).get()
+        data = snap.to_dict() if snap.exists else None
+        if data is None or data.get("tenant_id") != tenant_id:
+            return None
+        return _to_member(uid, data)
+
     def save_member(self, tenant_id: str, member: Member) -> None:
         self._tenant_doc(tenant_id).collection("members").document(member.uid).set(_member(tenant_id, member))
 
