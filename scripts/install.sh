@@ -20,8 +20,8 @@ fi
 if ! command -v tesseract >/dev/null 2>&1; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q tesseract-ocr tesseract-ocr-eng; then
-      apt-get update -q && apt-get install -y -q tesseract-ocr tesseract-ocr-eng \
+    if ! apt-get install -y -q -o DPkg::Lock::Timeout=300 tesseract-ocr tesseract-ocr-eng; then
+      apt-get update -q -o DPkg::Lock::Timeout=300 && apt-get install -y -q -o DPkg::Lock::Timeout=300 tesseract-ocr tesseract-ocr-eng \
         || echo "install: apt-get could not install tesseract-ocr; receipt OCR will be unavailable" >&2
     fi
   else
