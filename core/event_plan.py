@@ -5,14 +5,15 @@ A pure function of a `Bakery`: the same data in any order gives the same plan.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.bakery import Bakery
 from core.bundle_needs import finished_unit_needs
 from core.errors import NotFoundError
 from core.events import Event
-from core.ingredient_totals import IngredientTotal, ingredient_totals, on_hand
+from core.factors_used import FactorUsed, factors_used
+from core.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
 from core.quantities import EPSILON, ceil_whole
 from core.recipes import FinishedUnit, YieldMode
 from core.shopping import PackageToBuy, packages_to_buy
@@ -56,6 +57,7 @@ class ShoppingLine:
     unit: str
     packages: tuple[PackageToBuy, ...]
     note: str = ""  # why no packages are suggested, when they are not
+    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece relied on (core.factors_used)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,7 @@ def plan_event(bakery: Bakery, event_slug: str, *, remaining_only: bool = False)
     batches = {r.recipe_slug: (r.remaining if remaining_only else Decimal(r.batches)) for r in recipes}
     totals = ingredient_totals(batches, bakery, warnings)
     shopping = _shopping_lines(bakery, totals, warnings)
+    totals = [replace(t, factors=line.factors) for t, line in zip(totals, shopping, strict=True)]
     _, packaging = _needs(bakery, event)
     return EventPlan(
         event_slug=event.slug,
@@ -165,6 +168,14 @@ def _shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: lis
         if to_buy > 0:
             packages, note = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings)
         lines.append(
-            ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages, note)
+            ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages, note,
+                         _factors(bakery, total, packages))
         )
     return lines
+
+
+def _factors(bakery: Bakery, total: IngredientTotal, packages: tuple[PackageToBuy, ...]) -> tuple[FactorUsed, ...]:
+    """The density / weight per piece that this line's recipe lines, lots and packages needed."""
+    units = {total.unit, *total.line_units, *(p.package_unit for p in packages)}
+    units |= {lot.unit for lot in bakery.lots_of(total.ingredient_slug) if lot.quantity > 0}
+    return factors_used(sorted(units), basis_for(total.ingredient_slug, bakery.ingredients))

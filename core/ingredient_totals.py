@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from core.bakery import Bakery
 from core.catalog import Ingredient
+from core.factors_used import FactorUsed
 from core.recipe_scaling import ingredient_lines_per_batch
 from core.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
 
@@ -21,6 +22,8 @@ class IngredientTotal:
     ingredient_slug: str
     quantity: Decimal
     unit: str
+    line_units: tuple[str, ...] = ()  # the units of the recipe lines summed into it
+    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece it relied on (see core.factors_used)
 
 
 def ingredient_totals(
@@ -43,7 +46,7 @@ def ingredient_totals(
         basis = basis_for(slug, bakery.ingredients)
         for unit, lines in _group_by_convertible_unit(amounts[slug], basis):
             quantity = sum((convert(q, u, unit, basis) for q, u in lines), Decimal(0))
-            totals.append(IngredientTotal(slug, quantity, unit))
+            totals.append(IngredientTotal(slug, quantity, unit, tuple(sorted({u for _, u in lines}))))
         units = [t.unit for t in totals if t.ingredient_slug == slug]
         if len(units) > 1:
             words = " and ".join(symbol_for(u) for u in units)

@@ -6,8 +6,9 @@ from decimal import Decimal
 from typing import Any
 
 from core.event_plan import EventPlan, ShoppingLine
+from core.factors_used import Factor, FactorUsed
 from core.quantities import as_number
-from core.units import symbol_for
+from core.units import Origin, symbol_for
 
 NO_SUPPLIER = "Any store"
 
@@ -42,7 +43,8 @@ def plan_to_json(plan: EventPlan) -> dict[str, Any]:
             for r in plan.recipes
         ],
         "ingredients": [
-            {"ingredient": t.ingredient_slug, "quantity": as_number(t.quantity), "unit": t.unit}
+            {"ingredient": t.ingredient_slug, "quantity": as_number(t.quantity), "unit": t.unit,
+             **_factors_json(t.factors)}
             for t in plan.ingredients
         ],
         "shopping_list": [_shopping_line_json(line) for line in plan.shopping_list],
@@ -71,7 +73,34 @@ def _shopping_line_json(line: ShoppingLine) -> dict[str, Any]:
             }
             for p in line.packages
         ],
+        **_factors_json(line.factors),
     }
+
+
+def _factors_json(factors: tuple[FactorUsed, ...]) -> dict[str, Any]:
+    """`density` (grams per US cup) and `weight_per_piece` (grams), each only when the line needed it
+    (its units span volume and mass, or count and another dimension), with where it came from."""
+    out: dict[str, Any] = {}
+    for f in factors:
+        item: dict[str, Any] = {"source": f.origin.value}
+        item["grams_per_cup" if f.factor is Factor.DENSITY else "grams"] = as_number(f.grams)
+        if f.origin is Origin.REFERENCE:
+            item |= {"reference": f.reference, "reference_entry": f.entry, "stated": f.stated}
+        out[f.factor.value] = item
+    return out
+
+
+def _reference_notes(lines: tuple[ShoppingLine, ...] | list[ShoppingLine]) -> list[str]:
+    """For people: which lines counted through a reference value, and the source."""
+    notes = []
+    for line in lines:
+        for f in line.factors:
+            if f.origin is Origin.REFERENCE:
+                what = "density" if f.factor is Factor.DENSITY else "weight per piece"
+                notes.append(f"  * {line.ingredient_name}: reference {what} of {f.entry}, {f.stated} ({f.reference})")
+    if not notes:
+        return []
+    return ["", "Reference weights used (the bakery has none of its own for these):", *notes]
 
 
 def shopping_by_supplier(plan: EventPlan) -> list[tuple[str, list[ShoppingLine]]]:
@@ -127,6 +156,7 @@ def render_plan_text(plan: EventPlan) -> str:
     )]
     short = sum(1 for line in plan.shopping_list if line.to_buy > 0)
     out.append(f"{len(plan.shopping_list)} ingredients, {short} to buy.")
+    out += _reference_notes(plan.shopping_list)
     if plan.warnings:
         out += ["", "Warnings:", *(f"  ! {w}" for w in plan.warnings)]
     return "\n".join(out)
@@ -156,6 +186,7 @@ def render_shopping_list_text(plan: EventPlan) -> str:
     else:
         note = f" ({unknown_prices} item(s) without a known price)" if unknown_prices else ""
         out += ["", f"Estimated total: ${as_number(grand_total):,.2f}{note}"]
+        out += _reference_notes([line for _, lines in shopping_by_supplier(plan) for line in lines])
     if plan.warnings:
         out += ["", "Warnings:", *(f"  ! {w}" for w in plan.warnings)]
     return "\n".join(out)
