@@ -99,6 +99,28 @@ class Loss:
 
 
 @dataclass(frozen=True, slots=True)
+class NotDeducted:
+    """Part of a run's need left in stock because none of the lots FIFO would take can be converted into it.
+
+    The goods were made, so the run is recorded; stock is never guessed, so those lots stay untouched
+    for this part. `reason` names the item, the lots and both units and why; `fix` says what would let
+    it convert ("set the density of salt_kosher (1 cup = … oz)").
+    """
+
+    item_slug: str  # the ingredient (or packaging material)
+    quantity: Decimal  # what was not deducted, in `unit`
+    unit: str  # the unit it was needed in (UN/CEFACT code)
+    reason: str
+    fix: str
+    lot_ids: tuple[str, ...] = ()  # the lots that cannot be converted, oldest first
+
+
+def _has_not_deducted(not_deducted: tuple[NotDeducted, ...], extra: Extra) -> bool:
+    """Also true for a run read back from a desktop file, whose list the import keeps in `extra`."""
+    return bool(not_deducted) or bool(extra.get("not_deducted"))
+
+
+@dataclass(frozen=True, slots=True)
 class ProductionRun:
     """Batches of a recipe actually made (for an event or not)."""
 
@@ -115,19 +137,27 @@ class ProductionRun:
     notes: str = ""
     extra: Extra = field(default_factory=dict)
     lot_draws: tuple[LotDraw, ...] = ()  # what the run took from which lot (empty for imported runs)
+    not_deducted: tuple[NotDeducted, ...] = ()  # needs left in stock: their lots cannot be converted
 
     @property
     def key(self) -> str:
         return self.id
 
     @property
+    def has_not_deducted(self) -> bool:
+        return _has_not_deducted(self.not_deducted, self.extra)
+
+    @property
     def ingredient_cost_complete(self) -> bool:
-        """False when some lot drawn had no known cost: `ingredient_cost` is then a lower bound."""
-        return all(draw.cost is not None for draw in self.lot_draws)
+        """False when some lot drawn had no known cost or some need was not deducted.
+
+        `ingredient_cost` is then a lower bound (the known part of what was deducted).
+        """
+        return not self.has_not_deducted and all(draw.cost is not None for draw in self.lot_draws)
 
     @property
     def cost_per_unit(self) -> Decimal | None:
-        """Ingredient cost per unit actually produced; None when nothing was produced or cost is unknown."""
+        """Ingredient cost per unit actually produced; None when nothing was produced or the cost is incomplete."""
         if self.actual_yield <= 0 or not self.ingredient_cost_complete:
             return None
         return self.ingredient_cost / self.actual_yield
@@ -154,11 +184,17 @@ class AssemblyRun:
     extra: Extra = field(default_factory=dict)
     items_used: tuple[ItemUse, ...] = ()  # empty for imported runs: their good's composition is assumed
     material_draws: tuple[LotDraw, ...] = ()
+    not_deducted: tuple[NotDeducted, ...] = ()  # packaging left in stock: its lots cannot be converted
 
     @property
     def key(self) -> str:
         return self.id
 
     @property
+    def has_not_deducted(self) -> bool:
+        return _has_not_deducted(self.not_deducted, self.extra)
+
+    @property
     def packaging_cost_complete(self) -> bool:
-        return all(draw.cost is not None for draw in self.material_draws)
+        """False when some lot drawn had no known cost or some packaging was not deducted (a lower bound)."""
+        return not self.has_not_deducted and all(draw.cost is not None for draw in self.material_draws)

@@ -97,6 +97,36 @@ def lots_oldest_first(lots: Iterable[Lot]) -> list[Lot]:
     return sorted(lots, key=lambda lot: (lot.purchased_on, lot.id))
 
 
+@dataclass(frozen=True, slots=True)
+class UnconvertibleLot:
+    """A lot with stock whose unit cannot be converted into the unit asked for, and why."""
+
+    lot: Lot
+    reason: str  # "salt: lot lot-7 is in lb (LBR), which cannot be converted to tsp (G25): no density"
+
+
+def fifo_reach(
+    lots: Iterable[Lot], unit: str, basis: ConversionBasis = NO_BASIS
+) -> tuple[list[Lot], tuple[UnconvertibleLot, ...]]:
+    """The lots FIFO can take from in `unit`, and the lots with stock it cannot convert.
+
+    The first part is the lots, oldest first, up to (not including) the oldest lot with stock that
+    cannot be converted: consuming from them never skips a lot FIFO would have emptied first. The
+    second lists every lot with stock that cannot be converted, oldest first (empty: all can be).
+    """
+    ordered = lots_oldest_first(lots)
+    reach = len(ordered)
+    blocked: list[UnconvertibleLot] = []
+    for i, lot in enumerate(ordered):
+        if lot.quantity > 0:
+            try:
+                _lot_in(lot, unit, basis)
+            except ConversionError as exc:
+                blocked.append(UnconvertibleLot(lot, exc.message))
+                reach = min(reach, i)
+    return ordered[:reach], tuple(blocked)
+
+
 def stock_in(lots: Iterable[Lot], unit: str, basis: ConversionBasis = NO_BASIS) -> Decimal:
     """Σ remaining quantity of the lots, converted into `unit` (an unconvertible lot is an error)."""
     return sum((_lot_in(lot, unit, basis) for lot in lots if lot.quantity > 0), ZERO)

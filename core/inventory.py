@@ -112,6 +112,7 @@ def material_lot_from_purchase(
         quantity=packages * per_package,
         unit_cost=unit_price / per_package,
         purchased_on=purchased_on,
+        unit=material.base_unit,  # kept, so a later change of base unit cannot reread the lot silently
     )
 
 

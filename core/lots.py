@@ -90,6 +90,7 @@ class MaterialLot:
     unit_cost: Decimal | None
     purchased_on: dt.date
     extra: Extra = field(default_factory=dict)
+    unit: str | None = None  # what `quantity` and `unit_cost` are in; None: the material's base unit
 
     @property
     def key(self) -> str:

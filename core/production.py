@@ -2,6 +2,10 @@
 
 Pure: entities in, the run and the lots it changed out. Either the whole run
 happens or it is refused with every shortage named; nothing is half-consumed.
+A need whose lots cannot be converted into it (no density, no weight per piece)
+does not refuse the run — the goods were made — it is recorded as *not deducted*
+(`NotDeducted`: item, quantity, unit, why, what would fix it) and its lots are left
+as they are: stock is never guessed.
 
 Finished stock is not stored: it is derived from the runs. A finished unit's
 stock is Σ actual yield of its production runs − what assembly runs took;
@@ -11,20 +15,20 @@ a finished good's stock is Σ assembled − what other assembly runs took.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.catalog import Ingredient, Material, MaterialProduct
-from core.errors import ConversionError, NotFoundError, ValidationError
-from core.events import AssemblyRun, ItemUse, Loss, LossCategory, ProductionRun
-from core.fifo import Consumption, Shortage, ShortOfStockError, consume_fifo
+from core.errors import NotFoundError, ValidationError
+from core.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
+from core.fifo import Consumption, Shortage, ShortOfStockError, UnconvertibleLot, consume_fifo, fifo_reach
 from core.finished_goods import ComponentKind, FinishedGood
 from core.lots import Lot, LotDraw, MaterialLot
 from core.quantities import ONE, ZERO, rounded
 from core.recipe_scaling import ingredient_lines_per_batch
 from core.recipes import FinishedUnit, Recipe
-from core.units import ConversionBasis, can_convert, convert
+from core.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +65,54 @@ def _basis(slug: str, ingredients: Mapping[str, Ingredient]) -> ConversionBasis:
     return ingredient.conversion_basis if ingredient is not None else ConversionBasis(slug)
 
 
+def conversion_fix(item: str, from_unit: str, to_unit: str, basis: ConversionBasis) -> str:
+    """What would let `item` in `from_unit` convert to `to_unit`: a density, a weight per piece, or other units."""
+    dimensions = {UNITS[from_unit].dimension, UNITS[to_unit].dimension}
+    wanted: list[str] = []
+    if dimensions <= {Dimension.MASS, Dimension.VOLUME, Dimension.COUNT}:
+        if Dimension.VOLUME in dimensions and basis.density is None:
+            wanted.append(f"the density of {item} (1 cup = … oz)")
+        if Dimension.COUNT in dimensions and basis.grams_per_item is None:
+            wanted.append(f"a weight per piece of {item} (1 each = … g)")
+    if wanted:
+        return "set " + " and ".join(wanted)
+    return (f"stock {item} in a unit that converts to {symbol_for(to_unit)}, or use {symbol_for(from_unit)} "
+            "in the recipe (a container or a length has no fixed weight)")
+
+
+def _take(
+    lots: Iterable[Lot], amount: Decimal, unit: str, basis: ConversionBasis, fix: Callable[[str], str]
+) -> tuple[Consumption, NotDeducted | None]:
+    """FIFO over the lots it can reach; a shortfall with unconvertible lots left is not deducted, else short.
+
+    The lots reached stop at the oldest lot that cannot be converted, so FIFO order is kept: a newer
+    lot is never taken in place of an older one that could not be read. The caller refuses the run
+    when the consumption is short and nothing was left undeducted.
+    """
+    reachable, blocked = fifo_reach(lots, unit, basis)
+    used = consume_fifo(reachable, amount, unit, basis, allow_shortfall=True)
+    if used.satisfied or not blocked:
+        return used, None
+    return used, _not_deducted(used.item_slug, used.shortfall, unit, blocked, fix)
+
+
+def _not_deducted(
+    item: str, quantity: Decimal, unit: str, blocked: tuple[UnconvertibleLot, ...], fix: Callable[[str], str]
+) -> NotDeducted:
+    fixes = dict.fromkeys(fix(b.lot.unit) for b in blocked)
+    return NotDeducted(item, quantity, unit, "; ".join(b.reason for b in blocked), "; ".join(fixes),
+                       tuple(b.lot.id for b in blocked))
+
+
 @dataclass(frozen=True, slots=True)
 class ProductionResult:
     run: ProductionRun
     consumptions: tuple[Consumption, ...]  # one per ingredient need
     lots: tuple[Lot, ...]  # the lots the run drew from, updated
+
+    @property
+    def not_deducted(self) -> tuple[NotDeducted, ...]:
+        return self.run.not_deducted
 
 
 def produce(
@@ -84,7 +131,11 @@ def produce(
     event_slug: str | None = None,
     notes: str = "",
 ) -> ProductionResult:
-    """Bake `batches` of a recipe: consume every ingredient by FIFO or refuse the whole run.
+    """Bake `batches` of a recipe: consume every ingredient by FIFO, or refuse the whole run if one is short.
+
+    An ingredient FIFO cannot convert (no density...) is recorded in `run.not_deducted` instead of
+    refusing; what of it could be converted before the oldest unconvertible lot is consumed.
+    An ingredient with no stock at all, or with too little and no unconvertible lot, is short.
 
     Expected yield = batches × the finished unit's units per batch (1 per batch
     when the recipe has none). Without `actual_yield`, actual = expected − losses;
@@ -102,22 +153,22 @@ def produce(
     working = {lot.id: lot for lot in lots}
     consumptions: list[Consumption] = []
     shortages: list[Shortage] = []
-    unconvertible: list[str] = []
+    not_deducted: list[NotDeducted] = []
     for need in ingredient_needs(recipe_slug, batches, recipes, ingredients):
         own = [lot for lot in working.values() if lot.ingredient_slug == need.ingredient_slug]
-        try:
-            used = consume_fifo(own, need.quantity, need.unit, _basis(need.ingredient_slug, ingredients),
-                                allow_shortfall=True)
-        except ConversionError as exc:
-            unconvertible.append(exc.message)
-            continue
-        if not used.satisfied:
+        basis = _basis(need.ingredient_slug, ingredients)
+
+        def fix(lot_unit: str, need: IngredientNeed = need, basis: ConversionBasis = basis) -> str:
+            return conversion_fix(need.ingredient_slug, lot_unit, need.unit, basis)
+
+        used, left = _take(own, need.quantity, need.unit, basis, fix)
+        if left is not None:
+            not_deducted.append(left)
+        elif not used.satisfied:
             shortages.append(used.shortage())
         working.update((lot.id, lot) for lot in used.changed_lots)
         consumptions.append(used)
     doing = f"make {rounded(batches)} {'batch' if batches == 1 else 'batches'} of {recipe.name}"
-    if unconvertible:
-        raise ConversionError(f"cannot {doing}: " + "; ".join(unconvertible), field="unit")
     if shortages:
         raise ShortOfStockError(shortages, doing=doing)
 
@@ -135,6 +186,7 @@ def produce(
         ingredient_cost=sum((c.known_cost for c in consumptions), ZERO),
         notes=notes,
         lot_draws=draws,
+        not_deducted=tuple(not_deducted),
     )
     changed = {d.lot_id for d in draws}
     return ProductionResult(run, tuple(consumptions), tuple(working[i] for i in sorted(changed)))
@@ -232,6 +284,10 @@ class AssemblyResult:
     run: AssemblyRun
     material_lots: tuple[MaterialLot, ...]  # the packaging lots drawn from, updated
 
+    @property
+    def not_deducted(self) -> tuple[NotDeducted, ...]:
+        return self.run.not_deducted
+
 
 def assemble(
     finished_good_slug: str,
@@ -247,7 +303,11 @@ def assemble(
     event_slug: str | None = None,
     notes: str = "",
 ) -> AssemblyResult:
-    """Assemble `quantity` of a good from finished stock and packaging (FIFO), or refuse if anything is short."""
+    """Assemble `quantity` of a good from finished stock and packaging (FIFO), or refuse if anything is short.
+
+    Packaging whose lots cannot be converted into its material's base unit is recorded in
+    `run.not_deducted`, as in production; finished units and goods are counted, never converted.
+    """
     good = finished_goods.get(finished_good_slug)
     if good is None:
         raise NotFoundError(f"unknown finished good {finished_good_slug!r}", field="finished_good_slug")
@@ -265,11 +325,19 @@ def assemble(
     working = {lot.id: lot for lot in material_lots}
     draws: list[LotDraw] = []
     known_cost = ZERO
+    not_deducted: list[NotDeducted] = []
     for slug, needed in _material_needs(good, quantity):
         material, product_slugs = _material_of(slug, good, materials, material_products)
         views = [_as_lot(lot, material) for lot in working.values() if lot.material_product_slug in product_slugs]
-        used = consume_fifo(views, needed, material.base_unit, ConversionBasis(material.slug), allow_shortfall=True)
-        if not used.satisfied:
+
+        def fix(lot_unit: str, material: Material = material) -> str:
+            return (f"recount the lots of {material.slug} in {symbol_for(material.base_unit)}, its base unit, "
+                    f"or set its base unit back to {symbol_for(lot_unit)}")
+
+        used, left = _take(views, needed, material.base_unit, ConversionBasis(material.slug), fix)
+        if left is not None:
+            not_deducted.append(left)
+        elif not used.satisfied:
             shortages.append(used.shortage())
         for view in used.changed_lots:
             working[view.id] = replace(working[view.id], quantity=view.quantity)
@@ -288,6 +356,7 @@ def assemble(
         notes=notes,
         items_used=items,
         material_draws=tuple(draws),
+        not_deducted=tuple(not_deducted),
     )
     changed = sorted({d.lot_id for d in draws})
     return AssemblyResult(run, tuple(working[i] for i in changed))
@@ -316,7 +385,7 @@ def _material_of(
 
 
 def _as_lot(lot: MaterialLot, material: Material) -> Lot:
-    """A packaging lot seen as an ingredient lot, in its material's base unit, for FIFO."""
-    return Lot(lot.id, lot.material_product_slug, material.slug, lot.quantity, material.base_unit,
+    """A packaging lot seen as an ingredient lot, in its own unit (by default its material's base unit), for FIFO."""
+    return Lot(lot.id, lot.material_product_slug, material.slug, lot.quantity, lot.unit or material.base_unit,
                lot.unit_cost, lot.purchased_on)
 

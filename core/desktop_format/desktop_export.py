@@ -14,7 +14,7 @@ from typing import Any
 from core.bakery import Bakery
 from core.catalog import Ingredient, Product
 from core.desktop_format import run_details as details
-from core.events import Event
+from core.events import AssemblyRun, Event, ProductionRun
 from core.finished_goods import ComponentKind, FinishedGood
 from core.lots import Lot, Purchase
 from core.recipes import FinishedUnit, Recipe, YieldMode
@@ -100,14 +100,14 @@ def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> di
          "event_slug": run.event_slug, "finished_unit_slug": run.finished_unit_slug,
          "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield), "notes": run.notes,
          "ingredient_cost": str(run.ingredient_cost), "losses": details.losses_out(run.losses),
-         "lot_draws": details.draws_out(run.lot_draws)}
+         "lot_draws": details.draws_out(run.lot_draws), **_not_deducted(run)}
         for run in _sorted(bakery.production_runs)
     ]
     out["assembly_runs"] = [
         {**run.extra, "id": run.id, "finished_good_slug": run.finished_good_slug, "quantity": _num(run.quantity),
          "assembled_at": run.assembled_at.isoformat(), "event_slug": run.event_slug, "notes": run.notes,
          "packaging_cost": str(run.packaging_cost), "items_used": details.uses_out(run.items_used),
-         "material_draws": details.draws_out(run.material_draws)}
+         "material_draws": details.draws_out(run.material_draws), **_not_deducted(run)}
         for run in _sorted(bakery.assembly_runs)
     ]
     out["materials"] = [
@@ -125,6 +125,12 @@ def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> di
     for key in sorted(bakery.passthrough):
         out.setdefault(key, bakery.passthrough[key])
     return out
+
+
+def _not_deducted(run: ProductionRun | AssemblyRun) -> dict[str, Any]:
+    """The desktop has no such field: written only when there is something, after the run's extra, so a
+    list that came back from a file (kept in extra by the import) is written again as it was."""
+    return {"not_deducted": details.not_deducted_out(run.not_deducted)} if run.not_deducted else {}
 
 
 def _sorted(items: dict[str, Any]) -> list[Any]:

@@ -1,5 +1,5 @@
 """What the desktop's format has no place for, written in extra fields so an export loses nothing:
-production losses and lot draws, assembly item uses, depletions, packaging lots.
+production losses and lot draws, what a run could not deduct, assembly item uses, depletions, packaging lots.
 
 Quantities here are strings, to stay exact; the desktop ignores fields it does not know.
 """
@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from core.events import ItemUse, Loss, LossCategory
+from core.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
 from core.finished_goods import ComponentKind
 from core.lots import Depletion, LotDraw, MaterialLot
 
@@ -60,12 +60,34 @@ def depletion_in(r: dict[str, Any]) -> Depletion:
 
 
 def material_lot_out(m: MaterialLot) -> dict[str, Any]:
+    unit = {} if m.unit is None else {"unit": m.unit}
     return {**m.extra, "id": m.id, "material_product_slug": m.material_product_slug, "quantity": _dec(m.quantity),
-            "unit_cost": _dec(m.unit_cost), "purchase_date": m.purchased_on.isoformat()}
+            "unit_cost": _dec(m.unit_cost), "purchase_date": m.purchased_on.isoformat(), **unit}
 
 
 def material_lot_in(r: dict[str, Any]) -> MaterialLot:
-    known = {"id", "material_product_slug", "quantity", "unit_cost", "purchase_date"}
+    known = {"id", "material_product_slug", "quantity", "unit_cost", "purchase_date", "unit"}
     return MaterialLot(r["id"], r["material_product_slug"], Decimal(str(r["quantity"])),
                        None if r.get("unit_cost") is None else Decimal(str(r["unit_cost"])),
-                       dt.date.fromisoformat(r["purchase_date"]), {k: v for k, v in r.items() if k not in known})
+                       dt.date.fromisoformat(r["purchase_date"]), {k: v for k, v in r.items() if k not in known},
+                       r.get("unit"))
+
+
+def not_deducted_out(items: tuple[NotDeducted, ...]) -> list[dict[str, Any]]:
+    return [{"item_slug": n.item_slug, "quantity": _dec(n.quantity), "unit": n.unit, "reason": n.reason,
+             "fix": n.fix, "lot_ids": list(n.lot_ids)} for n in items]
+
+
+def not_deducted_in(rows: Any) -> tuple[NotDeducted, ...]:
+    return tuple(NotDeducted(r["item_slug"], Decimal(str(r["quantity"])), r["unit"], r.get("reason", ""),
+                             r.get("fix", ""), tuple(r.get("lot_ids") or ())) for r in rows or [])
+
+
+def not_deducted_of(run: ProductionRun | AssemblyRun) -> tuple[NotDeducted, ...]:
+    """A run's not-deducted list; one read back from a desktop file keeps it in `extra` (undecodable: empty)."""
+    if run.not_deducted:
+        return run.not_deducted
+    try:
+        return not_deducted_in(run.extra.get("not_deducted"))
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+        return ()

@@ -29,7 +29,8 @@ def record_production_run(
 ) -> ProductionResult:
     """Batches baked: every ingredient (nested recipes included) leaves its lots by FIFO.
 
-    Refused as a whole — nothing stored — when any ingredient is short.
+    Refused as a whole — nothing stored — when any ingredient is short. An ingredient whose lots
+    cannot be converted is recorded as not deducted (`result.not_deducted`), its lots untouched.
     """
     with uow:
         _check_event(uow, event_slug)
@@ -66,7 +67,10 @@ def record_assembly_run(
     run_id: str | None = None,
     new_id: IdFactory = new_id,
 ) -> AssemblyResult:
-    """Goods assembled from finished stock and packaging (FIFO); refused as a whole when anything is short."""
+    """Goods assembled from finished stock and packaging (FIFO); refused as a whole when anything is short.
+
+    Packaging whose lots cannot be converted is recorded as not deducted, as in production.
+    """
     with uow:
         _check_event(uow, event_slug)
         goods = {g.slug: g for g in uow.finished_goods.list()}

@@ -14,6 +14,7 @@ from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, Finis
 from core.lots import Lot, MaterialLot
 from core.production import (
     FinishedStock,
+    ProductionResult,
     assemble,
     finished_stock,
     ingredient_needs,
@@ -248,3 +249,127 @@ def test_an_imported_assembly_run_is_assumed_to_have_used_its_goods_composition(
     made = [ProductionRun("r1", "fudge", D(1), AT, finished_unit_slug="fudge-square", actual_yield=D(64))]
     imported = [AssemblyRun("a1", "tin", D(2), AT)]
     assert finished_stock(made, imported, GOODS).units == {"fudge-square": D(52)}
+
+
+# -- needs whose lots cannot be converted: recorded, not deducted ------------------------------
+# (ingredients no reference table knows, so that these tests hold whatever densities it has)
+
+SALTY = {
+    "pretzel": Recipe("pretzel", "Pretzel", ingredients=(
+        RecipeIngredient("flour", D(1), "G21"), RecipeIngredient("house_salt", D(2), "G25"))),
+    "eggy": Recipe("eggy", "Egg bread", ingredients=(RecipeIngredient("widget", D(3), "H87"),)),
+}
+SALT_INGREDIENTS = {**INGREDIENTS, "house_salt": Ingredient("house_salt", "House salt blend"),
+                    "widget": Ingredient("widget", "Widget")}
+
+
+def salt_lot(lot_id: str, quantity: str, unit: str, cost: str = "0.01", day: int = 1) -> Lot:
+    return lot(lot_id, "house_salt", quantity, unit, cost, day)
+
+
+def bake_salty(recipe: str, lots: list[Lot], batches: str = "1") -> ProductionResult:
+    return produce(recipe, D(batches), recipes=SALTY, ingredients=SALT_INGREDIENTS, lots=lots, finished_units=(),
+                   run_id="run-s", produced_at=AT)
+
+
+def test_an_ingredient_whose_lots_cannot_be_converted_is_recorded_as_not_deducted() -> None:
+    lots = [PANTRY[0], salt_lot("salt-1", "3", "LBR", "0.5")]
+    result = bake_salty("pretzel", lots)
+    (salt,) = result.run.not_deducted
+    assert (salt.item_slug, salt.quantity, salt.unit, salt.lot_ids) == ("house_salt", D(2), "G25", ("salt-1",))
+    assert salt.reason == ("house_salt: lot salt-1 is in lb (LBR), which cannot be converted to tsp (G25): "
+                           "no density")
+    assert salt.fix == "set the density of house_salt (1 cup = … oz)"
+    assert [x.id for x in result.lots] == ["flour-1"]  # the house_salt lot is untouched: stock is never guessed
+    assert result.lots[0].quantity == 2000 - 120
+    assert result.run.ingredient_cost == D("0.240") and not result.run.ingredient_cost_complete
+    assert result.run.cost_per_unit is None  # the known cost is a lower bound, not a cost per unit
+
+
+def test_a_count_needed_from_lots_by_weight_asks_for_a_weight_per_piece() -> None:
+    (widgets,) = bake_salty("eggy", [lot("widget-1", "widget", "2", "LBR")]).run.not_deducted
+    assert widgets.fix == "set a weight per piece of widget (1 each = … g)" and "no weight per piece" in widgets.reason
+
+
+def test_short_of_a_convertible_ingredient_is_still_refused_even_with_another_not_deducted() -> None:
+    lots = [lot("flour-1", "flour", "10", "GRM"), salt_lot("salt-1", "3", "LBR")]
+    with pytest.raises(InsufficientStockError, match=r"not enough stock: flour: need 1 cup") as caught:
+        bake_salty("pretzel", lots)
+    assert "house_salt" not in caught.value.message
+
+
+def test_an_ingredient_with_no_lots_at_all_is_short() -> None:
+    with pytest.raises(InsufficientStockError, match="house_salt: need 2 tsp, have 0 tsp"):
+        bake_salty("pretzel", [PANTRY[0]])
+    with pytest.raises(InsufficientStockError, match="house_salt: need 2 tsp, have 0 tsp"):  # only an empty lot
+        bake_salty("pretzel", [PANTRY[0], salt_lot("salt-0", "0", "LBR")])
+
+
+def test_convertible_lots_older_than_any_unconvertible_one_are_used_first() -> None:
+    lots = [PANTRY[0], salt_lot("salt-tsp", "5", "G25", day=1), salt_lot("salt-lb", "3", "LBR", day=9)]
+    result = bake_salty("pretzel", lots)
+    assert result.run.not_deducted == ()  # FIFO never reached the pound bag
+    assert {x.id: x.quantity for x in result.lots}["salt-tsp"] == 3
+
+
+def test_what_converts_is_consumed_up_to_the_oldest_unconvertible_lot_and_the_rest_is_not_deducted() -> None:
+    lots = [PANTRY[0], salt_lot("salt-tsp", "0.5", "G25", day=1), salt_lot("salt-lb", "3", "LBR", day=5),
+            salt_lot("salt-tsp-new", "10", "G25", day=9)]
+    result = bake_salty("pretzel", lots)
+    (salt,) = result.run.not_deducted
+    assert (salt.quantity, salt.lot_ids) == (D("1.5"), ("salt-lb",))
+    changed = {x.id: x.quantity for x in result.lots}
+    assert changed["salt-tsp"] == 0 and "salt-tsp-new" not in changed  # a newer lot never stands in
+
+
+def test_an_older_unconvertible_lot_keeps_newer_convertible_lots_untouched() -> None:
+    lots = [PANTRY[0], salt_lot("salt-lb", "3", "LBR", day=1), salt_lot("salt-tsp", "10", "G25", day=9)]
+    result = bake_salty("pretzel", lots)
+    assert [(n.quantity, n.lot_ids) for n in result.run.not_deducted] == [(D(2), ("salt-lb",))]
+    assert [x.id for x in result.lots] == ["flour-1"]
+
+
+def test_a_density_set_later_lets_the_same_run_deduct_everything() -> None:
+    dense = {**SALT_INGREDIENTS, "house_salt": ingredient("house_salt", "288")}  # 6 g a tsp
+    result = produce("pretzel", D(1), recipes=SALTY, ingredients=dense,
+                     lots=[PANTRY[0], salt_lot("s", "1", "KGM")], finished_units=(), run_id="r", produced_at=AT)
+    assert result.run.not_deducted == () and {x.id: x.quantity for x in result.lots}["s"] == D("0.988")
+
+
+def test_packaging_whose_lots_cannot_be_converted_to_its_base_unit_is_recorded_as_not_deducted() -> None:
+    by_length = [MaterialLot("tins-m", "tin_box_10", D(3), D(1), dt.date(2026, 10, 1), unit="MTR"), *TINS]
+    result = assemble("tin", D(2), finished_goods=GOODS, stock=FinishedStock({"fudge-square": D(64)}, {}),
+                      materials=MATERIALS, material_products=MATERIAL_PRODUCTS, material_lots=by_length,
+                      run_id="asm-1", assembled_at=AT)
+    (boxes,) = result.run.not_deducted
+    assert (boxes.item_slug, boxes.quantity, boxes.unit, boxes.lot_ids) == ("tin_box", D(2), "H87", ("tins-m",))
+    assert "cannot be converted to each (H87)" in boxes.reason
+    assert boxes.fix == "recount the lots of tin_box in each, its base unit, or set its base unit back to m"
+    assert result.material_lots == () and not result.run.packaging_cost_complete
+    assert [(u.slug, u.quantity) for u in result.run.items_used] == [("fudge-square", 12)]  # units still counted
+
+
+def test_packaging_in_a_convertible_unit_is_drawn_in_its_own_unit() -> None:
+    dozens = [MaterialLot("tins-dz", "tin_box_10", D(1), D(12), dt.date(2026, 10, 1), unit="DZN")]
+    result = assemble("tin", D(3), finished_goods=GOODS, stock=FinishedStock({"fudge-square": D(64)}, {}),
+                      materials=MATERIALS, material_products=MATERIAL_PRODUCTS, material_lots=dozens,
+                      run_id="asm-1", assembled_at=AT)
+    assert result.run.not_deducted == () and result.material_lots[0].quantity == D("0.75")
+    assert result.run.packaging_cost == D(3)  # 3 tins out of a dozen at $12
+
+
+def test_not_deducted_survives_the_firestore_codec_and_a_desktop_export() -> None:
+    from adapters.document_codec import decode, encode
+    from core.bakery import Bakery
+    from core.desktop_format.desktop_export import export_desktop
+    from core.desktop_format.run_details import not_deducted_of
+
+    run = bake_salty("pretzel", [PANTRY[0], salt_lot("salt-1", "3", "LBR")]).run
+    assert decode(ProductionRun, encode(run)) == run
+    exported = export_desktop(Bakery(production_runs={run.id: run}))["production_runs"][0]
+    assert exported["not_deducted"][0]["quantity"] == "2"
+    # the desktop format has no such field: an import keeps it in the run's extra, and it reads back the same
+    imported = ProductionRun(run.id, run.recipe_slug, run.batches, AT, extra={"not_deducted": exported["not_deducted"]})
+    assert not_deducted_of(imported) == run.not_deducted and imported.cost_per_unit is None
+    again = export_desktop(Bakery(production_runs={run.id: imported}))["production_runs"][0]
+    assert again["not_deducted"] == exported["not_deducted"]
