@@ -266,7 +266,11 @@ def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
 
 @operation(WRITERS, ProductionRequest)
 def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
-    """Batches baked: ingredients leave their lots by FIFO, nested recipes included; refused whole if short."""
+    """Batches baked: ingredients leave their lots by FIFO, nested recipes included; refused whole if short.
+
+    An ingredient whose lots cannot be converted is recorded anyway and listed in `not_deducted`.
+    """
+    from core.event_history import production_run_json
     from core.events import Loss, LossCategory
 
     result = services.record_production_run(
@@ -275,19 +279,19 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
         losses=[Loss(LossCategory(x.category), x.quantity, x.notes) for x in body.losses], event_slug=body.event,
         notes=body.notes, run_id=_stable_id("run", ctx),
     )
-    run = result.run
-    return {"run_id": run.id, "expected_yield": _num(run.expected_yield), "actual_yield": _num(run.actual_yield),
-            "ingredient_cost": _num(run.ingredient_cost), "cost_complete": run.ingredient_cost_complete}
+    return production_run_json(result.run)
 
 
 @operation(WRITERS, AssemblyRequest)
 def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
-    """Bundles put together from finished stock and packaging; refused if short."""
+    """Bundles put together from finished stock and packaging; refused if short (unconvertible packaging: listed)."""
+    from core.event_history import assembly_run_json
+
     result = services.record_assembly_run(
         ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=body.finished_good, quantity=body.quantity,
         event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
     )
-    return {"run_id": result.run.id, "packaging_cost": _num(result.run.packaging_cost)}
+    return assembly_run_json(result.run)
 
 
 # -- catalog, recipes, finished goods, events ----------------------------------------------
