@@ -43,7 +43,7 @@ from functions.models import (
     SectionsRequest,
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
-from functions.shared.errors import ApiError, not_found
+from functions.shared.errors import ApiError, not_found, short_of_stock
 from functions.shared.operation import Context, operation
 
 
@@ -286,11 +286,15 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
 def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
     """Bundles put together from finished stock and packaging; refused if short (unconvertible packaging: listed)."""
     from core.event_history import assembly_run_json
+    from core.fifo import ShortOfStockError
 
-    result = services.record_assembly_run(
-        ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=body.finished_good, quantity=body.quantity,
-        event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
-    )
+    try:
+        result = services.record_assembly_run(
+            ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=body.finished_good, quantity=body.quantity,
+            event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
+        )
+    except ShortOfStockError as exc:  # its details name finished units, goods and packaging `item`
+        raise short_of_stock(exc, item="item") from exc
     return assembly_run_json(result.run)
 
 

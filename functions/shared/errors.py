@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import BakeTrackerError
+from core.fifo import ShortOfStockError
+from core.quantities import as_number
 
 # Core error codes → HTTP status. Anything not listed is a 400 (bad input).
 STATUS_BY_CODE = {
@@ -36,7 +38,21 @@ class ApiError(Exception):
 
 
 def from_core(exc: BakeTrackerError) -> ApiError:
+    if isinstance(exc, ShortOfStockError):
+        return short_of_stock(exc)
     return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.field)
+
+
+def short_of_stock(exc: ShortOfStockError, item: str = "ingredient") -> ApiError:
+    """409 insufficient_stock whose `details` list every shortage, so a client can buy what is short:
+    `{ingredient, needed, on_hand, short, unit}`, quantities in `unit` (a UN/CEFACT code, the unit asked for).
+    Assembly names its items (finished units, goods, packaging) `item` instead of `ingredient`."""
+    details = [
+        {item: s.item_slug, "needed": as_number(s.needed), "on_hand": as_number(s.available),
+         "short": as_number(s.shortfall), "unit": s.unit}
+        for s in exc.shortages
+    ]
+    return ApiError(STATUS_BY_CODE[exc.code], exc.code, exc.message, exc.field, details)
 
 
 def from_pydantic(errors: list[dict[str, Any]]) -> ApiError:

@@ -2,9 +2,11 @@
 every finished unit through `record_production` is recorded or refused for stock — never for a conversion.
 
 Before, 26 were refused for a conversion (salt_kosher in lb, no density) and 1 for stock. The conversions
-hid real shortages: the demo inventory has no eggs, water, milk, cloves... so most are short (409) once
-conversion no longer refuses; the one recorded lists salt_kosher as not deducted unless a density for it is
-known. Run with -s for the counts.
+hid real shortages: the demo inventory has no eggs, water, milk, cloves... so as it is, 26 of the 27 are
+short (409, the first test documents them); the one recorded lists salt_kosher as not deducted unless a
+density for it is known. The second test does what a baker would: on a 409 it buys what the answer's
+`details` say is short (new products for ingredients that have none) and bakes again — all 27 recorded.
+Run with -s for the counts.
 """
 
 from __future__ import annotations
@@ -18,9 +20,14 @@ from functions import main
 from functions.shared.memory_backend import MemoryBackend
 from tests.conftest import fixtures_dir
 from tests.functions.conftest import call
-
-DEMO_FILES = ("desktop/sample_data_all.json", "desktop-plans/winter_events.json")  # devstack/run.py's order
-EVENT = "winter-market-2026"
+from tests.functions.demo_baker import (
+    DEMO_FILES,
+    EVENT,
+    bake_buying_what_is_short,
+    check_shortage_answer,
+    demo_data,
+    summary,
+)
 
 
 def test_one_batch_of_every_finished_unit_of_the_demo_bakery(backend: MemoryBackend) -> None:
@@ -53,6 +60,7 @@ def test_one_batch_of_every_finished_unit_of_the_demo_bakery(backend: MemoryBack
         assert (status, error["code"]) == (409, "insufficient_stock"), (unit.slug, body)  # never a conversion
         assert "not enough stock: " in error["message"] and ", short " in error["message"], error
         assert "cannot be converted" not in error["message"]
+        check_shortage_answer(body)  # and `details` list each short line for a client to act on
         assert store.bakery is before  # nothing written
         refused.append((unit.slug, error["message"]))
 
@@ -82,6 +90,40 @@ def test_one_batch_of_every_finished_unit_of_the_demo_bakery(backend: MemoryBack
     assert in_export == {body["run_id"] for body in with_not_deducted}
     assert all(not_deducted_of(runs[i]) for i in in_export)
 
+
+def test_a_baker_buys_what_is_short_and_bakes_one_batch_of_every_finished_unit(backend: MemoryBackend) -> None:
+    """As a baker would: bake; on a 409, buy each short ingredient from its `details` (preferred or any product,
+    whole packages sized by `core.shopping.packages_to_buy`; a new product through `save_catalog` when there is
+    none), and bake again, which is then recorded."""
+    status, tenant = call(main.create_tenant, {"name": "Demo Bakery"}, claims={"uid": "demo"})
+    assert status == 200
+    baker = {"uid": "demo", "tenant_id": tenant["tenant_id"], "role": "owner"}
+    for data in demo_data():
+        assert call(main.import_desktop, {"data": data}, claims=baker)[0] == 200
+    store = backend.stores[baker["tenant_id"]]
+    units = sorted(store.bakery.finished_units.values(), key=lambda fu: fu.slug)
+    assert len(units) == 27
+
+    def post(operation: str, body: Any) -> tuple[int, Any]:
+        return call(getattr(main, operation), body, claims=baker)
+
+    outcomes = [bake_buying_what_is_short(post, lambda: store.bakery, unit.slug, unit.recipe_slug) for unit in units]
+    print("\n" + summary(outcomes))
+    assert [o.slug for o in outcomes] == [u.slug for u in units]  # all 27 recorded (each final answer a 200)
+    runs = store.bakery.production_runs
+    assert sorted(runs) == sorted(o.final["run_id"] for o in outcomes)
+    assert all(runs[o.final["run_id"]].event_slug == EVENT for o in outcomes)
+    bought = [b for o in outcomes for b in o.bought]
+    assert sum(o.first_status == 409 for o in outcomes) >= 20 and bought  # the demo inventory really is short
+    assert len(store.bakery.purchases) >= len(bought)
+    for o in outcomes:  # what was bought covered every shortage: each short ingredient was bought
+        assert {s["ingredient"] for s in o.shortages} == {b.ingredient for b in o.bought}
+    # not deducted (well-formed, checked on each answer): ingredients whose lots are in a unit the recipe's
+    # cannot be converted to (walnuts in lb measured in cups, no density...); never what was just bought short
+    for o in outcomes:
+        assert not {i["ingredient"] for i in o.final["not_deducted"]} & {s["ingredient"] for s in o.shortages}
+        assert [n.item_slug for n in runs[o.final["run_id"]].not_deducted] == [
+            i["ingredient"] for i in o.final["not_deducted"]]
 
 PANTRY = {
     "ingredients": [{"slug": "flour", "display_name": "Flour", "density_volume_value": 1, "density_volume_unit": "cup",

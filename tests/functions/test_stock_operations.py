@@ -97,6 +97,27 @@ def test_production_consumes_by_fifo_and_refuses_when_short(baker: dict[str, Any
     assert store.bakery is before
 
 
+
+def test_a_shortage_answer_lists_each_short_item_for_a_client_to_act_on(baker: dict[str, Any]) -> None:
+    _buy(baker, packages=1)  # 5 lb = 20 cups; 6 loaves need 24
+    status, body = call(main.record_production, {"recipe": "bread", "batches": 6}, claims=baker)
+    assert status == 409
+    assert body == {"error": {
+        "code": "insufficient_stock", "field": None,
+        "message": "cannot make 6 batches of Bread: not enough stock: flour: need 24 cup, have 20 cup, short 4 cup",
+        "details": [{"ingredient": "flour", "needed": 24, "on_hand": 20, "short": 4, "unit": "G21"}]}}
+    # assembly: the same, its items (finished units, goods, packaging) named `item`
+    assert call(main.save_finished_goods, {
+        "finished_goods": [{"slug": "bread-box", "display_name": "Bread Box", "assembly_type": "bundle"}],
+        "compositions": [{"finished_good_slug": "bread-box", "finished_unit_slug": "loaf", "component_quantity": 2}],
+    }, claims=baker)[0] == 200
+    assert call(main.record_production, {"recipe": "bread", "batches": 3}, claims=baker)[0] == 200  # 3 loaves
+    status, body = call(main.record_assembly, {"finished_good": "bread-box", "quantity": 2}, claims=baker)
+    assert status == 409
+    error = body["error"]
+    assert (error["code"], error["field"]) == ("insufficient_stock", None) and "loaf: need 4" in error["message"]
+    assert error["details"] == [{"item": "loaf", "needed": 4, "on_hand": 3, "short": 1, "unit": "H87"}]
+
 def test_a_viewer_cannot_buy(baker: dict[str, Any]) -> None:
     code = call(main.invite_member, {"role": "viewer"}, claims=baker)[1]["code"]
     tenant = call(main.join_tenant, {"code": code}, claims={"uid": "val"})[1]["tenant_id"]
