@@ -3,14 +3,19 @@
 Starts the Firestore emulator (with firestore.rules) and the Auth emulator, serves every
 function under http://127.0.0.1:PORT/api/<operation> (as the Hosting rewrites do), signs up a
 demo baker, creates their bakery from the desktop sample data, prints how to sign in and a
-plan made through the API, and runs until Ctrl-C.
+plan made through the API, and runs until Ctrl-C, SIGTERM or SIGHUP: each stops every emulator
+it started (and the stack exits 128 + the signal's number: 130, 143, 129). If it is killed outright
+(SIGKILL), the emulators die with it (see devstack.processes).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -24,6 +29,28 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO_EMAIL = "demo@baketracker.test"
 DEMO_PASSWORD = "bake-demo-2026"
 VOICE = "I bought two 5 lb bags of King Arthur bread flour at Costco for $9.98"
+
+
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class Stopped(BaseException):
+    """A stop signal arrived (a BaseException, as KeyboardInterrupt is, so `except Exception` lets it through)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _ignore_stop_signals() -> None:
+    """While stopping: a second signal (`timeout` and make both send SIGTERM) must not cut the cleanup short."""
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
+
+
+def _stop(signum: int, frame: object) -> None:
+    _ignore_stop_signals()
+    raise Stopped(signum)
 
 
 def _post(web: Client, op: str, token: str, body: Any) -> Any:
@@ -44,16 +71,26 @@ def main() -> int:
 
     from devstack.auth import AuthEmulator
     from devstack.firestore import FirestoreEmulator
+    from devstack.processes import stop_all
     from devstack.storage import StorageEmulator
     from devstack.tasks import TasksEmulator
 
-    print("starting the Firestore emulator (gcloud SDK), the Auth emulator (firebase-tools), the storage "
-          "emulator and the Cloud Tasks emulator…", flush=True)
-    firestore = FirestoreEmulator(work, rules=REPO / "firestore.rules").start()
-    auth_emulator = AuthEmulator(work / "auth").start()
-    storage = StorageEmulator(work).start()
-    tasks = TasksEmulator(work).start()
+    for sig in STOP_SIGNALS:  # from here on, each of them stops everything started below
+        signal.signal(sig, _stop)
+    emulators: list[Any] = []
+    server = None
+    status = 0
+    keep_logs = False
     try:
+        print("starting the Firestore emulator (gcloud SDK), the Auth emulator (firebase-tools), the storage "
+              "emulator and the Cloud Tasks emulator…", flush=True)
+        firestore = FirestoreEmulator(work, rules=REPO / "firestore.rules")
+        auth_emulator = AuthEmulator(work / "auth")
+        storage = StorageEmulator(work)
+        tasks = TasksEmulator(work)
+        for emulator in (firestore, auth_emulator, storage, tasks):
+            emulators.append(emulator)  # before it starts: a signal while it starts still stops it
+            emulator.start()
         os.environ.update(auth_emulator.environ())
         os.environ.update(storage.environ())
         os.environ.update(tasks.environ())
@@ -99,18 +136,27 @@ Try the CLI on the stack:
   export BAKETRACKER_ID_TOKEN={token}
   .venv/bin/baketracker plan --api {api} --event "Office Party 2026"
   .venv/bin/baketracker shopping-list --api {api} --event "Winter Market 2026"
-(ID tokens last an hour; Ctrl-C stops everything.)""", flush=True)
+(ID tokens last an hour; Ctrl-C, SIGTERM or SIGHUP stops everything.)""", flush=True)
         if args.exit_after_seed:
             return 0
         server.serve_forever()
-    except KeyboardInterrupt:
-        print("\nstopping…")
+    except Stopped as stop:
+        status = 128 + stop.signum
+        with contextlib.suppress(OSError):  # stdout may be gone (a closed terminal: SIGHUP)
+            print(f"\n{signal.Signals(stop.signum).name}: stopping…", flush=True)
+    except BaseException:
+        keep_logs = True
+        raise
     finally:
-        tasks.stop()
-        storage.stop()
-        auth_emulator.stop()
-        firestore.stop()
-    return 0
+        _ignore_stop_signals()
+        if server is not None:
+            server.server_close()
+        stop_all(emulator.server for emulator in reversed(emulators))
+        if keep_logs:
+            print(f"the emulators' logs are in {work}", file=sys.stderr)
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+    return status
 
 
 if __name__ == "__main__":
