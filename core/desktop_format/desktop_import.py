@@ -21,6 +21,7 @@ from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplie
 from core.desktop_format import run_details as details
 from core.desktop_format.problems import ImportProblem, Reader, read_purchase
 from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
+from core.desktop_format.spelling import keep
 from core.errors import BakeTrackerError
 from core.events import (
     AssemblyRun,
@@ -37,9 +38,20 @@ from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, Finis
 from core.lots import Lot
 from core.recipe_scaling import check_no_component_cycles
 from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
-from core.units import Density
+from core.units import Density, symbol_for
 
 SUPPORTED_VERSIONS = ("4.0", "4.1", "4.2", "4.3")
+
+_RECIPE_FIX = "name it by `recipe_slug`"
+# A recipe's own finished_units list: the fields that are the unit itself; any other is kept under IN_RECIPE.
+_EMBEDDED_UNIT_FIELDS = {"slug", "name", "display_name", "yield_mode", "unit_yield_quantity", "unit_yield_unit",
+                         "items_per_batch", "item_unit", "batch_percentage", "portion_description"}
+IN_RECIPE = "_in_recipe"
+# Bakery.passthrough: compositions of packages (the core models goods' compositions only), written back as they were.
+PACKAGE_COMPOSITIONS = "_package_compositions"
+# An event's extra: what its event_recipes rows said beyond the event and recipe, by recipe slug.
+EVENT_RECIPE_ROWS = "_event_recipes"
+_GOOD_FIX = "name it by `finished_good_slug` (this project's exports write it), or give the goods different names"
 
 # Sections read into the model; anything else in the file is kept verbatim (Bakery.passthrough).
 MODELLED_SECTIONS = {
@@ -95,6 +107,31 @@ def product_key(ingredient_slug: str, brand: str, product_name: str, size: Decim
     return "~".join(parts)
 
 
+def ambiguous(ref: str, what: str, candidates: list[str], fix: str) -> str:
+    listed = ", ".join(candidates)
+    return f"ambiguous: {len(candidates)} {what}s are named {ref!r} ({listed}); {fix}"
+
+
+def supplier_display_name(supplier: Supplier) -> str:
+    """The desktop's name for a supplier in references ("Costco (Waltham, MA)", "King Arthur (Online)")."""
+    if supplier.supplier_type == "online":
+        return f"{supplier.name} (Online)"
+    if supplier.city and supplier.state:
+        return f"{supplier.name} ({supplier.city}, {supplier.state})"
+    return supplier.name
+
+
+def desktop_base_slug(name: str) -> str:
+    """How the desktop's exporter names a variant's base: its name, lower case, spaces as underscores."""
+    return name.lower().replace(" ", "_")
+
+
+def _kept(record: Mapping[str, Any], field_name: str, written: Any) -> dict[str, Any]:
+    kept: dict[str, Any] = {}
+    keep(kept, record, field_name, written)
+    return kept
+
+
 def _digest(*parts: object) -> str:
     return hashlib.sha1(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:10]
 
@@ -133,7 +170,7 @@ class _FileReader:
         self._seen_recipes: set[str] = set()
         self._embedded_units: list[tuple[Reader, str]] = []
         for s in self.bakery.suppliers.values():
-            self.suppliers.add(s.slug, s.name)
+            self.suppliers.add(s.slug, s.name, supplier_display_name(s))
         # What the bakery had before this file: a record without a slug updates the one of the same name.
         self.existing_recipes = NameIndex()
         self.existing_events = NameIndex()
@@ -163,6 +200,17 @@ class _FileReader:
     def put(self, collection: str, item: Any) -> None:
         getattr(self.bakery, collection)[item.key] = item
         self.added[collection] = self.added.get(collection, 0) + 1
+
+    def resolve(self, r: Reader, field_name: str, ref: str, index: NameIndex, what: str, fix: str) -> str | None:
+        """The key `ref` names in `index`; a name several share, or none, is a problem saying which and how."""
+        found = index.candidates(ref)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            r.fail(field_name, ambiguous(ref, what, found, fix))
+        else:
+            r.fail(field_name, f"no {what} {ref!r} in the file" if ref else "is required")
+        return None
 
     def read(self) -> None:
         if not isinstance(self.data, Mapping):
@@ -221,7 +269,7 @@ class _FileReader:
                 extra=r.extra(known),
             )
             self.put("suppliers", supplier)
-            self.suppliers.add(slug, name)
+            self.suppliers.add(slug, name, supplier_display_name(supplier))
             if r.has("id"):
                 self.supplier_ids[str(r.record["id"])] = slug
 
@@ -230,15 +278,17 @@ class _FileReader:
             value = r.record.get(f)
             if value is None or value == "":
                 continue
-            slug = self.supplier_ids.get(str(value)) if f.endswith("_id") else self.suppliers.find(str(value))
-            if slug is None:
-                r.fail(f, f"no supplier {value!r} in the file")
-            return slug
+            if f.endswith("_id"):
+                slug = self.supplier_ids.get(str(value))
+                if slug is None:
+                    r.fail(f, f"no supplier with id {value!r} in the file")
+                return slug
+            return self.resolve(r, f, str(value), self.suppliers, "supplier", f"name it by its slug ({fields[0]})")
         return None
 
     def _ingredients(self) -> None:
         known = {
-            "slug", "display_name", "name", "category", "hierarchy_level", "parent_slug", "is_packaging",
+            "slug", "display_name", "category", "hierarchy_level", "parent_slug", "is_packaging",
             "density_volume_value", "density_volume_unit", "density_weight_value", "density_weight_unit",
             "grams_per_item",
         }
@@ -247,6 +297,11 @@ class _FileReader:
             name = r.text("display_name") or r.text("name") or slug
             if not slug:
                 continue
+            density = self._density(r)
+            extra = r.extra(known)
+            if density is not None:
+                keep(extra, r.record, "density_volume_unit", symbol_for(density.volume_unit))
+                keep(extra, r.record, "density_weight_unit", symbol_for(density.weight_unit))
             self.put(
                 "ingredients",
                 Ingredient(
@@ -255,10 +310,10 @@ class _FileReader:
                     category=r.text("category"),
                     hierarchy_level=r.whole("hierarchy_level", default=2) or 0,
                     parent_slug=r.optional_text("parent_slug"),
-                    density=self._density(r),
+                    density=density,
                     grams_per_item=r.number("grams_per_item", minimum="positive"),
                     is_packaging=r.flag("is_packaging"),
-                    extra=r.extra(known),
+                    extra=extra,
                 ),
             )
 
@@ -306,7 +361,7 @@ class _FileReader:
     def _products(self) -> None:
         known = {
             "ingredient_slug", "brand", "product_name", "package_unit", "package_unit_quantity", "package_type",
-            "upc_code", "gtin", "preferred", "is_preferred", "preferred_supplier_slug", "preferred_supplier_name",
+            "upc_code", "gtin", "preferred", "preferred_supplier_slug", "preferred_supplier_name",
             "preferred_supplier_id", "is_hidden", "id",
         }
         for r, _ in self.records("products"):
@@ -320,6 +375,11 @@ class _FileReader:
             )
             if not ingredient or unit is None or size is None:
                 continue
+            product_extra = r.extra(known)  # is_preferred: kept as written (an alias)
+            keep(product_extra, r.record, "package_unit", symbol_for(unit))
+            chosen = self.bakery.suppliers.get(supplier) if supplier else None
+            keep(product_extra, r.record, "preferred_supplier_name", supplier_display_name(chosen) if chosen else None)
+            keep(product_extra, r.record, "preferred_supplier_id", chosen.extra.get("id") if chosen else None)
             product = Product(
                 id=r.text("id") or product_key(ingredient, brand, name, size, unit),
                 ingredient_slug=ingredient,
@@ -333,7 +393,7 @@ class _FileReader:
                 preferred=r.flag("preferred") or r.flag("is_preferred"),
                 preferred_supplier_slug=supplier,
                 is_hidden=r.flag("is_hidden"),
-                extra=r.extra(known),
+                extra=product_extra,
             )
             if product.id in self._seen_products:
                 r.fail("product_name", f"duplicate product {product.label} ({size} {r.text('package_unit')})")
@@ -370,15 +430,14 @@ class _FileReader:
         return None
 
     def _purchases_and_lots(self) -> None:
-        purchase_known = {
-            "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "supplier",
-            "supplier_slug", "supplier_name", "purchased_at", "purchase_date", "quantity_purchased", "unit_price",
-            "unit_cost", "total_cost", "notes", "package_unit_quantity", "id",
+        purchase_known = {  # brand, upc, supplier, supplier_name, purchased_at: kept as written (aliases)
+            "ingredient_slug", "product_brand", "product_name", "upc_code", "supplier_slug", "purchase_date",
+            "quantity_purchased", "unit_price", "unit_cost", "total_cost", "notes", "package_unit_quantity", "id",
         }
         has_lots = bool(self.data.get("inventory_items"))
         for r, _ in self.records("purchases"):
             product = self._product_ref(r)
-            supplier = self._supplier_ref(r, "supplier_slug", "supplier", "supplier_name")
+            supplier = self._supplier_ref(r, "supplier_slug", "supplier", "supplier_name", "supplier_id")
             day = r.date("purchased_at") or r.date("purchase_date", required=True)
             packages = r.number("quantity_purchased", required=True, minimum="positive")
             price_field = "unit_price" if r.has("unit_price") else "unit_cost"
@@ -392,11 +451,13 @@ class _FileReader:
                 continue
             purchase, lot = bought
             extra = r.extra(purchase_known) | ({"unit_cost_field": True} if price_field == "unit_cost" else {})
+            keep(extra, r.record, "purchase_date", day.isoformat())
+            keep(extra, r.record, "id", purchase_id)
             self.put("purchases", replace(purchase, extra=extra))
             if not has_lots:  # a file without inventory: each purchase's stock is its own lot
                 self.put("lots", lot)
-        lot_known = {
-            "ingredient_slug", "product_brand", "brand", "product_name", "upc_code", "upc", "quantity",
+        lot_known = {  # brand, upc: kept as written (aliases)
+            "ingredient_slug", "product_brand", "product_name", "upc_code", "quantity",
             "purchase_date", "location", "package_unit", "package_unit_quantity", "unit_cost", "id",
             "initial_quantity", "purchase_id",
         }
@@ -427,6 +488,10 @@ class _FileReader:
                 location=r.text("location"),
                 extra=r.extra(lot_known),
             )
+            keep(lot.extra, r.record, "package_unit", symbol_for(product.package_unit))
+            keep(lot.extra, r.record, "purchase_date", day.isoformat())
+            keep(lot.extra, r.record, "purchase_id", lot.purchase_id)
+            keep(lot.extra, r.record, "id", lot.id)
             if lot.id in self._seen_lots:
                 r.fail(None, "the same lot appears twice")
                 continue
@@ -444,7 +509,7 @@ class _FileReader:
     def _recipes(self) -> None:
         known = {"slug", "name", "category", "ingredients", "components", "finished_units", "base_recipe_slug",
                  "variant_name"}
-        pending: list[tuple[Reader, Recipe, list[tuple[Reader, str | None, Decimal | None]], str | None]] = []
+        pending: list[tuple[Reader, Recipe, list[tuple[Reader, str, str | None, Decimal | None]], str | None]] = []
         for r, _ in self.records("recipes"):
             name = r.text("name", required=True)
             slug = r.text("slug") or self.existing_recipes.find(name) or hyphen_slug(name)
@@ -459,15 +524,18 @@ class _FileReader:
                 unit = line.unit("unit")
                 if ingredient and quantity is not None and unit is not None:
                     extra = line.extra({"ingredient_slug", "quantity", "unit"})
+                    keep(extra, line.record, "unit", symbol_for(unit))
                     lines.append(RecipeIngredient(ingredient, quantity, unit, extra))
             components = []
             for j, raw in enumerate(self._list(r, "components")):
                 part = Reader(self.problems, f"recipes[{r.index}].components", j, raw)
-                ref = part.text("recipe_slug") or part.text("component_recipe_slug") or part.text("recipe_name")
+                ref_field = next((f for f in ("recipe_slug", "component_recipe_slug", "recipe_name") if part.text(f)),
+                                 "recipe_name")
+                ref = part.text(ref_field)
                 if not ref:
                     part.fail("recipe_name", "is required")
                 multiplier = part.number("quantity", required=True, minimum="positive")
-                components.append((part, ref or None, multiplier))
+                components.append((part, ref_field, ref or None, multiplier))
             recipe = Recipe(
                 slug=slug,
                 name=name,
@@ -484,22 +552,28 @@ class _FileReader:
             pending.append((r, recipe, components, r.optional_text("base_recipe_slug")))
             for j, raw in enumerate(self._list(r, "finished_units")):
                 self._embedded_units.append((Reader(self.problems, f"recipes[{r.index}].finished_units", j, raw), slug))
+        names = {recipe.slug: recipe.name for recipe in self.bakery.recipes.values()}
+        names |= {recipe.slug: recipe.name for _, recipe, _, _ in pending}
         for r, recipe, components, base in pending:
             resolved = []
-            for part, component_ref, multiplier in components:
-                target = self.recipes.find(component_ref)
-                if component_ref and target is None:
-                    part.fail("recipe_name", f"no recipe {component_ref!r} in the file")
-                elif target is not None and multiplier is not None:
-                    resolved.append(RecipeComponent(target, multiplier, part.extra({"recipe_slug", "recipe_name",
-                                                                                    "component_recipe_slug",
-                                                                                    "quantity"})))
+            for part, ref_field, component_ref, multiplier in components:
+                target = None
+                if component_ref:
+                    target = self.resolve(part, ref_field, component_ref, self.recipes, "recipe", _RECIPE_FIX)
+                if target is not None and multiplier is not None:
+                    # recipe_name and component_recipe_slug are kept as written, and written back while they
+                    # still name the component's recipe
+                    kept = part.extra({"recipe_slug", "recipe_name", "quantity"})
+                    keep(kept, part.record, "recipe_name", names[target])
+                    resolved.append(RecipeComponent(target, multiplier, kept))
             base_slug = None
+            extra = recipe.extra
             if base:
-                base_slug = self.recipes.find(base)
-                if base_slug is None:
-                    r.fail("base_recipe_slug", f"no base recipe {base!r} in the file")
-            self.put("recipes", replace(recipe, components=tuple(resolved), base_recipe_slug=base_slug))
+                base_slug = self.resolve(r, "base_recipe_slug", base, self.recipes, "recipe",
+                                         "name the base by its slug or its exact name")
+            if base_slug is not None:  # the export names the base the desktop's way unless the file did otherwise
+                extra = extra | _kept(r.record, "base_recipe_slug", desktop_base_slug(names[base_slug]))
+            self.put("recipes", replace(recipe, components=tuple(resolved), base_recipe_slug=base_slug, extra=extra))
 
     def _list(self, r: Reader, field_name: str) -> list[Any]:
         value = r.record.get(field_name)
@@ -511,35 +585,48 @@ class _FileReader:
         return value
 
     def _finished_units(self) -> None:
-        known = {"slug", "recipe_name", "recipe_slug", "display_name", "name", "yield_mode", "items_per_batch",
-                 "item_unit", "batch_percentage", "unit_yield_quantity", "unit_yield_unit"}
+        known = {"slug", "recipe_slug", "recipe_name", "display_name", "yield_mode", "items_per_batch", "item_unit",
+                 "batch_percentage"}  # name: kept as written (an alias)
         top_level = self.records("finished_units")
         given = {r.text("slug") for r, _ in top_level}
         readers: list[tuple[Reader, str | None]] = [(r, None) for r, _ in top_level]
         readers += [(r, slug) for r, slug in self._embedded_units if r.text("slug") not in given]
+        # What a recipe's own list says beyond the unit itself (unknown fields), written back there.
+        in_recipe: dict[str, dict[str, Any]] = {}
+        for r, _ in self._embedded_units:
+            fields = r.extra(_EMBEDDED_UNIT_FIELDS)
+            if fields and r.text("slug"):
+                in_recipe[r.text("slug")] = fields
         seen: set[str] = set()
         for r, recipe_slug in readers:
+            embedded = recipe_slug is not None
             slug = r.text("slug", required=True)
             if recipe_slug is None:
-                ref = r.text("recipe_slug") or r.text("recipe_name")
-                recipe_slug = self.recipes.find(ref)
-                if recipe_slug is None:
-                    r.fail("recipe_name", f"no recipe {ref!r} in the file" if ref else "is required")
+                recipe_slug = self._recipe_ref(r)
             mode_text = r.text("yield_mode", default="discrete_count")
             mode = YieldMode.BATCH_PORTION if mode_text == "batch_portion" else YieldMode.DISCRETE_COUNT
-            count_field = "items_per_batch" if r.has("items_per_batch") else "unit_yield_quantity"
-            unit_field = "item_unit" if r.has("item_unit") else "unit_yield_unit"
+            portion = mode is YieldMode.BATCH_PORTION
+            # A recipe's own list (the desktop's exporter) says unit_yield_quantity/unit_yield_unit for
+            # items_per_batch/item_unit, and for a portion, for batch_percentage/portion_description.
+            count_field = "items_per_batch" if r.has("items_per_batch") or portion else "unit_yield_quantity"
+            unit_field = "item_unit" if r.has("item_unit") or portion else "unit_yield_unit"
+            percentage_field = "batch_percentage" if r.has("batch_percentage") or not portion else "unit_yield_quantity"
             per_batch = r.number(count_field, default=Decimal(1), minimum="positive")
-            percentage = r.number("batch_percentage", default=Decimal(100), minimum="positive")
+            percentage = r.number(percentage_field, default=Decimal(100), minimum="positive")
             if percentage is not None and percentage > 100:
-                r.fail("batch_percentage", f"must be at most 100, found {percentage}")
+                r.fail(percentage_field, f"must be at most 100, found {percentage}")
             if not slug or recipe_slug is None or per_batch is None or percentage is None:
                 continue
             if slug in seen:
                 r.fail("slug", f"duplicate finished unit {slug!r}")
                 continue
             seen.add(slug)
-            extra = r.extra(known)
+            extra = r.extra(known | ({"unit_yield_quantity", "unit_yield_unit"} if embedded else set()))
+            if embedded and portion and r.has("unit_yield_unit") and not r.has("portion_description"):
+                extra["portion_description"] = r.record["unit_yield_unit"]
+            if slug in in_recipe:
+                extra[IN_RECIPE] = in_recipe[slug]
+            keep(extra, r.record, "recipe_name", self.bakery.recipes[recipe_slug].name)
             if mode_text not in ("discrete_count", "batch_portion"):
                 extra["yield_mode"] = mode_text  # e.g. the sample's "weight": counted as discrete items
             unit = FinishedUnit(
@@ -561,7 +648,7 @@ class _FileReader:
                 self.units.add(slug, recipe.name)
 
     def _finished_goods(self) -> None:
-        known = {"slug", "display_name", "name", "assembly_type", "components"}
+        known = {"slug", "display_name", "assembly_type"}  # name: kept as written
         for r, _ in self.records("finished_goods"):
             slug = r.text("slug", required=True)
             if not slug:
@@ -575,15 +662,21 @@ class _FileReader:
             self.put("finished_goods", good)
             self.goods.add(slug, good.display_name)
         parts: dict[str, list[FinishedGoodComponent]] = {}
+        package_rows = []
         for r, _ in self.records("compositions"):
-            owner = self.goods.find(r.text("finished_good_slug", required=True))
-            if owner is None and r.text("finished_good_slug"):
-                r.fail("finished_good_slug", f"no finished good {r.text('finished_good_slug')!r} in the file")
+            if not r.has("finished_good_slug") and r.has("package_name"):  # a package's content: kept as is
+                package_rows.append(r.record)
+                continue
+            owner_ref = r.text("finished_good_slug", required=True)
+            owner = self.resolve(r, "finished_good_slug", owner_ref, self.goods, "finished good", _GOOD_FIX) \
+                if owner_ref else None
             quantity = r.number("component_quantity", default=Decimal(1), minimum="positive")
             component = self._component(r, quantity)
             if owner is None or component is None:
                 continue
             parts.setdefault(owner, []).append(component)
+        if package_rows:
+            self.bakery.passthrough[PACKAGE_COMPOSITIONS] = sorted(package_rows, key=_row_key)
         for slug, components in parts.items():
             good = self.bakery.finished_goods[slug]
             ordered = tuple(sorted(components, key=lambda c: (c.sort_order, c.kind, c.slug)))
@@ -596,15 +689,15 @@ class _FileReader:
         if quantity is None:
             return None
         if r.has("finished_unit_slug"):
-            slug = self.units.find(r.text("finished_unit_slug"))
+            slug = self.resolve(r, "finished_unit_slug", r.text("finished_unit_slug"), self.units, "finished unit",
+                                "name it by its slug")
             if slug is None:
-                r.fail("finished_unit_slug", f"no finished unit {r.text('finished_unit_slug')!r} in the file")
                 return None
             return FinishedGoodComponent(ComponentKind.FINISHED_UNIT, slug, quantity, order, extra)
         if r.has("finished_good_component_slug"):
-            slug = self.goods.find(r.text("finished_good_component_slug"))
+            slug = self.resolve(r, "finished_good_component_slug", r.text("finished_good_component_slug"), self.goods,
+                                "finished good", "name it by its slug")
             if slug is None:
-                r.fail("finished_good_component_slug", f"no finished good {r.text('finished_good_component_slug')!r}")
                 return None
             return FinishedGoodComponent(ComponentKind.FINISHED_GOOD, slug, quantity, order, extra)
         if r.has("material_unit_slug"):
@@ -627,6 +720,7 @@ class _FileReader:
     def _events(self) -> None:
         known = {"slug", "name", "event_date", "year", "plan_state", "output_mode", "notes"}
         names: dict[str, int] = {}
+        seen_events: set[str] = set()
         for r, _ in self.records("events"):
             names[r.text("name").casefold()] = names.get(r.text("name").casefold(), 0) + 1
         for r, _ in self.records("events"):
@@ -644,6 +738,11 @@ class _FileReader:
             except ValueError:
                 r.fail("plan_state", f"unknown plan state {state_text!r}")
                 state = PlanState.DRAFT
+            if slug in seen_events:
+                r.fail("name", f"two events are named {name!r}" + (f" in {year}" if year else "")
+                       + "; give them different names or slugs")
+                continue
+            seen_events.add(slug)
             event = Event(
                 slug=slug,
                 name=name,
@@ -654,18 +753,20 @@ class _FileReader:
                 notes=r.text("notes"),
                 extra=r.extra(known),
             )
+            keep(event.extra, r.record, "event_date", day.isoformat() if day else None)
             self.put("events", event)
             self.events.add(slug, name, f"{name} {year}" if year else None)
         self._event_links()
 
     def _event_ref(self, r: Reader) -> str | None:
-        ref = r.text("event_slug") or r.text("event_name")
+        field_name = "event_slug" if r.text("event_slug") else "event_name"
+        ref = r.text(field_name)
         if ref and r.has("event_year"):
-            ref = (self.events.find(f"{ref} {r.text('event_year')}") and f"{ref} {r.text('event_year')}") or ref
-        slug = self.events.find(ref)
-        if slug is None:
-            r.fail("event_name", f"no event {ref!r} in the file" if ref else "is required")
-        return slug
+            with_year = f"{ref} {r.text('event_year')}"
+            if len(self.events.candidates(with_year)) == 1:
+                ref = with_year
+        return self.resolve(r, field_name, ref, self.events, "event",
+                            "name it by `event_slug`, or add `event_year` to tell events of one name apart")
 
     def _event_links(self) -> None:
         recipes: dict[str, list[str]] = {}
@@ -673,41 +774,55 @@ class _FileReader:
         production: dict[str, list[ProductionTarget]] = {}
         assembly: dict[str, list[AssemblyTarget]] = {}
         packages: dict[str, list[RecipientPackage]] = {}
-        link_known = {"event_slug", "event_name", "event_year", "recipe_slug", "recipe_name", "finished_good_slug",
-                      "finished_good_name", "quantity", "target_batches", "target_quantity", "recipient_name",
-                      "package_name"}
+        # event_name, event_year, recipe_name, finished_good_name: kept as written, and written back while
+        # they still name the same event, recipe or good
+        link_known = {"event_slug", "recipe_slug", "finished_good_slug", "quantity", "target_batches",
+                      "target_quantity", "recipient_name", "package_name", "event_name", "recipe_name",
+                      "finished_good_name"}
+        recipe_rows: dict[str, dict[str, dict[str, Any]]] = {}
         for r, _ in self.records("event_recipes"):
             event, recipe = self._event_ref(r), self._recipe_ref(r)
             if event and recipe:
                 recipes.setdefault(event, []).append(recipe)
+                fields = r.extra(link_known) | self._names_as_written(r, event=event, recipe=recipe)
+                if fields:
+                    recipe_rows.setdefault(event, {})[recipe] = fields
         for r, _ in self.records("event_finished_goods"):
             event, good = self._event_ref(r), self._good_ref(r)
             quantity = r.number("quantity", required=True, minimum="positive")
             if event and good and quantity is not None:
-                goods.setdefault(event, []).append(EventFinishedGood(good, quantity, r.extra(link_known)))
+                goods.setdefault(event, []).append(EventFinishedGood(
+                    good, quantity, r.extra(link_known) | self._names_as_written(r, event=event, good=good)))
         for r, _ in self.records("event_production_targets"):
             event, recipe = self._event_ref(r), self._recipe_ref(r)
             batches = r.number("target_batches", required=True, minimum="positive")
             if event and recipe and batches is not None:
-                production.setdefault(event, []).append(ProductionTarget(recipe, batches, r.extra(link_known)))
+                production.setdefault(event, []).append(ProductionTarget(
+                    recipe, batches, r.extra(link_known) | self._names_as_written(r, event=event, recipe=recipe)))
         for r, _ in self.records("event_assembly_targets"):
             event, good = self._event_ref(r), self._good_ref(r)
             quantity = r.number("target_quantity", required=True, minimum="positive")
             if event and good and quantity is not None:
-                assembly.setdefault(event, []).append(AssemblyTarget(good, quantity, r.extra(link_known)))
+                assembly.setdefault(event, []).append(AssemblyTarget(
+                    good, quantity, r.extra(link_known) | self._names_as_written(r, event=event, good=good)))
         for r, _ in self.records("event_recipient_packages"):
             event = self._event_ref(r)
             recipient = r.text("recipient_name", required=True)
             quantity = r.number("quantity", default=Decimal(1), minimum="positive")
             if event and recipient and quantity is not None:
                 packages.setdefault(event, []).append(
-                    RecipientPackage(recipient, r.text("package_name"), quantity, r.extra(link_known))
+                    RecipientPackage(recipient, r.text("package_name"), quantity,
+                                     r.extra(link_known) | self._names_as_written(r, event=event))
                 )
         for slug in set(recipes) | set(goods) | set(production) | set(assembly) | set(packages):
             current = self.bakery.events[slug]
             new_recipes = tuple(sorted(set(recipes.get(slug, [])) - set(current.recipe_slugs)))
+            extra = current.extra
+            if slug in recipe_rows:
+                extra = extra | {EVENT_RECIPE_ROWS: extra.get(EVENT_RECIPE_ROWS, {}) | recipe_rows[slug]}
             self.bakery.events[slug] = replace(
                 current,
+                extra=extra,
                 recipe_slugs=current.recipe_slugs + new_recipes,
                 # Sorted, so that the file's row order never changes the bakery.
                 finished_goods=current.finished_goods + tuple(sorted(goods.get(slug, []), key=_row_key)),
@@ -716,26 +831,51 @@ class _FileReader:
                 recipient_packages=current.recipient_packages + tuple(sorted(packages.get(slug, []), key=_row_key)),
             )
 
+    def good_name(self, slug: str) -> str:
+        """What the export writes as `finished_good_name` (a unit named as a good: the unit's name)."""
+        good = self.bakery.finished_goods.get(slug)
+        unit = self.bakery.finished_units.get(slug)
+        return good.display_name if good else unit.display_name if unit else slug
+
+    def _names_as_written(self, r: Reader, *, event: str | None = None, recipe: str | None = None,
+                          good: str | None = None) -> dict[str, Any]:
+        """The row's names of its event, recipe or good when the export would write them otherwise."""
+        kept: dict[str, Any] = {}
+        if event is not None:
+            keep(kept, r.record, "event_name", self.bakery.events[event].name)
+        if recipe is not None:
+            keep(kept, r.record, "recipe_name", self.bakery.recipes[recipe].name)
+        if good is not None:
+            keep(kept, r.record, "finished_good_name", self.good_name(good))
+        return kept
+
     def _recipe_ref(self, r: Reader) -> str | None:
-        ref = r.text("recipe_slug") or r.text("recipe_name")
-        slug = self.recipes.find(ref)
-        if slug is None:
-            r.fail("recipe_name", f"no recipe {ref!r} in the file" if ref else "is required")
-        return slug
+        field_name = "recipe_slug" if r.text("recipe_slug") else "recipe_name"
+        return self.resolve(r, field_name, r.text(field_name), self.recipes, "recipe", _RECIPE_FIX)
 
     def _good_ref(self, r: Reader) -> str | None:
-        ref = r.text("finished_good_slug") or r.text("finished_good_name")
-        # A finished unit sold as is may be named directly (planning treats it as a bare good).
-        slug = self.goods.find(ref) or self.units.find(ref)
-        if slug is None:
-            r.fail("finished_good_name", f"no finished good {ref!r} in the file" if ref else "is required")
-        return slug
+        """A finished good by slug or display name; a finished unit sold as is may be named directly
+        (planning treats it as a bare good). Goods are looked at first, then units."""
+        field_name = "finished_good_slug" if r.text("finished_good_slug") else "finished_good_name"
+        ref = r.text(field_name)
+        goods = self.goods.candidates(ref)
+        units = [] if goods else self.units.candidates(ref)
+        found = goods or units
+        if len(found) == 1:
+            return found[0]
+        if found:
+            what = "finished good" if goods else "finished unit"
+            r.fail(field_name, ambiguous(ref, what, found, _GOOD_FIX))
+        else:
+            r.fail(field_name, f"no finished good or finished unit {ref!r} in the file" if ref else "is required")
+        return None
 
     # -- runs and packaging -----------------------------------------------------------------
     def _runs(self) -> None:
-        known = {"id", "recipe_slug", "recipe_name", "batches", "num_batches", "produced_at", "event_slug",
-                 "event_name", "finished_unit_slug", "expected_yield", "actual_yield", "notes", "ingredient_cost",
-                 "losses", "lot_draws"}
+        # num_batches: kept as written (an alias); recipe_name, event_name: when the export would write others
+        known = {"id", "recipe_slug", "recipe_name", "batches", "produced_at", "event_slug", "event_name",
+                 "finished_unit_slug", "expected_yield", "actual_yield", "notes", "ingredient_cost", "losses",
+                 "lot_draws"}
         for r, _ in self.records("production_runs"):
             recipe = self._recipe_ref(r)
             batches = r.number("batches" if r.has("batches") else "num_batches", required=True, minimum="positive")
@@ -757,11 +897,13 @@ class _FileReader:
                 expected_yield=r.number("expected_yield", default=Decimal(0)) or Decimal(0),
                 actual_yield=r.number("actual_yield", default=Decimal(0)) or Decimal(0),
                 notes=r.text("notes"),
-                extra=r.extra(known),
+                extra=r.extra(known) | _kept(r.record, "produced_at", when.isoformat())
+                | self._names_as_written(r, event=event, recipe=recipe),
             ))
-        known_assembly = {"id", "finished_good_slug", "finished_good_name", "quantity", "quantity_assembled",
-                          "assembled_at", "event_slug", "event_name", "notes", "packaging_cost", "items_used",
-                          "material_draws"}
+        # quantity_assembled: kept as written (an alias); finished_good_name, event_name: when the export would
+        # write others
+        known_assembly = {"id", "finished_good_slug", "finished_good_name", "quantity", "assembled_at", "event_slug",
+                          "event_name", "notes", "packaging_cost", "items_used", "material_draws"}
         for r, _ in self.records("assembly_runs"):
             good = self._good_ref(r)
             quantity = r.number("quantity" if r.has("quantity") else "quantity_assembled", required=True,
@@ -781,7 +923,8 @@ class _FileReader:
                 material_draws=extras["material_draws"],
                 event_slug=event,
                 notes=r.text("notes"),
-                extra=r.extra(known_assembly),
+                extra=r.extra(known_assembly) | _kept(r.record, "assembled_at", when.isoformat())
+                | self._names_as_written(r, event=event, good=good),
             ))
 
     def _run_details(self, r: Reader, *parts: tuple[str, Any]) -> dict[str, Any] | None:
@@ -814,26 +957,29 @@ class _FileReader:
             if not slug:
                 r.fail("slug", "is required")
                 continue
-            unit_word = r.text("base_unit_type") or "each"
             material = Material(slug, name or slug, r.text("category"), "H87", r.extra(known))
-            if unit_word != "each":
-                material = replace(material, extra=material.extra | {"base_unit_type": unit_word})
+            keep(material.extra, r.record, "name", material.name)
+            keep(material.extra, r.record, "base_unit_type", "each")  # what the export writes when it is not kept
             self.put("materials", material)
             names.add(slug, name)
+        for slug, known_material in self.bakery.materials.items():  # those the bakery had before this file
+            if slug not in names.candidates(slug):
+                names.add(slug, known_material.name)
         known_products = {"slug", "material_slug", "material", "name", "display_name", "brand", "package_quantity",
                           "package_unit", "default_unit", "supplier_slug", "supplier"}
         for r, _ in self.records("material_products"):
             ref = r.text("material_slug") or r.text("material")
-            material_slug = names.find(ref) or (ref if ref in self.bakery.materials else None)
+            material_slug = self.resolve(r, "material_slug" if r.has("material_slug") else "material", ref, names,
+                                         "material", "name it by `material_slug`")
             if material_slug is None:
-                r.fail("material_slug" if r.has("material_slug") else "material", f"no material {ref!r} in the file")
                 continue
             name = r.text("name") or r.text("display_name")
             unit_field = "package_unit" if r.has("package_unit") else "default_unit"
             unit = r.unit(unit_field, required=False, default="H87") or "H87"
+            unit_word = {} if unit_field != "package_unit" else _kept(r.record, "package_unit", symbol_for(unit))
             supplier_word = r.text("supplier_slug") or r.text("supplier")
             supplier = self.suppliers.find(supplier_word) if supplier_word else None
-            extra = r.extra(known_products)
+            extra = r.extra(known_products) | unit_word
             for f in ("material", "display_name", "default_unit", "supplier"):
                 if r.has(f):
                     extra[f] = r.record[f]

@@ -30,25 +30,40 @@ def match_keys(text: str) -> set[str]:
 
 
 class NameIndex:
-    """Finds an entity's key by any of its names or slugs; ambiguous names find nothing."""
+    """Finds an entity's key by any of its names or slugs.
+
+    Matching goes from strict to loose: the key itself, then a name or slug equal but for
+    case, then equal whatever the separators or accents. The first step that finds anything
+    decides; when it finds several keys the name is ambiguous and `find` returns None
+    (`candidates` lists them, so the caller can say so)."""
 
     def __init__(self) -> None:
         self._keys: dict[str, set[str]] = {}
+        self._names: dict[str, set[str]] = {}
         self._exact: set[str] = set()
 
     def add(self, key: str, *names: str | None) -> None:
         self._exact.add(key)
         for name in (key, *names):
             if name:
+                self._names.setdefault(name.casefold().strip(), set()).add(key)
                 for k in match_keys(name):
                     self._keys.setdefault(k, set()).add(key)
 
-    def find(self, name: str | None) -> str | None:
+    def candidates(self, name: str | None) -> list[str]:
+        """Every key `name` could mean, sorted: none, one, or several (ambiguous)."""
         if not name:
-            return None
+            return []
         if name in self._exact:
-            return name
+            return [name]
+        same = self._names.get(name.casefold().strip(), set())
+        if same:
+            return sorted(same)
         found: set[str] = set()
         for k in match_keys(name):
             found |= self._keys.get(k, set())
-        return next(iter(found)) if len(found) == 1 else None
+        return sorted(found)
+
+    def find(self, name: str | None) -> str | None:
+        found = self.candidates(name)
+        return found[0] if len(found) == 1 else None

@@ -165,3 +165,78 @@ def test_the_desktops_export_merges_into_a_bakery_that_has_the_same_recipes_unde
         "toasted-almond-sabl-s"
     ]
     assert merged.bakery.recipes["toasted-almond-sables-hazelnut"].base_recipe_slug == "toasted-almond-sabl-s"
+
+
+# -- names several things share ------------------------------------------------------------------------------------
+def _min_with_goods(*rows: dict[str, Any]) -> dict[str, Any]:
+    data = load_fixture("desktop/sample_data_min.json")
+    data["event_finished_goods"] = [{"event_name": "Holiday Bake Sale 2025", "quantity": 2, **row} for row in rows]
+    return data
+
+
+def test_a_good_named_by_a_display_name_three_units_share_is_ambiguous_listing_them_and_the_fix() -> None:
+    problems = import_desktop(_min_with_goods({"finished_good_name": "Dozen Cookies"})).problems
+    assert [(p.entity, p.index, p.field) for p in problems] == [("event_finished_goods", 0, "finished_good_name")]
+    message = problems[0].message
+    assert message.startswith("ambiguous")
+    assert "chocolate-chip-cookie-dozen, double-chocolate-cookie-dozen, sugar-cookie-dozen" in message
+    assert "finished_good_slug" in message
+
+
+def test_the_slug_our_exports_write_tells_goods_of_one_name_apart() -> None:
+    result = import_desktop(_min_with_goods({"finished_good_slug": "sugar-cookie-dozen",
+                                             "finished_good_name": "Dozen Cookies"}))
+    assert result.problems == []
+    goods = result.bakery.events["holiday-sale-2025"].finished_goods
+    assert [g.finished_good_slug for g in goods] == ["sugar-cookie-dozen"]
+
+
+def test_a_good_named_by_nothing_says_where_and_what() -> None:
+    problems = import_desktop(_min_with_goods({"finished_good_name": "Ghost Tin"})).problems
+    assert [str(p) for p in problems] == [
+        "event_finished_goods[0].finished_good_name: no finished good or finished unit 'Ghost Tin' in the file"]
+
+
+def test_events_of_one_name_are_told_apart_by_year_and_otherwise_ambiguous() -> None:
+    data = {
+        "ingredients": [], "recipes": [{"name": "Fudge", "ingredients": []}],
+        "events": [{"name": "Christmas", "year": 2025, "event_date": "2025-12-25"},
+                   {"name": "Christmas", "year": 2026, "event_date": "2026-12-25"}],
+        "event_recipes": [{"event_name": "Christmas", "recipe_name": "Fudge"}],
+    }
+    problems = import_desktop(data).problems
+    assert [(p.entity, p.field) for p in problems] == [("event_recipes", "event_name")]
+    assert "christmas-2025, christmas-2026" in problems[0].message and "event_year" in problems[0].message
+    data["event_recipes"][0]["event_year"] = 2026
+    result = import_desktop(data)
+    assert result.problems == [] and result.bakery.events["christmas-2026"].recipe_slugs == ("fudge",)
+
+
+def test_two_events_of_one_name_and_year_are_a_problem_not_one_overwriting_the_other() -> None:
+    data = {"events": [{"name": "Fair", "year": 2026}, {"name": "Fair", "year": 2026}]}
+    assert [(p.entity, p.index, p.field) for p in import_desktop(data).problems] == [("events", 1, "name")]
+
+
+def test_a_supplier_named_by_a_name_two_share_is_ambiguous_and_its_desktop_display_name_is_not() -> None:
+    data: dict[str, Any] = {
+        "suppliers": [{"slug": "costco_waltham", "name": "Costco", "city": "Waltham", "state": "MA"},
+                      {"slug": "costco_boston", "name": "Costco", "city": "Boston", "state": "MA"}],
+        "ingredients": [{"slug": "flour"}],
+        "products": [{"ingredient_slug": "flour", "brand": "KA", "package_unit": "lb", "package_unit_quantity": 5,
+                      "preferred_supplier_name": "Costco"}],
+    }
+    problems = import_desktop(data).problems
+    assert [(p.entity, p.field) for p in problems] == [("products", "preferred_supplier_name")]
+    assert "costco_boston, costco_waltham" in problems[0].message
+    data["products"][0]["preferred_supplier_name"] = "Costco (Waltham, MA)"
+    product = next(iter(import_desktop(data).bakery.products.values()))
+    assert product.preferred_supplier_slug == "costco_waltham"
+
+
+def test_a_portion_unit_only_in_its_recipes_list_reads_percentage_and_description() -> None:
+    data = {"ingredients": [], "recipes": [{"name": "Bundt", "ingredients": [], "finished_units": [
+        {"slug": "bundt-quarter", "name": "Bundt Quarter", "yield_mode": "batch_portion",
+         "unit_yield_quantity": 25.0, "unit_yield_unit": "quarter bundt"}]}]}
+    unit = import_desktop(data).bakery.finished_units["bundt-quarter"]
+    assert (unit.yield_mode, unit.batch_percentage, unit.extra["portion_description"]) == (
+        YieldMode.BATCH_PORTION, 25, "quarter bundt")
