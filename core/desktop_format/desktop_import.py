@@ -875,13 +875,14 @@ class _FileReader:
         # num_batches: kept as written (an alias); recipe_name, event_name: when the export would write others
         known = {"id", "recipe_slug", "recipe_name", "batches", "produced_at", "event_slug", "event_name",
                  "finished_unit_slug", "expected_yield", "actual_yield", "notes", "ingredient_cost", "losses",
-                 "lot_draws"}
+                 "lot_draws", "not_deducted"}
         for r, _ in self.records("production_runs"):
             recipe = self._recipe_ref(r)
             batches = r.number("batches" if r.has("batches") else "num_batches", required=True, minimum="positive")
             when = r.moment("produced_at")
             event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
-            extras = self._run_details(r, ("losses", details.losses_in), ("lot_draws", details.draws_in))
+            extras = self._run_details(r, ("losses", details.losses_in), ("lot_draws", details.draws_in),
+                                       ("not_deducted", details.not_deducted_in))
             if recipe is None or batches is None or when is None or extras is None:
                 continue
             self.put("production_runs", ProductionRun(
@@ -891,6 +892,7 @@ class _FileReader:
                 produced_at=when,
                 losses=extras["losses"],
                 lot_draws=extras["lot_draws"],
+                not_deducted=extras["not_deducted"],
                 ingredient_cost=r.number("ingredient_cost", default=Decimal(0)) or Decimal(0),
                 event_slug=event,
                 finished_unit_slug=r.optional_text("finished_unit_slug"),
@@ -903,14 +905,15 @@ class _FileReader:
         # quantity_assembled: kept as written (an alias); finished_good_name, event_name: when the export would
         # write others
         known_assembly = {"id", "finished_good_slug", "finished_good_name", "quantity", "assembled_at", "event_slug",
-                          "event_name", "notes", "packaging_cost", "items_used", "material_draws"}
+                          "event_name", "notes", "packaging_cost", "items_used", "material_draws", "not_deducted"}
         for r, _ in self.records("assembly_runs"):
             good = self._good_ref(r)
             quantity = r.number("quantity" if r.has("quantity") else "quantity_assembled", required=True,
                                 minimum="positive")
             when = r.moment("assembled_at")
             event = self._event_ref(r) if (r.has("event_slug") or r.has("event_name")) else None
-            extras = self._run_details(r, ("items_used", details.uses_in), ("material_draws", details.draws_in))
+            extras = self._run_details(r, ("items_used", details.uses_in), ("material_draws", details.draws_in),
+                                       ("not_deducted", details.not_deducted_in))
             if good is None or quantity is None or when is None or extras is None:
                 continue
             self.put("assembly_runs", AssemblyRun(
@@ -921,6 +924,7 @@ class _FileReader:
                 packaging_cost=r.number("packaging_cost", default=Decimal(0)) or Decimal(0),
                 items_used=extras["items_used"],
                 material_draws=extras["material_draws"],
+                not_deducted=extras["not_deducted"],
                 event_slug=event,
                 notes=r.text("notes"),
                 extra=r.extra(known_assembly) | _kept(r.record, "assembled_at", when.isoformat())
