@@ -62,6 +62,21 @@ def firestore(firestore_emulator: FirestoreEmulator) -> Any:
     return firestore_emulator.client()
 
 
+@pytest.fixture
+def gateway(firestore_emulator: FirestoreEmulator, firestore: Any) -> Iterator[Any]:
+    """Every function on the emulator, with unsigned emulator-style tokens made by the test (no Auth emulator)."""
+    from functions.shared.firestore_backend import FirestoreBackend
+    from functions.shared.operation import RUNTIME
+    from tests.functions.conftest import UnsignedTokenVerifier
+
+    backend = FirestoreBackend(firestore)
+    backend.set_claims = lambda uid, claims: None  # type: ignore[method-assign]
+    previous = RUNTIME._backend, RUNTIME.verifier
+    RUNTIME.use(backend, UnsignedTokenVerifier())
+    yield backend
+    RUNTIME._backend, RUNTIME.verifier = previous
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """The isolation matrix as a table: who may read/list/write tenant A's collections."""
     from tests.integration import test_firestore_rules as matrix

@@ -16,26 +16,14 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from devstack.firestore import FirestoreEmulator
 from functions.gateway import app
 from functions.shared.firestore_backend import FirestoreBackend
-from functions.shared.operation import RUNTIME
 from tests.conftest import load_fixture
-from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
+from tests.functions.conftest import unsigned_token
 
 pytestmark = pytest.mark.emulator
 BAKERIES = 8
 PURCHASES = 6
-
-
-@pytest.fixture
-def gateway(firestore_emulator: FirestoreEmulator, firestore: Any) -> Any:
-    backend = FirestoreBackend(firestore)
-    backend.set_claims = lambda uid, claims: None  # type: ignore[method-assign]  # tokens are made by the test
-    previous = RUNTIME._backend, RUNTIME.verifier
-    RUNTIME.use(backend, UnsignedTokenVerifier())
-    yield backend
-    RUNTIME._backend, RUNTIME.verifier = previous
 
 
 def _bakery(n: int) -> dict[str, str]:

@@ -15,24 +15,12 @@ from typing import Any
 import pytest
 from werkzeug.test import Client
 
-from devstack.firestore import FirestoreEmulator
 from functions.gateway import app
 from functions.shared.firestore_backend import FirestoreBackend
-from functions.shared.operation import RUNTIME
-from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
+from tests.functions.conftest import unsigned_token
 from tests.functions.demo_baker import EVENT, bake_buying_what_is_short, demo_data, summary
 
 pytestmark = pytest.mark.emulator
-
-
-@pytest.fixture
-def gateway(firestore_emulator: FirestoreEmulator, firestore: Any) -> Any:
-    backend = FirestoreBackend(firestore)
-    backend.set_claims = lambda uid, claims: None  # type: ignore[method-assign]  # tokens are made by the test
-    previous = RUNTIME._backend, RUNTIME.verifier
-    RUNTIME.use(backend, UnsignedTokenVerifier())
-    yield backend
-    RUNTIME._backend, RUNTIME.verifier = previous
 
 
 def test_the_demo_bakery_buys_what_is_short_and_bakes_every_finished_unit(gateway: FirestoreBackend,
