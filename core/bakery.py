@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import Any, TypeVar
 
 from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.events import AssemblyRun, Event, ProductionRun, Recipient
@@ -11,6 +12,8 @@ from core.finished_goods import FinishedGood
 from core.lots import Depletion, Lot, MaterialLot, Purchase
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes import FinishedUnit, Recipe
+
+T = TypeVar("T")
 
 
 @dataclass(slots=True)
@@ -53,9 +56,27 @@ class Bakery:
             return self.events[name_or_slug]
         wanted = name_or_slug.strip().casefold()
         for event in sorted(self.events.values(), key=lambda e: e.slug):
-            if event.name.casefold() == wanted or f"{event.name} {event.year}".casefold() == wanted:
+            year = event.year or (event.event_date.year if event.event_date else None)
+            if event.name.casefold() == wanted or f"{event.name} {year}".casefold() == wanted:
                 return event
         return None
 
+    def find_recipe(self, name_or_slug: str) -> Recipe | None:
+        """A recipe by slug, or by its name (case-insensitive) when exactly one recipe has it."""
+        return self.recipes.get(name_or_slug) or _only(r for r in self.recipes.values()
+                                                       if r.name.casefold() == name_or_slug.strip().casefold())
+
+    def find_finished_good(self, name_or_slug: str) -> FinishedGood | None:
+        """A finished good by slug, or by its display name (case-insensitive) when exactly one good has it."""
+        wanted = name_or_slug.strip().casefold()
+        return self.finished_goods.get(name_or_slug) or _only(g for g in self.finished_goods.values()
+                                                              if g.display_name.casefold() == wanted)
+
     def counts(self) -> dict[str, int]:
         return {f.name: len(getattr(self, f.name)) for f in fields(self) if f.name != "passthrough"}
+
+
+def _only(found: Iterable[T]) -> T | None:
+    """The one item found; None when there are none or several (a name several things share names none)."""
+    items = list(found)
+    return items[0] if len(items) == 1 else None

@@ -6,12 +6,13 @@ the function calls the core and returns plain JSON.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import importlib
 import re
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from core import services
 from core.bakery import Bakery
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
+from core.errors import BakeTrackerError
 from core.event_plan import EventPlan
 from core.event_plan import plan_event as plan_for_event
 from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
@@ -273,13 +275,41 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
     from core.event_history import production_run_json
     from core.events import Loss, LossCategory
 
-    result = services.record_production_run(
-        ctx.backend.unit_of_work(ctx.tenant_id), recipe_slug=body.recipe, batches=body.batches,
-        finished_unit_slug=body.finished_unit, actual_yield=body.actual_yield,
-        losses=[Loss(LossCategory(x.category), x.quantity, x.notes) for x in body.losses], event_slug=body.event,
-        notes=body.notes, run_id=_stable_id("run", ctx),
-    )
+    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
+    recipe = bakery.find_recipe(body.recipe)
+    if recipe is None:
+        raise not_found(f"recipe {body.recipe!r} (give its slug, or a name only one recipe has)", "recipe")
+    unit = body.finished_unit
+    if unit is not None and unit not in bakery.finished_units:
+        unit = next((fu.slug for fu in bakery.finished_units_of(recipe.slug)
+                     if fu.display_name.casefold() == unit.strip().casefold()), unit)
+    with _request_fields(PRODUCTION_FIELDS):
+        result = services.record_production_run(
+            ctx.backend.unit_of_work(ctx.tenant_id), recipe_slug=recipe.slug, batches=body.batches,
+            finished_unit_slug=unit, actual_yield=body.actual_yield,
+            losses=[Loss(LossCategory(x.category), x.quantity, x.notes) for x in body.losses],
+            event_slug=_event_ref(bakery, body.event), notes=body.notes, run_id=_stable_id("run", ctx),
+        )
     return production_run_json(result.run)
+
+
+PRODUCTION_FIELDS = {"recipe_slug": "recipe", "finished_unit_slug": "finished_unit", "event_slug": "event"}
+ASSEMBLY_FIELDS = {"finished_good_slug": "finished_good", "event_slug": "event"}
+
+
+def _event_ref(bakery: Bakery, event: str | None) -> str | None:
+    """An event named by slug or by name ("Winter Market 2026"); None for a run made for no event."""
+    return None if event is None else _event_slug(bakery, event)
+
+
+@contextlib.contextmanager
+def _request_fields(names: dict[str, str]) -> Iterator[None]:
+    """Errors from the core name the core's arguments; the caller sent the request's fields."""
+    try:
+        yield
+    except BakeTrackerError as exc:
+        exc.field = names.get(exc.field or "", exc.field)
+        raise
 
 
 @operation(WRITERS, AssemblyRequest)
@@ -288,11 +318,17 @@ def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
     from core.event_history import assembly_run_json
     from core.fifo import ShortOfStockError
 
+    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
+    good = bakery.find_finished_good(body.finished_good)
+    if good is None:
+        raise not_found(f"finished good {body.finished_good!r} (give its slug, or a name only one good has)",
+                        "finished_good")
     try:
-        result = services.record_assembly_run(
-            ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=body.finished_good, quantity=body.quantity,
-            event_slug=body.event, notes=body.notes, run_id=_stable_id("assembly", ctx),
-        )
+        with _request_fields(ASSEMBLY_FIELDS):
+            result = services.record_assembly_run(
+                ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=good.slug, quantity=body.quantity,
+                event_slug=_event_ref(bakery, body.event), notes=body.notes, run_id=_stable_id("assembly", ctx),
+            )
     except ShortOfStockError as exc:  # its details name finished units, goods and packaging `item`
         raise short_of_stock(exc, item="item") from exc
     return assembly_run_json(result.run)

@@ -122,3 +122,38 @@ def test_a_viewer_cannot_buy(baker: dict[str, Any]) -> None:
     code = call(main.invite_member, {"role": "viewer"}, claims=baker)[1]["code"]
     tenant = call(main.join_tenant, {"code": code}, claims={"uid": "val"})[1]["tenant_id"]
     assert _buy({"uid": "val", "tenant_id": tenant, "role": "viewer"})[0] == 403
+
+
+def test_production_names_its_recipe_unit_and_event_by_name_or_slug(baker: dict[str, Any],
+                                                                      backend: MemoryBackend) -> None:
+    assert call(main.save_events, {"events": [{"name": "Farmers Market", "event_date": "2026-12-05"}]},
+                claims=baker)[0] == 200
+    assert _buy(baker)[0] == 200
+    status, body = call(main.record_production, {"recipe": "bread", "batches": 1, "finished_unit": "Loaf",
+                                                 "event": "Farmers Market 2026"}, claims=baker)
+    assert status == 200, body
+    run = backend.stores[baker["tenant_id"]].bakery.production_runs[body["run_id"]]
+    assert (run.recipe_slug, run.finished_unit_slug) == ("bread", "loaf")
+    assert run.event_slug == backend.stores[baker["tenant_id"]].bakery.find_event("Farmers Market").slug  # type: ignore[union-attr]
+    assert call(main.record_production, {"recipe": "BREAD", "batches": 1}, claims=baker)[0] == 200
+
+
+@pytest.mark.parametrize(("body", "status", "field"), [
+    ({"recipe": "cake", "batches": 1}, 404, "recipe"),
+    ({"recipe": "bread", "batches": 1, "event": "Spring Fair"}, 404, "event"),
+    ({"recipe": "bread", "batches": 1, "finished_unit": "slice"}, 400, "finished_unit"),
+])
+def test_production_errors_name_the_field_the_baker_sent(baker: dict[str, Any], backend: MemoryBackend,
+                                                         body: dict[str, Any], status: int, field: str) -> None:
+    before = backend.stores[baker["tenant_id"]].bakery
+    answer = call(main.record_production, body, claims=baker)
+    assert (answer[0], answer[1]["error"]["field"]) == (status, field), answer
+    assert backend.stores[baker["tenant_id"]].bakery is before
+
+
+def test_assembly_names_its_good_by_name_and_errors_name_the_field_sent(baker: dict[str, Any]) -> None:
+    status, body = call(main.record_assembly, {"finished_good": "Gift Box", "quantity": 1}, claims=baker)
+    assert (status, body["error"]["field"]) == (404, "finished_good")
+    status, body = call(main.record_assembly, {"finished_good": "Gift Box", "quantity": 1, "event": "Nope"},
+                        claims=baker)
+    assert (status, body["error"]["field"]) == (404, "finished_good")
