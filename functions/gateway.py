@@ -1,9 +1,17 @@
-"""One local WSGI app serving every function under /api/<operation>, as the Hosting rewrites do."""
+"""One local WSGI app that answers as Firebase Hosting does in production, from firebase.json.
+
+Every function under /api/<operation> (the Hosting rewrites), the built app (hosting/dist) at / with the
+SPA fallback, the headers firebase.json declares, and Hosting's reserved /__/firebase/init.json; locally
+only, /tasks/<handler> for the Cloud Tasks emulator. See docs/local-stack.md ("The app, as Hosting serves it").
+"""
 
 from __future__ import annotations
 
+import hashlib
+import html
 import json
 import logging
+import os
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -12,6 +20,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from functions import main
+from functions.hosting import INIT_JSON, File, Hosting, Redirect
 
 OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     name: getattr(main, name)
@@ -24,6 +33,9 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "list_proposals", "receipt_status", "propose_from_photo",
     )
 }
+# Behind Hosting too: the rewrite of every other /api/ path, so it is a JSON 404 and never the app's page.
+HOSTED: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {**OPERATIONS,
+                                                                         "api_not_found": main.api_not_found}
 # Not behind Hosting: called by Cloud Tasks (production: IAM-protected, no public invoker).
 TASK_HANDLERS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     "extract_receipt": main.extract_receipt,
@@ -56,22 +68,109 @@ def _emit_storage_event(answer: dict[str, Any]) -> None:
     threading.Thread(target=deliver, daemon=True).start()
 
 
-def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    request = Request(environ)
-    parts = request.path.strip("/").split("/")
-    routes = {"api": OPERATIONS, "tasks": TASK_HANDLERS}.get(parts[0], {}) if len(parts) == 2 else {}
-    handler = routes.get(parts[1])
-    if handler is None:
-        body = {"error": {"code": "not_found", "message": f"no operation at {request.path}", "field": None}}
-        response = Response(json.dumps(body), 404, content_type="application/json")
-    else:
-        text, status, headers = handler(request)
-        response = Response(text, status, headers=headers)
-        if handler is main.upload_photo and status == 200:
-            answer = json.loads(text)
-            if answer["kind"] == "receipt" and answer["created"]:
-                _emit_storage_event(answer)
-    return response(environ, start_response)
+NOT_BUILT = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>BakeTracker: app not built</title>
+</head><body><h1>The app is not built yet</h1><p>There is no {public}. Run <code>make install</code>, which builds the
+app (hosting/) into it, then reload this page. The API answers meanwhile under /api/&lt;operation&gt;.</p></body></html>
+"""
+NOT_FOUND = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Page not found</title></head>
+<body><h1>Page not found</h1><p>Nothing is served at {path}.</p></body></html>
+"""
+
+
+def local_web_config() -> dict[str, Any]:
+    """What Hosting serves at /__/firebase/init.json, plus (locally only) where the emulators are."""
+    project = os.environ.get("GOOGLE_CLOUD_PROJECT", "demo-baketracker")
+    config: dict[str, Any] = {"projectId": project, "apiKey": os.environ.get("BAKETRACKER_WEB_API_KEY", "demo-api-key"),
+                              "authDomain": f"{project}.firebaseapp.com"}
+    emulators: dict[str, Any] = {}
+    if auth := os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"):
+        emulators["auth"] = f"http://{auth}"
+    if firestore := os.environ.get("FIRESTORE_EMULATOR_HOST"):
+        host, _, port = firestore.rpartition(":")
+        emulators["firestore"] = {"host": host, "port": int(port)}
+    if emulators:
+        config["emulators"] = emulators
+    return config
+
+
+def emulator_origins() -> list[str]:
+    """The emulators' origins the browser calls directly (locally only, added to the CSP's connect-src)."""
+    hosts = [os.environ.get("FIREBASE_AUTH_EMULATOR_HOST"), os.environ.get("FIRESTORE_EMULATOR_HOST")]
+    return [f"http://{host}" for host in hosts if host]
+
+
+def _run_function(request: Request, handler: Callable[[Any], tuple[str, int, dict[str, str]]]) -> Response:
+    text, status, headers = handler(request)
+    response = Response(text, status, headers=headers)
+    if handler is main.upload_photo and status == 200:
+        answer = json.loads(text)
+        if answer["kind"] == "receipt" and answer["created"]:
+            _emit_storage_event(answer)
+    return response
+
+
+def _static(request: Request, hosting: Hosting, file: Any, status: int = 200) -> Response:
+    if request.method not in ("GET", "HEAD"):
+        return Response("method not allowed", 405, headers={"Allow": "GET, HEAD"}, content_type="text/plain")
+    body = file.read_bytes()
+    response = Response(body, status, content_type=hosting.content_type(file))
+    if status == 200:
+        response.set_etag(hashlib.sha256(body).hexdigest()[:32])
+        response.make_conditional(request)
+    return response
+
+
+def _not_found(request: Request, hosting: Hosting) -> Response:
+    page = hosting.public / "404.html"
+    if page.is_file():
+        return _static(request, hosting, page, 404)
+    return Response(NOT_FOUND.format(path=html.escape(request.path)), 404, content_type="text/html; charset=utf-8")
+
+
+def make_app(hosting: Hosting | None = None) -> Callable[..., Iterable[bytes]]:
+    """The gateway over a Hosting configuration (by default firebase.json and the public folder it names)."""
+    hosting = hosting or Hosting.from_file()
+    unknown = {f for f in hosting.function_rewrites().values() if f not in HOSTED}
+    if unknown:
+        raise RuntimeError(f"firebase.json rewrites to functions the gateway does not serve: {sorted(unknown)}")
+
+    def route(request: Request) -> Response:
+        path = request.path
+        parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] == "tasks" and parts[1] in TASK_HANDLERS:  # local only: Cloud Tasks' target
+            return _run_function(request, TASK_HANDLERS[parts[1]])
+        if path == INIT_JSON:  # Hosting's reserved URLs come before everything else
+            return Response(json.dumps(local_web_config()), 200, content_type="application/json")
+        built = hosting.public.is_dir()
+        if built:
+            found = hosting.resolve(path, request.query_string.decode("latin-1"))
+            if isinstance(found, Redirect):
+                return Response("", 301, headers={"Location": found.location})
+            if isinstance(found, File):
+                return _static(request, hosting, found.path)
+        rewrite = hosting.rewrite_for(path)
+        if rewrite is not None and "function" in rewrite:
+            function = rewrite["function"]
+            return _run_function(request, HOSTED[function["functionId"] if isinstance(function, dict) else function])
+        if not built:
+            page = NOT_BUILT.format(public=html.escape(str(hosting.public)))
+            return Response(page, 503, content_type="text/html; charset=utf-8", headers={"Retry-After": "10"})
+        if rewrite is not None and "destination" in rewrite:
+            target = hosting.public / rewrite["destination"].lstrip("/")
+            return _static(request, hosting, target) if target.is_file() else _not_found(request, hosting)
+        return _not_found(request, hosting)
+
+    def wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        response = route(request)
+        for key, value in hosting.headers(request.path, {"connect-src": emulator_origins()}):
+            response.headers[key] = value
+        return response(environ, start_response)
+
+    return wsgi
+
+
+app = make_app()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8080) -> None:

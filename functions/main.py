@@ -10,6 +10,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import importlib
+import json
 import re
 import secrets
 from collections.abc import Callable, Iterator
@@ -399,6 +400,13 @@ def delete_record(ctx: Context, body: DeleteRequest) -> dict[str, Any]:
         getattr(uow, body.collection).delete(body.key)
         uow.commit()
     return {"deleted": {"collection": body.collection, "key": body.key}}
+
+
+def api_not_found(request: Any) -> tuple[str, int, dict[str, str]]:
+    """Hosting rewrites every /api/ path that names no operation here (firebase.json), so a mistyped
+    operation is a JSON 404 and never the app's page. Needs no token: it reads and reveals nothing."""
+    error = ApiError(404, "not_found", f"no operation at {request.path}")
+    return json.dumps(error.body()), 404, {"Content-Type": "application/json"}
 
 
 # -- AI input and photos: their modules load on first use, so planning's cold start does not pay for them --

@@ -22,6 +22,7 @@ Cloud Run where it exists. Every command is printed before it runs; --dry-run on
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shlex
 import shutil
@@ -66,9 +67,26 @@ class Config:
 
 
 def http_operations() -> list[str]:
-    from functions.gateway import OPERATIONS
+    """Every function a Hosting rewrite reaches (the operations and the /api/** catch-all)."""
+    from functions.gateway import HOSTED
 
-    return sorted(OPERATIONS)
+    return sorted(HOSTED)
+
+
+def stage_hosting(target: Path) -> Path:
+    """firebase.json as deployed, with what it names: the CSP's script-src gains the hashes of the built
+    pages' inline scripts (SvelteKit's bootstrap), which change with every build (functions.hosting)."""
+    from functions.hosting import FIREBASE_JSON, Hosting
+
+    config = json.loads(FIREBASE_JSON.read_text())
+    hosting = Hosting.from_file(FIREBASE_JSON)
+    if not hosting.public.is_dir():
+        raise SystemExit(f"deploy: no {hosting.public}: build the app first (make install)")
+    shutil.copytree(hosting.public, target / config["hosting"]["public"])
+    for rules in (config["firestore"]["rules"], config["storage"]["rules"]):
+        shutil.copy2(REPO / rules, target / rules)
+    (target / "firebase.json").write_text(json.dumps(hosting.deploy_config(config), indent=2))
+    return target / "firebase.json"
 
 
 def defined_entry_points() -> set[str]:
@@ -95,7 +113,8 @@ def stage(target: Path) -> Path:
     return target
 
 
-def commands(config: Config, source: Path, entry_points: set[str]) -> list[list[str]]:
+def commands(config: Config, source: Path, entry_points: set[str],
+             hosting_config: Path | None = None) -> list[list[str]]:
     p, r = ["--project", config.project], config.region
     secret = [f"--set-secrets=GEMINI_API_KEY={config.gemini_secret}:latest"] if config.gemini_secret else []
     base = ["gcloud", "functions", "deploy"]
@@ -103,7 +122,7 @@ def commands(config: Config, source: Path, entry_points: set[str]) -> list[list[
               f"--set-env-vars={config.env_vars()}", *secret, *p]
     out: list[list[str]] = [
         ["firebase", "deploy", "--only", "firestore:rules,storage,hosting", "--project", config.project,
-         "--non-interactive"],
+         "--non-interactive", *(["--config", str(hosting_config)] if hosting_config else [])],
         ["gcloud", "tasks", "queues", "create", config.queue, f"--location={r}", "--max-attempts=5", *p],
     ]
     for name in http_operations():
@@ -132,7 +151,15 @@ def main(argv: list[str]) -> int:
     config = Config(dict(os.environ))
     source = stage(Path(tempfile.mkdtemp(prefix="baketracker-deploy-")) / "source")
     print(f"# staged the functions' source in {source}", flush=True)
-    for command in commands(config, source, defined_entry_points()):
+    try:
+        hosting_config: Path | None = stage_hosting(source.parent / "hosting")
+        print(f"# staged firebase.json with the app's inline-script hashes: {hosting_config}", flush=True)
+    except SystemExit as missing:
+        if not args.dry_run:
+            raise
+        print(f"# {missing}", flush=True)
+        hosting_config = None
+    for command in commands(config, source, defined_entry_points(), hosting_config):
         print("+ " + shlex.join(command), flush=True)
         if args.dry_run:
             continue

@@ -49,3 +49,25 @@ def test_the_staged_source_serves_every_entry_point_with_only_its_own_files(tmp_
     served, count, main_file, core_file = result.stdout.split()
     assert (served, int(count)) == ("served", len(names))
     assert Path(main_file).is_relative_to(source) and Path(core_file).is_relative_to(source)
+
+
+def test_the_deployed_firebase_json_allows_the_builds_inline_scripts_and_the_api_catch_all(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    import functions.hosting
+
+    dist = tmp_path / "built"
+    dist.mkdir()
+    (dist / "index.html").write_text("<html><body><script>boot()</script></body></html>")
+    real = functions.hosting.Hosting.from_file
+    monkeypatch.setattr(functions.hosting.Hosting, "from_file", staticmethod(lambda path: real(path, public=dist)))
+    staged = deploy.stage_hosting(tmp_path / "stage")
+    config = json.loads(staged.read_text())
+    csp = next(h["value"] for rule in config["hosting"]["headers"] for h in rule["headers"]
+               if h["key"] == "Content-Security-Policy")
+    assert "script-src 'self' 'sha256-" in csp and "127.0.0.1" not in csp
+    assert (staged.parent / "hosting" / "dist" / "index.html").exists() and (staged.parent / "firestore.rules").exists()
+    planned = deploy.commands(deploy.Config({"BAKETRACKER_PROJECT": "p"}), tmp_path, set(), staged)
+    assert planned[0][-2:] == ["--config", str(staged)]
+    assert any(c[:4] == ["gcloud", "functions", "deploy", "api_not_found"] for c in planned)
