@@ -1,7 +1,8 @@
 """`make demo`: the whole local stack, offline, with a demo bakery.
 
-Starts the Firestore emulator (with firestore.rules) and the Auth emulator, serves every
-function under http://127.0.0.1:PORT/api/<operation> (as the Hosting rewrites do), signs up a
+Starts the Firestore emulator (with firestore.rules) and the Auth emulator, serves the built app
+(hosting/dist) at http://127.0.0.1:PORT/ and every function under /api/<operation> as Firebase
+Hosting does from firebase.json (functions.gateway, functions.hosting), signs up a
 demo baker, creates their bakery from the desktop sample data, prints how to sign in and a
 plan made through the API, and runs until Ctrl-C, SIGTERM or SIGHUP: each stops every emulator
 it started (and the stack exits 128 + the signal's number: 130, 143, 129). If it is killed outright
@@ -116,8 +117,13 @@ def main() -> int:
         voice = _post(web, "propose_from_text", token, {"text": VOICE, "source": "voice"})
         first = voice["operations"][0]
         voice_line = f"{first['op']} {json.dumps({k: v for k, v in first['args'].items() if k != 'alternatives'})}"
+        from functions.hosting import Hosting
+
+        unbuilt = "" if Hosting.from_file().public.is_dir() else (
+            "\n    (the app is not built yet: run `make install`; until then that page says so)")
         print(f"""
 BakeTracker Cloud is running (all offline):
+  Open the app: {api}/   sign in as {DEMO_EMAIL} / {DEMO_PASSWORD}{unbuilt}
   API (functions, as Hosting rewrites them): {api}/api/<operation>
   Firestore emulator: {firestore.host}   Auth emulator: {auth_emulator.host}
   Storage emulator: {storage.url}   Cloud Tasks emulator: {tasks.host} (queue {tasks.queue})

@@ -28,3 +28,15 @@ if ! command -v tesseract >/dev/null 2>&1; then
     echo "install: tesseract not found and cannot apt-get install it (need root and apt-get); receipt OCR will be unavailable" >&2
   fi
 fi
+# End-to-end tests (npm playwright-core) drive Debian's Chromium: no browser download.
+if ! command -v chromium >/dev/null 2>&1; then
+  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    if ! apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium; then
+      apt-get update -q -o DPkg::Lock::Timeout=300 && apt-get install -y -q -o DPkg::Lock::Timeout=300 chromium \
+        || echo "install: apt-get could not install chromium; the end-to-end tests will be skipped" >&2
+    fi
+  else
+    echo "install: chromium not found and cannot apt-get install it (need root and apt-get); the end-to-end tests will be skipped" >&2
+  fi
+fi
