@@ -1,0 +1,17 @@
+// The current locale's strings and formats, for components (reading settings.locale keeps them reactive).
+import { settings } from '../settings.svelte';
+import { translate, type MessageKey, type Params } from './index';
+import { unitWord } from './units';
+import { formatDate, formatMoney, formatNumber, formatPercent, formatQuantity } from './format';
+
+export function t(key: MessageKey, params?: Params): string {
+  return translate(settings.locale, key, params);
+}
+export const fmt = {
+  qty: (value: number | string, code: string) => formatQuantity(Number(value), code, settings.locale),
+  num: (value: number | string, digits = 2) => formatNumber(Number(value), settings.locale, digits),
+  money: (value: number | string) => formatMoney(Number(value), settings.currency, settings.locale),
+  date: (iso: string | null | undefined, style: 'medium' | 'long' | 'short' = 'medium') => formatDate(iso, settings.locale, style),
+  pct: (value: number) => formatPercent(value, settings.locale),
+  unit: (code: string, plural = false) => unitWord(code, settings.locale, plural)
+};

@@ -1,0 +1,87 @@
+// Who is signed in, their bakery and role (from the ID token's custom claims), and the API client.
+import type { User } from 'firebase/auth';
+import { createApi } from './api';
+import { firebase } from './firebase';
+import { forgetAll } from './data';
+import type { Role } from './types';
+
+class Session {
+  ready = $state(false);
+  user = $state<User | null>(null);
+  email = $state<string | null>(null);
+  tenantId = $state<string | null>(null);
+  role = $state<Role | null>(null);
+  configError = $state<string | null>(null);
+
+  get canWrite(): boolean {
+    return this.role === 'owner' || this.role === 'baker';
+  }
+  get isOwner(): boolean {
+    return this.role === 'owner';
+  }
+
+  readonly api = createApi({ token: () => this.user?.getIdToken() ?? Promise.resolve(null) });
+
+  private started = false;
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    firebase()
+      .then(async ({ auth }) => {
+        const { onIdTokenChanged } = await import('firebase/auth');
+        onIdTokenChanged(auth, async (user) => {
+          this.user = user;
+          this.email = user?.email ?? null;
+          if (user) {
+            const { claims } = await user.getIdTokenResult();
+            this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
+            this.role = (claims.role as Role | undefined) ?? null;
+          } else {
+            this.tenantId = null;
+            this.role = null;
+            forgetAll();
+          }
+          this.ready = true;
+        });
+      })
+      .catch((e: Error) => {
+        this.configError = e.message;
+        this.ready = true;
+      });
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const { auth } = await firebase();
+    const { signInWithEmailAndPassword } = await import('firebase/auth');
+    await signInWithEmailAndPassword(auth, email, password);
+  }
+
+  async signUp(email: string, password: string): Promise<void> {
+    const { auth } = await firebase();
+    const { createUserWithEmailAndPassword } = await import('firebase/auth');
+    await createUserWithEmailAndPassword(auth, email, password);
+  }
+
+  async resetPassword(email: string): Promise<void> {
+    const { auth } = await firebase();
+    const { sendPasswordResetEmail } = await import('firebase/auth');
+    await sendPasswordResetEmail(auth, email);
+  }
+
+  async signOut(): Promise<void> {
+    const { auth } = await firebase();
+    await auth.signOut();
+  }
+
+  /** After create_tenant / join_tenant / a role change: the new claims are in a fresh token. */
+  async refreshClaims(): Promise<void> {
+    if (!this.user) return;
+    await this.user.getIdToken(true);
+    const { claims } = await this.user.getIdTokenResult();
+    this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
+    this.role = (claims.role as Role | undefined) ?? null;
+  }
+}
+
+export const session = new Session();

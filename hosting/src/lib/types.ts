@@ -1,0 +1,220 @@
+// Shapes of what the functions answer (docs/functions.md) and of the bakery's Firestore documents
+// (core dataclasses through adapters/document_codec.py: decimals as strings, dates as ISO strings).
+
+export type Role = 'owner' | 'baker' | 'viewer';
+export type UnitCode = string; // UN/CEFACT Rec 20 (G21 cup, GRM gram, H87 piece, …)
+
+export interface Density {
+  source: 'bakery' | 'reference';
+  grams_per_cup?: number;
+  grams_per_item?: number;
+  reference?: string;
+  reference_entry?: string;
+  stated?: string;
+}
+
+export interface PlanFinishedUnit {
+  slug: string;
+  recipe: string;
+  recipe_slug: string;
+  needed: number;
+  per_batch: number;
+  batches: number;
+  produced: number;
+  surplus: number;
+}
+export interface PlanRecipe {
+  recipe: string;
+  recipe_slug: string;
+  batches: number;
+  completed?: number;
+  remaining?: number;
+}
+export interface PlanIngredient {
+  ingredient: string;
+  quantity: number;
+  unit: UnitCode;
+  density?: Density;
+}
+export interface PackageSuggestion {
+  product: string;
+  product_id?: string;
+  count: number;
+  package_size?: number;
+  package_unit?: UnitCode;
+  supplier?: string | null;
+  supplier_slug?: string | null;
+  estimated_cost?: number | null;
+}
+export interface ShoppingLine {
+  ingredient: string;
+  needed: number;
+  on_hand: number;
+  to_buy: number;
+  unit: UnitCode;
+  packages: PackageSuggestion[];
+  density?: Density;
+}
+export interface Plan {
+  event: string;
+  event_slug: string;
+  remaining_only: boolean;
+  finished_units: PlanFinishedUnit[];
+  recipes: PlanRecipe[];
+  ingredients: PlanIngredient[];
+  shopping_list: ShoppingLine[];
+  packaging: ShoppingLine[];
+  warnings: string[];
+}
+export interface ShoppingList {
+  event: string;
+  suppliers: { supplier: string; items: ShoppingLine[] }[];
+  text: string;
+  warnings: string[];
+}
+export interface Member {
+  uid: string;
+  email: string | null;
+  role: Role;
+  active: boolean;
+  joined_at: string;
+}
+export interface ProposalOperation {
+  index: number;
+  op: string;
+  proposed: Record<string, unknown>;
+  args: Record<string, unknown>;
+}
+export interface Proposal {
+  proposal_id: string;
+  status: 'proposed' | 'confirmed' | 'rejected' | 'undone';
+  source: string;
+  model: string;
+  input_text: string;
+  operations: ProposalOperation[];
+}
+export interface ImportResult {
+  dry_run: boolean;
+  changed: Record<string, number>;
+  added?: Record<string, number> | unknown;
+  notices: unknown[];
+}
+
+/** The request and answer of every operation the app calls. */
+export interface Operations {
+  plan_event: { req: { event: string; remaining_only?: boolean }; res: Plan };
+  shopping_list: { req: { event: string; remaining_only?: boolean }; res: ShoppingList };
+  export_desktop: { req: Record<string, never>; res: Record<string, unknown> };
+  import_desktop: { req: { data: Record<string, unknown>; dry_run?: boolean }; res: ImportResult };
+  create_tenant: { req: { name: string }; res: { tenant_id: string; name: string; role: Role; refresh_token: boolean } };
+  join_tenant: { req: { code: string }; res: { tenant_id: string; role: Role; refresh_token: boolean } };
+  invite_member: { req: { role: Role; email?: string }; res: { code: string; role: Role; email: string | null; expires_at?: string } };
+  list_members: { req: Record<string, never>; res: { members: Member[] } };
+  change_member_role: { req: { uid: string; role: Role }; res: unknown };
+  remove_tenant_member: { req: { uid: string }; res: unknown };
+  add_purchase: {
+    req: { product_id?: string; upc?: string; packages: number; unit_price: number; purchased_on: string; supplier?: string; notes?: string };
+    res: { purchase_id: string; lot_id?: string; quantity?: number; unit?: UnitCode; unit_cost?: number | null; replayed: boolean };
+  };
+  set_inventory_level: {
+    req: { product_id?: string; upc?: string; remaining_percentage: number; notes?: string };
+    res: { lot_id: string; quantity: number; unit: UnitCode; previous: number };
+  };
+  record_loss: { req: { ingredient: string; amount: number; unit: UnitCode; reason: string; notes?: string }; res: { depletions: string[] } };
+  save_events: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
+  list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
+}
+export type Op = keyof Operations;
+
+// -- Firestore documents under tenants/{t}/… ------------------------------------------------
+export interface EventDoc {
+  slug: string;
+  name: string;
+  event_date: string | null;
+  year: string | number | null;
+  plan_state: string;
+  recipe_slugs: string[];
+  finished_goods: { finished_good_slug: string; quantity: string }[];
+  production_targets: { recipe_slug: string; target_batches: string }[];
+  assembly_targets: { finished_good_slug: string; target_quantity: string }[];
+  notes: string;
+}
+export interface IngredientDoc {
+  slug: string;
+  display_name: string;
+  category: string;
+  parent_slug: string | null;
+  hierarchy_level: string;
+  is_packaging: boolean;
+}
+export interface ProductDoc {
+  id: string;
+  ingredient_slug: string;
+  brand: string;
+  product_name: string;
+  package_unit: UnitCode;
+  package_unit_quantity: string;
+  package_type: string;
+  preferred_supplier_slug: string | null;
+  is_hidden: boolean;
+  upc: string;
+}
+export interface LotDoc {
+  id: string;
+  product_id: string;
+  ingredient_slug: string;
+  quantity: string;
+  unit: UnitCode;
+  unit_cost: string | null;
+  purchased_on: string;
+  initial_quantity: string | null;
+  location: string;
+}
+export interface PurchaseDoc {
+  id: string;
+  product_id: string;
+  supplier_slug: string | null;
+  purchased_on: string;
+  quantity_purchased: string;
+  unit_price: string;
+  notes: string;
+}
+export interface SupplierDoc {
+  slug: string;
+  name: string;
+  city: string;
+  state: string;
+  is_active: boolean;
+}
+export interface RecipeDoc {
+  slug: string;
+  name: string;
+  variant_name: string | null;
+  ingredients: { ingredient_slug: string; quantity: string; unit: UnitCode }[];
+  components: { recipe_slug: string; quantity: string }[];
+  extra: { source?: string; notes?: string };
+}
+export interface FinishedGoodDoc {
+  slug: string;
+  display_name: string;
+  assembly_type: string;
+  components: { slug: string; quantity: string; kind: string }[];
+}
+export interface FinishedUnitDoc {
+  slug: string;
+  display_name: string;
+  recipe_slug: string;
+  items_per_batch: string;
+  item_unit: string;
+}
+export interface Collections {
+  events: EventDoc;
+  ingredients: IngredientDoc;
+  products: ProductDoc;
+  lots: LotDoc;
+  purchases: PurchaseDoc;
+  suppliers: SupplierDoc;
+  recipes: RecipeDoc;
+  finished_goods: FinishedGoodDoc;
+  finished_units: FinishedUnitDoc;
+}

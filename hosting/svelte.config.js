@@ -1,0 +1,14 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+export default {
+  preprocess: vitePreprocess(),
+  compilerOptions: { runes: true },
+  kit: {
+    // A single-page app: every path falls back to index.html (firebase.json rewrites `**` to it).
+    adapter: adapter({ pages: 'dist', assets: 'dist', fallback: 'index.html', precompress: false, strict: true }),
+    appDir: 'app',
+    output: { bundleStrategy: 'split' }
+  }
+};
