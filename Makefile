@@ -7,8 +7,14 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install demo test test-unit test-integration lint bench clean
 
-# Set up everything: Python venv from the lock file (and the emulator tooling once present).
-install: $(STAMP)
+# Set up everything: Python venv from the lock file, the emulator tooling and the web app (hosting/dist).
+install: $(STAMP) hosting/dist/index.html
+
+# The web app: npm ci when hosting/package-lock.json changed, then the build (scripts/install.sh does both).
+WEB_SOURCES := $(shell find hosting/src hosting/static -type f 2>/dev/null) hosting/package-lock.json \
+	hosting/svelte.config.js hosting/vite.config.ts
+hosting/dist/index.html: $(WEB_SOURCES) | $(STAMP)
+	scripts/install.sh
 
 $(STAMP): requirements.lock requirements-tasks.lock pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -27,6 +33,7 @@ demo: install
 
 # Everything CI checks: lint, types, unit and integration tests.
 test: install lint
+	cd hosting && npx --no-install vitest run
 	$(BIN)/python -m pytest tests
 
 test-unit: install

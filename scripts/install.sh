@@ -1,15 +1,24 @@
 #!/usr/bin/env bash
-# Installs what the local stack needs beyond the Python venv: the Firebase emulators' tooling
-# (firebase-tools, pinned in hosting/package-lock.json, from the npm registry), and checks Java
+# Installs what the local stack needs beyond the Python venv: the web app's packages and the Firebase
+# emulators' tooling (pinned in hosting/package-lock.json, from the npm registry), builds the app into
+# hosting/dist, and checks Java
 # and the gcloud SDK's Firestore emulator. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-if [ ! -x hosting/node_modules/.bin/firebase ]; then
-  if command -v npm >/dev/null 2>&1; then
-    (cd hosting && npm ci --no-audit --no-fund --loglevel=error)
-  else
-    echo "install: npm not found; the Auth emulator (firebase-tools) will be missing" >&2
+# hosting/: the web app's packages and the emulator tooling, exactly as package-lock.json pins them.
+# `npm ci` runs again only when the lock file is newer than what node_modules was installed from
+# (npm writes node_modules/.package-lock.json on every install). No install scripts are needed
+# (esbuild/rolldown ship prebuilt binaries as optional packages); npm 11 would ask before running them.
+if command -v npm >/dev/null 2>&1; then
+  if [ ! -f hosting/node_modules/.package-lock.json ] || [ hosting/package-lock.json -nt hosting/node_modules/.package-lock.json ] \
+     || [ ! -x hosting/node_modules/.bin/firebase ]; then
+    (cd hosting && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   fi
+  # The app, built into hosting/dist (what firebase.json serves); a few seconds, offline.
+  (cd hosting && npm run --silent build >/tmp/baketracker-hosting-build.log 2>&1) \
+    || { cat /tmp/baketracker-hosting-build.log >&2; echo "install: the web app did not build (npm run build in hosting/)" >&2; exit 1; }
+else
+  echo "install: npm not found; the Auth emulator (firebase-tools) and the web app will be missing" >&2
 fi
 command -v java >/dev/null 2>&1 || echo "install: java not found (the Firestore and Auth emulators need Java 17+)" >&2
 if ! ls /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar >/dev/null 2>&1 \
