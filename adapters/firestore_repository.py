@@ -30,13 +30,13 @@ from typing import Any, Generic, TypeVar
 from adapters.collection_cache import CachedCollection, TenantCache
 from adapters.document_codec import decode, encode
 from core.bakery import Bakery
-from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.errors import RetryableConflict
-from core.events import AssemblyRun, Event, ProductionRun, Recipient
-from core.finished_goods import FinishedGood
-from core.lots import Depletion, Lot, MaterialLot, Purchase
+from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
-from core.recipes import FinishedUnit, Recipe
+from core.recipes.entities import FinishedUnit, Recipe
+from core.recipes.finished_goods import FinishedGood
+from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
 
 T = TypeVar("T")
 R = TypeVar("R")

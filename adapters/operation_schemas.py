@@ -10,7 +10,7 @@ Two flavours of each, built from the same field definitions:
   `validate_draft` never raises: a bad value is nulled and reported as a `FieldIssue` so the baker is asked.
 
 Numbers are `Decimal`; dates are ISO strings in the cleaned args (the CLI's JSON shape); units are UN/CEFACT
-codes from `core.units`.
+codes from `core.measures.units`.
 """
 
 from __future__ import annotations
@@ -38,8 +38,8 @@ from pydantic.json_schema import DEFAULT_REF_TEMPLATE, GenerateJsonSchema, JsonS
 from pydantic_core import PydanticCustomError, core_schema
 
 from core.errors import UnknownUnitError
-from core.inventory import DepletionReason
-from core.units import UNITS, parse_unit
+from core.measures.units import UNITS, parse_unit
+from core.stock.inventory import DepletionReason
 
 __all__ = [
     "LOSS_REASONS",
@@ -85,7 +85,7 @@ _COMMON_CODES = "LBR, KGM, GRM, ONZ, MLT, LTR, G21 (cup), H87 (piece), DZN, BG (
 
 
 def _strict_unit(value: object) -> str:
-    """A UN/CEFACT code from `core.units`; a kitchen word is refused with the code it stands for."""
+    """A UN/CEFACT code from `core.measures.units`; a kitchen word is refused with the code it stands for."""
     if not isinstance(value, str):
         raise PydanticCustomError("unit_type", "unit must be a UN/CEFACT unit code (a string)")
     text = value.strip()
@@ -122,7 +122,7 @@ _UNIT_SCHEMA: JsonSchemaValue = {
 }
 
 UnitCode = Annotated[str, BeforeValidator(_strict_unit), WithJsonSchema(_UNIT_SCHEMA)]
-"""A unit code known to `core.units` (strict: codes only)."""
+"""A unit code known to `core.measures.units` (strict: codes only)."""
 
 DraftUnitCode = Annotated[str, BeforeValidator(_draft_unit), WithJsonSchema(_UNIT_SCHEMA)]
 """A unit code; a kitchen word is turned into its code."""
@@ -161,7 +161,7 @@ Pieces = Annotated[int, Field(gt=0, le=MAX_EVENT_QUANTITY), BeforeValidator(_no_
 
 
 class LossReason(StrEnum):
-    """Why stock was lost: the desktop's depletion reasons (`core.inventory.DepletionReason`) without the level
+    """Why stock was lost: the desktop's depletion reasons (`core.stock.inventory.DepletionReason`) without the level
     check itself ("inventory_check" is what an `adjust_inventory` records)."""
 
     SPOILAGE = DepletionReason.SPOILAGE.value

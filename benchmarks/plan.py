@@ -19,14 +19,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from core.bakery import Bakery  # noqa: E402
-from core.catalog import Ingredient, Product  # noqa: E402
+from core.catalog.entities import Ingredient, Product  # noqa: E402
 from core.desktop_format.desktop_import import import_desktop  # noqa: E402
-from core.event_plan import plan_event  # noqa: E402
-from core.events import Event, EventFinishedGood  # noqa: E402
-from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent  # noqa: E402
-from core.lots import Lot  # noqa: E402
-from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient  # noqa: E402
-from core.units import Density  # noqa: E402
+from core.measures.units import Density  # noqa: E402
+from core.planning.event_plan import plan_event  # noqa: E402
+from core.planning.events import Event, EventFinishedGood  # noqa: E402
+from core.recipes.entities import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient  # noqa: E402
+from core.recipes.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent  # noqa: E402
+from core.stock.lots import Lot  # noqa: E402
 
 SHARED = REPO.parent / "shared" / "fixtures"
 UNITS = ("G21", "G24", "G25", "ONZ", "GRM", "H87")
@@ -112,7 +112,7 @@ def main() -> None:
         data = json.loads((SHARED / fixture).read_text())
         median, worst = time_it(lambda d=data: import_desktop(d), repeat=5)
         print(f"import_desktop {fixture:<28} {median:9.2f} {worst:8.2f}   (info)")
-    cold = import_time_ms("core.event_plan, core.plan_report, core.desktop_format.files")
+    cold = import_time_ms("core.planning.event_plan, core.planning.plan_report, core.desktop_format.files")
     print(f"{'import core (planning + desktop files)':<43} {cold:9.2f} {'':>8}   < 150")
 
 

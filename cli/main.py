@@ -69,8 +69,8 @@ def _remote(args: argparse.Namespace, operation: str, body: dict[str, Any] | Non
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    from core.event_plan import plan_event
-    from core.plan_report import plan_to_json, render_plan_text
+    from core.planning.event_plan import plan_event
+    from core.planning.plan_report import plan_to_json, render_plan_text
 
     if args.api:
         answer = _remote(args, "plan_event", {"event": args.event})
@@ -93,8 +93,8 @@ def _plan_text_from_json(plan: dict[str, Any]) -> str:
 
 
 def cmd_shopping_list(args: argparse.Namespace) -> int:
-    from core.event_plan import plan_event
-    from core.plan_report import render_shopping_list_text
+    from core.planning.event_plan import plan_event
+    from core.planning.plan_report import render_shopping_list_text
 
     if args.api:
         print(_remote(args, "shopping_list", {"event": args.event})["text"])

@@ -6,12 +6,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
-from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
-from core.events import AssemblyRun, Event, ProductionRun, Recipient
-from core.finished_goods import FinishedGood
-from core.lots import Depletion, Lot, MaterialLot, Purchase
+from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
-from core.recipes import FinishedUnit, Recipe
+from core.recipes.entities import FinishedUnit, Recipe
+from core.recipes.finished_goods import FinishedGood
+from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
 
 T = TypeVar("T")
 

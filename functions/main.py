@@ -19,14 +19,14 @@ from typing import Any
 
 from core import services
 from core.bakery import Bakery
+from core.catalog.references import check_deletable
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
 from core.errors import BakeTrackerError
-from core.event_plan import EventPlan
-from core.event_plan import plan_event as plan_for_event
-from core.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
-from core.quantities import as_number
-from core.references import check_deletable
+from core.measures.quantities import as_number
+from core.planning.event_plan import EventPlan
+from core.planning.event_plan import plan_event as plan_for_event
+from core.planning.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
 from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
@@ -258,7 +258,7 @@ def set_inventory_level(ctx: Context, body: LevelRequest) -> dict[str, Any]:
 @operation(WRITERS, LossRequest)
 def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
     """Spoiled or spilled stock, taken by FIFO with a reason."""
-    from core.units import parse_unit
+    from core.measures.units import parse_unit
 
     taken = services.record_loss(
         ctx.backend.unit_of_work(ctx.tenant_id), ingredient_slug=body.ingredient, amount=body.amount,
@@ -273,8 +273,8 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
 
     An ingredient whose lots cannot be converted is recorded anyway and listed in `not_deducted`.
     """
-    from core.event_history import production_run_json
-    from core.events import Loss, LossCategory
+    from core.planning.event_history import production_run_json
+    from core.planning.events import Loss, LossCategory
 
     bakery = ctx.backend.planning_bakery(ctx.tenant_id)
     recipe = bakery.find_recipe(body.recipe)
@@ -316,8 +316,8 @@ def _request_fields(names: dict[str, str]) -> Iterator[None]:
 @operation(WRITERS, AssemblyRequest)
 def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
     """Bundles put together from finished stock and packaging; refused if short (unconvertible packaging: listed)."""
-    from core.event_history import assembly_run_json
-    from core.fifo import ShortOfStockError
+    from core.planning.event_history import assembly_run_json
+    from core.stock.fifo import ShortOfStockError
 
     bakery = ctx.backend.planning_bakery(ctx.tenant_id)
     good = bakery.find_finished_good(body.finished_good)

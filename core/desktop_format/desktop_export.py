@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.bakery import Bakery
-from core.catalog import Ingredient, Product
+from core.catalog.entities import Ingredient, Product
 from core.desktop_format import run_details as details
 from core.desktop_format.desktop_import import (
     EVENT_RECIPE_ROWS,
@@ -22,11 +22,11 @@ from core.desktop_format.desktop_import import (
     supplier_display_name,
 )
 from core.desktop_format.spelling import respell, spelled
-from core.events import AssemblyRun, Event, ProductionRun
-from core.finished_goods import ComponentKind, FinishedGood
-from core.lots import Lot, Purchase
-from core.recipes import FinishedUnit, Recipe, YieldMode
-from core.units import symbol_for
+from core.measures.units import symbol_for
+from core.planning.events import AssemblyRun, Event, ProductionRun
+from core.recipes.entities import FinishedUnit, Recipe, YieldMode
+from core.recipes.finished_goods import ComponentKind, FinishedGood
+from core.stock.lots import Lot, Purchase
 
 EXPORT_VERSION = "4.1"
 

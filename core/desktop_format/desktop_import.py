@@ -17,13 +17,14 @@ from decimal import Decimal
 from typing import Any
 
 from core.bakery import Bakery
-from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.desktop_format import run_details as details
 from core.desktop_format.problems import ImportProblem, Reader, read_purchase
 from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
 from core.desktop_format.spelling import keep
 from core.errors import BakeTrackerError
-from core.events import (
+from core.measures.units import Density, symbol_for
+from core.planning.events import (
     AssemblyRun,
     AssemblyTarget,
     Event,
@@ -34,11 +35,10 @@ from core.events import (
     Recipient,
     RecipientPackage,
 )
-from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.lots import Lot
-from core.recipe_scaling import check_no_component_cycles
-from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
-from core.units import Density, symbol_for
+from core.recipes.entities import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
+from core.recipes.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
+from core.recipes.scaling import check_no_component_cycles
+from core.stock.lots import Lot
 
 SUPPORTED_VERSIONS = ("4.0", "4.1", "4.2", "4.3")
 

@@ -16,12 +16,12 @@ from decimal import Decimal
 from typing import Any
 
 from core.bakery import Bakery
-from core.catalog import Product, Supplier
+from core.catalog.entities import Product, Supplier
 from core.desktop_format.desktop_import import DesktopImport, _copy, _digest
 from core.desktop_format.problems import ImportProblem, Reader, read_purchase
 from core.desktop_format.slugs import NameIndex, underscore_slug
-from core.inventory import level_check, lot_for_level_check
-from core.lots import Lot
+from core.stock.inventory import level_check, lot_for_level_check
+from core.stock.lots import Lot
 
 MOBILE_TYPES = ("purchases", "inventory_updates")
 PENDING_KEY = "pending_upc_resolutions"

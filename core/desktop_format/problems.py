@@ -7,12 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from core.catalog import Product
+from core.catalog.entities import Product
 from core.errors import BakeTrackerError, UnknownUnitError
-from core.inventory import purchase_with_lot
-from core.lots import Lot, Purchase
-from core.quantities import to_quantity
-from core.units import parse_unit
+from core.measures.quantities import to_quantity
+from core.measures.units import parse_unit
+from core.stock.inventory import purchase_with_lot
+from core.stock.lots import Lot, Purchase
 
 
 @dataclass(frozen=True, slots=True)

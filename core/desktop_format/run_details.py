@@ -10,9 +10,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from core.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
-from core.finished_goods import ComponentKind
-from core.lots import Depletion, LotDraw, MaterialLot
+from core.planning.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
+from core.recipes.finished_goods import ComponentKind
+from core.stock.lots import Depletion, LotDraw, MaterialLot
 
 
 def _dec(value: Decimal | None) -> str | None:

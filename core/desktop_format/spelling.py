@@ -17,8 +17,8 @@ from typing import Any
 
 from core.desktop_format.slugs import match_keys
 from core.errors import UnknownUnitError
-from core.quantities import to_quantity
-from core.units import parse_unit
+from core.measures.quantities import to_quantity
+from core.measures.units import parse_unit
 
 
 def _unit_code(text: str) -> str | None:

@@ -11,19 +11,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from core.catalog import Ingredient, Product, Supplier
+from core.catalog.entities import Ingredient, Product, Supplier
 from core.desktop_format.slugs import hyphen_slug
 from core.errors import ConversionError, InsufficientStockError, NotFoundError, ValidationError
-from core.events import Event, EventFinishedGood
-from core.fifo import consume_fifo, lots_oldest_first, stock_in
-from core.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
-from core.lots import Lot
+from core.measures.quantities import as_number
+from core.measures.units import ConversionBasis, convert
+from core.planning.events import Event, EventFinishedGood
 from core.proposals.arguments import AdjustArgs, EventArgs, PurchaseArgs
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import Created, Effect, LotChange
-from core.quantities import as_number
 from core.repository import UnitOfWork
-from core.units import ConversionBasis, convert
+from core.stock.fifo import consume_fifo, lots_oldest_first, stock_in
+from core.stock.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
+from core.stock.lots import Lot
 
 WHOLE = Decimal("0.000001")  # a package count this close to a whole number is that number
 

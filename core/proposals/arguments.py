@@ -8,8 +8,8 @@ from decimal import Decimal
 from typing import Any
 
 from core.errors import UnknownUnitError, ValidationError
-from core.quantities import to_quantity
-from core.units import parse_unit
+from core.measures.quantities import to_quantity
+from core.measures.units import parse_unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from core.catalog import Extra
+from core.catalog.entities import Extra
 
 OPERATIONS = ("add_purchase", "adjust_inventory", "create_event")
 

@@ -13,12 +13,12 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from core.catalog.references import users_of
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.proposals.apply import Applying, apply_adjustment, apply_event, apply_purchase
 from core.proposals.arguments import adjust_args, event_args, purchase_args
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import OPERATIONS, Effect, Proposal, ProposalStatus, ProposedOperation, Source
-from core.references import users_of
 from core.repository import UnitOfWork
 from core.services.common import new_id as default_new_id
 

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
+from core.measures.units import UNITS
 from core.speech.names import FLUID_OUNCE_PAIRS, MEASURE_UNITS, STORES
 from core.speech.numbers import DOZEN_WORDS, TWELVE, Token, read_number, tokenize
 from core.speech.operations import DERIVED, MISSING, SAID, VAGUE, Operation
 from core.speech.purchases import CENT, COUNT
-from core.units import UNITS
 
 TOLERANCE = CENT
 

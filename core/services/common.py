@@ -9,9 +9,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from core.errors import NotFoundError, ValidationError
-from core.quantities import to_quantity
+from core.measures.quantities import to_quantity
+from core.measures.units import parse_unit
 from core.repository import Collection
-from core.units import parse_unit
 
 IdFactory = Callable[[str], str]
 """Makes a new id from a prefix ("lot", "run"...); tests pass a counter for stable ids."""

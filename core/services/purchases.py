@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import ConflictError, NotFoundError
-from core.inventory import material_lot_from_purchase, purchase_with_lot
-from core.lots import Lot, MaterialLot, Purchase
 from core.repository import UnitOfWork
 from core.services.common import IdFactory, new_id, number, require
+from core.stock.inventory import material_lot_from_purchase, purchase_with_lot
+from core.stock.lots import Lot, MaterialLot, Purchase
 
 
 def record_purchase(

@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from core.errors import NotFoundError
-from core.events import AssemblyRun, Loss, ProductionRun
-from core.production import AssemblyResult, FinishedStock, ProductionResult, assemble, finished_stock, produce
+from core.planning.events import AssemblyRun, Loss, ProductionRun
 from core.repository import UnitOfWork
 from core.services.common import IdFactory, new_id, now_or, number, optional_number, require
+from core.stock.production import AssemblyResult, FinishedStock, ProductionResult, assemble, finished_stock, produce
 
 
 def record_production_run(

@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from core.catalog import Product
+from core.catalog.entities import Product
 from core.errors import NotFoundError, ValidationError
-from core.fifo import Consumption, consume_fifo
-from core.inventory import (
+from core.measures.units import ConversionBasis
+from core.repository import UnitOfWork
+from core.services.common import IdFactory, new_id, now_or, number, require, unit_code
+from core.stock.fifo import Consumption, consume_fifo
+from core.stock.inventory import (
     DepletionReason,
     LevelCheck,
     depletion_reason,
@@ -16,10 +19,7 @@ from core.inventory import (
     level_check,
     lot_for_level_check,
 )
-from core.lots import Depletion
-from core.repository import UnitOfWork
-from core.services.common import IdFactory, new_id, now_or, number, require, unit_code
-from core.units import ConversionBasis
+from core.stock.lots import Depletion
 
 
 @dataclass(frozen=True, slots=True)

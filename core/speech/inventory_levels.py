@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.measures.units import UNITS, Dimension
 from core.speech.names import MEASURE_UNITS, PACKAGE_UNITS
 from core.speech.numbers import Token, merge_numbers, words
 from core.speech.operations import SAID, VAGUE, Operation
-from core.units import UNITS, Dimension
 
 HUNDRED = Decimal(100)
 _STEP = Decimal("0.01")

@@ -7,10 +7,10 @@ simply stays part of the item name, where catalog resolution can still match it.
 
 from __future__ import annotations
 
+from core.measures.units import Dimension, parse_unit
 from core.speech.numbers import words
-from core.units import Dimension, parse_unit
 
-# Unit words accepted after a number. Deliberately narrower than core.units'
+# Unit words accepted after a number. Deliberately narrower than core.measures.units'
 # aliases: "eggs", "large", "whole", "c", "t", "m", "in" are item words in speech.
 _MEASURE_WORDS = words(
     "g gram grams gr gm gms kg kgs kilo kilos kilogram kilograms mg milligram milligrams "
@@ -22,7 +22,7 @@ _MEASURE_WORDS = words(
 )
 MEASURE_UNITS: dict[str, str] = {w: parse_unit(w).code for w in _MEASURE_WORDS}
 
-# Containers: the code core.units knows, else "PK" with the word kept as package_type.
+# Containers: the code core.measures.units knows, else "PK" with the word kept as package_type.
 _PACKAGE_WORDS = words(
     "bag bags box boxes jar jars can cans bottle bottles packet packets pkg pkgs package packages "
     "pack packs tube tubes carton cartons roll rolls stick sticks"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from core.quantities import as_number
+from core.measures.quantities import as_number
 
 # Confidence levels: said outright, worked out from what was said (arithmetic),
 # read from a vague word ("almost empty"), not said at all.

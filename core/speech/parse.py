@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from core.errors import UnknownUnitError
+from core.measures.units import parse_unit
 from core.speech.events import looks_like_event, parse_event
 from core.speech.inventory_levels import has_level_cue, parse_inventory
 from core.speech.losses import has_loss_cue, parse_loss
 from core.speech.numbers import Token, merge_numbers, tokenize
 from core.speech.operations import ParsedInput
 from core.speech.purchases import parse_purchase
-from core.units import parse_unit
 
 _PRICE_WORDS = frozenset({"dollars", "dollar", "bucks", "buck", "cents", "paid", "spent", "bought", "purchased"})
 _NOT_UNITS = frozenset({"t", "c", "g", "l", "m", "a", "in", "each", "per"})  # single letters read as units elsewhere

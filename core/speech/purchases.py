@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from core.measures.units import UNITS, Dimension, convert
 from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
 from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, tokenize, words
 from core.speech.operations import DERIVED, MISSING, SAID, Operation
-from core.units import UNITS, Dimension, convert
 
 CENT = Decimal("0.01")
 COUNT = "H87"

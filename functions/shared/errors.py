@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import BakeTrackerError
-from core.fifo import ShortOfStockError
-from core.quantities import as_number
+from core.measures.quantities import as_number
+from core.stock.fifo import ShortOfStockError
 
 # Core error codes → HTTP status. Anything not listed is a 400 (bad input).
 STATUS_BY_CODE = {

@@ -15,9 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from core.bakery import Bakery
-from core.quantities import ceil_whole
-from core.shopping import packages_to_buy
-from core.units import symbol_for
+from core.measures.quantities import ceil_whole
+from core.measures.units import symbol_for
+from core.planning.shopping import packages_to_buy
 from tests.conftest import fixtures_dir
 
 DEMO_FILES = ("desktop/sample_data_all.json", "desktop-plans/winter_events.json")  # devstack/run.py's order
@@ -96,7 +96,7 @@ def buy(post: Post, bakery: Callable[[], Bakery], shortage: dict[str, Any]) -> B
         product_id, count, sized = package.product_id, package.count, True
         price = float(package.estimated_cost / count) if package.estimated_cost is not None else DEFAULT_PRICE
     else:  # its packages are in a unit the need cannot be converted to: one package, which will not be deducted
-        from core.shopping import preferred_product
+        from core.planning.shopping import preferred_product
 
         chosen = preferred_product(bakery(), slug)
         assert chosen is not None and reason.startswith("packages are in "), (slug, reason)

@@ -15,7 +15,7 @@ import json
 from typing import Any
 
 from core.desktop_format.run_details import not_deducted_of
-from core.event_history import run_history
+from core.planning.event_history import run_history
 from functions import main
 from functions.shared.memory_backend import MemoryBackend
 from tests.conftest import fixtures_dir
@@ -93,7 +93,7 @@ def test_one_batch_of_every_finished_unit_of_the_demo_bakery(backend: MemoryBack
 
 def test_a_baker_buys_what_is_short_and_bakes_one_batch_of_every_finished_unit(backend: MemoryBackend) -> None:
     """As a baker would: bake; on a 409, buy each short ingredient from its `details` (preferred or any product,
-    whole packages sized by `core.shopping.packages_to_buy`; a new product through `save_catalog` when there is
+    whole packages sized by `core.planning.shopping.packages_to_buy`; a new product through `save_catalog` when there is
     none), and bake again, which is then recorded."""
     status, tenant = call(main.create_tenant, {"name": "Demo Bakery"}, claims={"uid": "demo"})
     assert status == 200

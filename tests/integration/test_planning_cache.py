@@ -9,7 +9,7 @@ import pytest
 
 from adapters.firestore_repository import FirestoreUnitOfWork
 from core.desktop_format.desktop_import import import_desktop
-from core.event_plan import plan_event
+from core.planning.event_plan import plan_event
 from core.repository import COLLECTION_NAMES
 from functions.shared.firestore_backend import FirestoreBackend
 from tests.conftest import load_fixture

@@ -6,12 +6,12 @@ import datetime as dt
 from decimal import Decimal
 
 from core.bakery import Bakery
-from core.catalog import Ingredient, Product, Supplier
-from core.events import Event, EventFinishedGood, ProductionRun
-from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.lots import Lot, Purchase
-from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
-from core.units import Density, parse_unit
+from core.catalog.entities import Ingredient, Product, Supplier
+from core.measures.units import Density, parse_unit
+from core.planning.events import Event, EventFinishedGood, ProductionRun
+from core.recipes.entities import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
+from core.recipes.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
+from core.stock.lots import Lot, Purchase
 
 
 def D(value: str | int | float) -> Decimal:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.event_plan import plan_event
+from core.planning.event_plan import plan_event
 from tests.support.bakery_builder import BakeryBuilder, D
 
 

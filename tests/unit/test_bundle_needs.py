@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import CycleError, NotFoundError
-from core.event_plan import plan_event
+from core.planning.event_plan import plan_event
 from tests.support.bakery_builder import BakeryBuilder, D
 
 

@@ -58,8 +58,8 @@ def test_what_happened_in_the_kitchen_survives_an_export() -> None:
     import datetime as dt
     from decimal import Decimal
 
-    from core.events import Loss, LossCategory
     from core.memory_repository import MemoryStore
+    from core.planning.events import Loss, LossCategory
     from core.services import record_production_run, record_purchase, set_remaining_percentage
     from tests.support.bakery_builder import BakeryBuilder
 

@@ -10,8 +10,8 @@ import pytest
 
 from core.bakery import Bakery
 from core.desktop_format.desktop_import import import_desktop, import_into
-from core.finished_goods import ComponentKind
-from core.recipes import YieldMode
+from core.recipes.entities import YieldMode
+from core.recipes.finished_goods import ComponentKind
 from tests.conftest import load_fixture
 
 SAMPLES = ["desktop/sample_data_all.json", "desktop/sample_data_min.json", "desktop-plans/winter_events.json"]

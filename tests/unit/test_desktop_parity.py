@@ -14,10 +14,10 @@ import pytest
 
 from core.bakery import Bakery
 from core.desktop_format.desktop_import import import_desktop
-from core.event_plan import plan_event
-from core.ingredient_totals import basis_for
-from core.recipe_scaling import ingredient_lines_per_batch
-from core.units import convert, parse_unit
+from core.measures.units import convert, parse_unit
+from core.planning.event_plan import plan_event
+from core.planning.ingredient_totals import basis_for
+from core.recipes.scaling import ingredient_lines_per_batch
 from tests.conftest import load_fixture
 
 EXPECTED = load_fixture("desktop-plans/winter_events_desktop_plans.json")["events"]

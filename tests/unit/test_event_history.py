@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from core.errors import ValidationError
-from core.event_history import event_from_past
-from core.event_plan import plan_event
-from core.events import PlanState
+from core.planning.event_history import event_from_past
+from core.planning.event_plan import plan_event
+from core.planning.events import PlanState
 from tests.support.bakery_builder import BakeryBuilder
 
 

@@ -8,9 +8,9 @@ from decimal import Decimal as D
 import pytest
 
 from core.errors import ConversionError, InsufficientStockError, ValidationError
-from core.fifo import ShortOfStockError, consume_fifo, lots_oldest_first, stock_in
-from core.lots import Lot
-from core.units import ConversionBasis, Density
+from core.measures.units import ConversionBasis, Density
+from core.stock.fifo import ShortOfStockError, consume_fifo, lots_oldest_first, stock_in
+from core.stock.lots import Lot
 
 
 def lot(lot_id: str, quantity: str, unit: str = "ONZ", day: int = 1, cost: str | None = "0.5") -> Lot:

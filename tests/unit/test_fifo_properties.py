@@ -8,9 +8,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from core.fifo import consume_fifo, lots_oldest_first
-from core.lots import Lot
-from core.units import ConversionBasis, Density, convert
+from core.measures.units import ConversionBasis, Density, convert
+from core.stock.fifo import consume_fifo, lots_oldest_first
+from core.stock.lots import Lot
 
 BASIS = ConversionBasis("flour", Density.from_fields(Decimal(1), "G21", Decimal("113.4"), "GRM"))
 UNITS = ["GRM", "KGM", "ONZ", "LBR", "G21", "G24", "MLT"]

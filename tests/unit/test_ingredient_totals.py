@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.event_plan import plan_event
+from core.planning.event_plan import plan_event
 from tests.support.bakery_builder import BakeryBuilder, D
 
 FLOUR_DENSITY = ("1", "cup", "4", "oz")
@@ -50,7 +50,7 @@ def test_a_nested_recipe_adds_its_ingredients_scaled_by_its_multiplier() -> None
 def test_thirds_of_a_cup_times_three_batches_make_a_cup() -> None:
     b = BakeryBuilder().recipe("r", [("sugar", "0.3333333", "cup")]).unit("u", "r", 1).event("e", [("u", 3)])
     plan = plan_event(b.bakery, "e")
-    from core.plan_report import plan_to_json
+    from core.planning.plan_report import plan_to_json
 
     assert plan_to_json(plan)["ingredients"] == [{"ingredient": "sugar", "quantity": 1, "unit": "G21"}]
 

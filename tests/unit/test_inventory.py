@@ -7,10 +7,10 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.catalog import Material, MaterialProduct, Product
+from core.catalog.entities import Material, MaterialProduct, Product
 from core.errors import NotFoundError, ValidationError
-from core.fifo import consume_fifo
-from core.inventory import (
+from core.stock.fifo import consume_fifo
+from core.stock.inventory import (
     DepletionReason,
     depletion_reason,
     depletions_for,
@@ -19,7 +19,7 @@ from core.inventory import (
     material_lot_from_purchase,
     purchase_with_lot,
 )
-from core.lots import Lot
+from core.stock.lots import Lot
 
 FLOUR_BAG = Product("p-flour", "flour", "King Arthur", "AP Flour", "LBR", D(5), "bag", upc="071012010615")
 AT = dt.datetime(2026, 2, 1, 9, 0)

@@ -8,11 +8,11 @@ from decimal import Decimal
 from typing import Any
 
 from core.bakery import Bakery
-from core.catalog import Product
+from core.catalog.entities import Product
 from core.desktop_format.desktop_import import import_desktop
 from core.desktop_format.files import import_file_into, validate_file
 from core.desktop_format.mobile_import import PENDING_KEY
-from core.lots import Lot
+from core.stock.lots import Lot
 from tests.conftest import load_fixture
 
 FLOUR_UPC = "016000196100"

@@ -36,9 +36,9 @@ from adapters.operation_schemas import (
     validate_draft,
     validate_final,
 )
-from core.inventory import DepletionReason
+from core.measures.units import UNITS
 from core.speech.parse import parse_utterance
-from core.units import UNITS
+from core.stock.inventory import DepletionReason
 
 CORPUS = Path(__file__).resolve().parent / "speech" / "corpus.json"
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from core.desktop_format.desktop_import import import_desktop, import_into
-from core.event_plan import plan_event
+from core.planning.event_plan import plan_event
 from tests.conftest import load_fixture
 
 

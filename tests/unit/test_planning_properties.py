@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.bakery import Bakery
-from core.event_plan import plan_event
-from core.plan_report import plan_to_json
-from core.units import convert
+from core.measures.units import convert
+from core.planning.event_plan import plan_event
+from core.planning.plan_report import plan_to_json
 from tests.support.bakery_builder import BakeryBuilder
 
 quantities = st.decimals(min_value=Decimal("0.01"), max_value=Decimal(500), places=2)

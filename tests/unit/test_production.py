@@ -7,12 +7,14 @@ from decimal import Decimal as D
 
 import pytest
 
-from core.catalog import Ingredient, Material, MaterialProduct
+from core.catalog.entities import Ingredient, Material, MaterialProduct
 from core.errors import InsufficientStockError, NotFoundError, ValidationError
-from core.events import AssemblyRun, Loss, LossCategory, ProductionRun
-from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.lots import Lot, MaterialLot
-from core.production import (
+from core.measures.units import Density
+from core.planning.events import AssemblyRun, Loss, LossCategory, ProductionRun
+from core.recipes.entities import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
+from core.recipes.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
+from core.stock.lots import Lot, MaterialLot
+from core.stock.production import (
     FinishedStock,
     ProductionResult,
     assemble,
@@ -20,8 +22,6 @@ from core.production import (
     ingredient_needs,
     produce,
 )
-from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient, YieldMode
-from core.units import Density
 
 AT = dt.datetime(2026, 12, 10, 8, 0)
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from core.quantities import as_number, ceil_whole, to_quantity
+from core.measures.quantities import as_number, ceil_whole, to_quantity
 
 
 def test_subtracting_ounces_is_exact() -> None:

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 
 from core.errors import CycleError, NotFoundError
-from core.recipe_scaling import check_no_component_cycles, ingredient_lines_per_batch
-from core.recipes import Recipe, RecipeComponent, RecipeIngredient
+from core.recipes.entities import Recipe, RecipeComponent, RecipeIngredient
+from core.recipes.scaling import check_no_component_cycles, ingredient_lines_per_batch
 
 
 def _recipe(slug: str, lines: list[tuple[str, str, str]], components: list[tuple[str, str]] = ()) -> Recipe:  # type: ignore[assignment]

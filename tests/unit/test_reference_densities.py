@@ -6,15 +6,15 @@ from decimal import Decimal
 
 import pytest
 
-from core.catalog import Ingredient
+from core.catalog.entities import Ingredient
 from core.desktop_format.desktop_export import export_desktop
 from core.desktop_format.desktop_import import import_desktop
-from core.event_plan import plan_event
-from core.factors_used import Factor
-from core.plan_report import plan_to_json, render_plan_text
-from core.reference_densities import ENTRIES, reference_for
-from core.reference_names import name_keys, singular, slug_key
-from core.units import Density, Origin, convert
+from core.measures.reference_densities import ENTRIES, reference_for
+from core.measures.reference_names import name_keys, singular, slug_key
+from core.measures.units import Density, Origin, convert
+from core.planning.event_plan import plan_event
+from core.planning.factors_used import Factor
+from core.planning.plan_report import plan_to_json, render_plan_text
 from tests.conftest import load_fixture
 from tests.support.bakery_builder import BakeryBuilder, D
 

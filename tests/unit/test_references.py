@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from core.catalog.references import check_deletable, users_of
 from core.errors import ConflictError, NotFoundError
-from core.references import check_deletable, users_of
 from tests.support.bakery_builder import BakeryBuilder
 
 

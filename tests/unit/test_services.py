@@ -11,15 +11,14 @@ from decimal import Decimal as D
 import pytest
 
 from core.bakery import Bakery
-from core.catalog import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.desktop_format.desktop_import import import_desktop
 from core.errors import ConflictError, InsufficientStockError, NotFoundError, ValidationError
-from core.events import Event, Loss, LossCategory
-from core.fifo import ShortOfStockError
-from core.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
-from core.lots import Lot
+from core.measures.units import Density
 from core.memory_repository import MemoryStore
-from core.recipes import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient
+from core.planning.events import Event, Loss, LossCategory
+from core.recipes.entities import FinishedUnit, Recipe, RecipeComponent, RecipeIngredient
+from core.recipes.finished_goods import AssemblyType, ComponentKind, FinishedGood, FinishedGoodComponent
 from core.services import (
     IdFactory,
     consume_ingredient,
@@ -33,7 +32,8 @@ from core.services import (
     runs_for_event,
     set_remaining_percentage,
 )
-from core.units import Density
+from core.stock.fifo import ShortOfStockError
+from core.stock.lots import Lot
 from tests.conftest import fixtures_dir
 
 DAY = dt.date(2026, 11, 2)

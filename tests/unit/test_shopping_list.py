@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from core.event_plan import plan_event
-from core.plan_report import render_shopping_list_text, shopping_by_supplier
+from core.planning.event_plan import plan_event
+from core.planning.plan_report import render_shopping_list_text, shopping_by_supplier
 from tests.support.bakery_builder import BakeryBuilder, D
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from core.errors import ConversionError, UnknownUnitError
-from core.units import ConversionBasis, Density, can_convert, convert, parse_unit, symbol_for
+from core.measures.units import ConversionBasis, Density, can_convert, convert, parse_unit, symbol_for
 
 FLOUR = ConversionBasis("flour_all_purpose", Density.from_fields(Decimal(1), "cup", Decimal("4.25"), "oz"))
 

@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 
 from core.bakery import Bakery
-from core.catalog import Ingredient, Product, Supplier
+from core.catalog.entities import Ingredient, Product, Supplier
 from core.speech.parse import parse_utterance
 from core.speech.resolve import resolve_against
 

@@ -19,16 +19,16 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from core.catalog import Ingredient, Material, MaterialProduct
+from core.catalog.entities import Ingredient, Material, MaterialProduct
 from core.errors import NotFoundError, ValidationError
-from core.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
-from core.fifo import Consumption, Shortage, ShortOfStockError, UnconvertibleLot, consume_fifo, fifo_reach
-from core.finished_goods import ComponentKind, FinishedGood
-from core.lots import Lot, LotDraw, MaterialLot
-from core.quantities import ONE, ZERO, rounded
-from core.recipe_scaling import ingredient_lines_per_batch
-from core.recipes import FinishedUnit, Recipe
-from core.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
+from core.measures.quantities import ONE, ZERO, rounded
+from core.measures.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
+from core.planning.events import AssemblyRun, ItemUse, Loss, LossCategory, NotDeducted, ProductionRun
+from core.recipes.entities import FinishedUnit, Recipe
+from core.recipes.finished_goods import ComponentKind, FinishedGood
+from core.recipes.scaling import ingredient_lines_per_batch
+from core.stock.fifo import Consumption, Shortage, ShortOfStockError, UnconvertibleLot, consume_fifo, fifo_reach
+from core.stock.lots import Lot, LotDraw, MaterialLot
 
 
 @dataclass(frozen=True, slots=True)

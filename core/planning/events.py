@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from core.catalog import Extra
-from core.finished_goods import ComponentKind
-from core.lots import LotDraw
+from core.catalog.entities import Extra
+from core.recipes.finished_goods import ComponentKind
+from core.stock.lots import LotDraw
 
 
 class PlanState(StrEnum):

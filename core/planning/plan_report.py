@@ -5,10 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from core.event_plan import EventPlan, ShoppingLine
-from core.factors_used import Factor, FactorUsed
-from core.quantities import as_number
-from core.units import Origin, symbol_for
+from core.measures.quantities import as_number
+from core.measures.units import Origin, symbol_for
+from core.planning.event_plan import EventPlan, ShoppingLine
+from core.planning.factors_used import Factor, FactorUsed
 
 NO_SUPPLIER = "Any store"
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from core.desktop_format.run_details import not_deducted_of
 from core.errors import ValidationError
-from core.events import AssemblyRun, Event, EventFinishedGood, NotDeducted, PlanState, ProductionRun
-from core.quantities import as_number
+from core.measures.quantities import as_number
+from core.planning.events import AssemblyRun, Event, EventFinishedGood, NotDeducted, PlanState, ProductionRun
 
 
 def event_from_past(

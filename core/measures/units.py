@@ -167,7 +167,7 @@ class Density:
 
 class Origin(StrEnum):
     BAKERY = "bakery"  # the baker's own value
-    REFERENCE = "reference"  # the reference table (core.reference_densities)
+    REFERENCE = "reference"  # the reference table (core.measures.reference_densities)
 
 
 @dataclass(frozen=True, slots=True)

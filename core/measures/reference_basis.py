@@ -5,8 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from core.reference_densities import ReferenceEntry, reference_for
-from core.units import ConversionBasis, Density, Origin, Provenance
+from core.measures.reference_densities import ReferenceEntry, reference_for
+from core.measures.units import ConversionBasis, Density, Origin, Provenance
 
 
 @lru_cache(maxsize=8192)

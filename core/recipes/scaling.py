@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.errors import CycleError, NotFoundError
-from core.recipes import Recipe
+from core.recipes.entities import Recipe
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from core.units import UNITS, ConversionBasis, Dimension, Origin
+from core.measures.units import UNITS, ConversionBasis, Dimension, Origin
 
 _CUP_ML = UNITS["G21"].to_base
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from core.errors import CycleError, NotFoundError
-from core.finished_goods import ComponentKind, FinishedGood
+from core.recipes.finished_goods import ComponentKind, FinishedGood
 
 
 def finished_unit_needs(

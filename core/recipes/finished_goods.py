@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
-from core.catalog import Extra
+from core.catalog.entities import Extra
 
 
 class AssemblyType(StrEnum):

@@ -9,14 +9,14 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.bakery import Bakery
-from core.bundle_needs import finished_unit_needs
 from core.errors import NotFoundError
-from core.events import Event
-from core.factors_used import FactorUsed, factors_used
-from core.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
-from core.quantities import EPSILON, ceil_whole
-from core.recipes import FinishedUnit, YieldMode
-from core.shopping import PackageToBuy, packages_to_buy
+from core.measures.quantities import EPSILON, ceil_whole
+from core.planning.bundle_needs import finished_unit_needs
+from core.planning.events import Event
+from core.planning.factors_used import FactorUsed, factors_used
+from core.planning.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
+from core.planning.shopping import PackageToBuy, packages_to_buy
+from core.recipes.entities import FinishedUnit, YieldMode
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class ShoppingLine:
     unit: str
     packages: tuple[PackageToBuy, ...]
     note: str = ""  # why no packages are suggested, when they are not
-    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece relied on (core.factors_used)
+    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece relied on (core.planning.factors_used)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from core.catalog import Extra
+from core.catalog.entities import Extra
 
 
 @dataclass(frozen=True, slots=True)

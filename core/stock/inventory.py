@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
-from core.catalog import Material, MaterialProduct, Product
+from core.catalog.entities import Material, MaterialProduct, Product
 from core.errors import NotFoundError, ValidationError
-from core.fifo import Consumption, lots_oldest_first
-from core.lots import Depletion, Lot, MaterialLot, Purchase
-from core.quantities import HUNDRED, ZERO
-from core.units import convert
+from core.measures.quantities import HUNDRED, ZERO
+from core.measures.units import convert
+from core.stock.fifo import Consumption, lots_oldest_first
+from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
 
 
 class DepletionReason(StrEnum):

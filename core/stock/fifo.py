@@ -13,9 +13,9 @@ from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from core.errors import ConversionError, InsufficientStockError, ValidationError
-from core.lots import Lot, LotDraw
-from core.quantities import EPSILON, ZERO, rounded
-from core.units import NO_BASIS, ConversionBasis, convert, symbol_for
+from core.measures.quantities import EPSILON, ZERO, rounded
+from core.measures.units import NO_BASIS, ConversionBasis, convert, symbol_for
+from core.stock.lots import Lot, LotDraw
 
 
 @dataclass(frozen=True, slots=True)

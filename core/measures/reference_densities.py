@@ -5,7 +5,7 @@ as exact decimals, and names that source. The table is used only where a bakery'
 ingredient has no density (or no weight per piece) of its own; it never overrides the
 baker's value and is never exported as the baker's (see docs/planning.md, "Reference densities").
 
-Matching is by exact keys (core.reference_names): no substrings, no guessing from a head
+Matching is by exact keys (core.measures.reference_names): no substrings, no guessing from a head
 word. "Peanut butter" is not "butter"; "Ginger, fresh" is not ground ginger.
 """
 
@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from core.reference_names import name_keys, slug_key, written_key
-from core.units import UNITS, Density, parse_unit
+from core.measures.reference_names import name_keys, slug_key, written_key
+from core.measures.units import UNITS, Density, parse_unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from core.reference_basis import basis_with_reference
-from core.units import ConversionBasis, Density
+from core.measures.reference_basis import basis_with_reference
+from core.measures.units import ConversionBasis, Density
 
 Extra = dict[str, Any]  # desktop fields the core does not interpret, kept for a lossless round trip
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.bakery import Bakery
 from core.errors import ConflictError, NotFoundError
-from core.finished_goods import ComponentKind
+from core.recipes.finished_goods import ComponentKind
 
 DELETABLE = ("suppliers", "ingredients", "products", "recipes", "finished_units", "finished_goods", "events",
              "recipients", "materials", "material_products")

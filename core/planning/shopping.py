@@ -6,11 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.bakery import Bakery
-from core.catalog import Product
-from core.ingredient_totals import basis_for
-from core.lots import Purchase
-from core.quantities import ceil_whole
-from core.units import can_convert, convert, symbol_for
+from core.catalog.entities import Product
+from core.measures.quantities import ceil_whole
+from core.measures.units import can_convert, convert, symbol_for
+from core.planning.ingredient_totals import basis_for
+from core.stock.lots import Purchase
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from core.bakery import Bakery
-from core.catalog import Ingredient
-from core.factors_used import FactorUsed
-from core.recipe_scaling import ingredient_lines_per_batch
-from core.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
+from core.catalog.entities import Ingredient
+from core.measures.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
+from core.planning.factors_used import FactorUsed
+from core.recipes.scaling import ingredient_lines_per_batch
 
 # When an ingredient's lines span dimensions, the total is kept in the one most lines use;
 # ties go to mass, then volume (weights are what a baker buys by).
@@ -23,7 +23,7 @@ class IngredientTotal:
     quantity: Decimal
     unit: str
     line_units: tuple[str, ...] = ()  # the units of the recipe lines summed into it
-    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece it relied on (see core.factors_used)
+    factors: tuple[FactorUsed, ...] = ()  # the density / weight per piece it relied on (see core.planning.factors_used)
 
 
 def ingredient_totals(
