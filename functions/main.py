@@ -6,27 +6,19 @@ the function calls the core and returns plain JSON.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import hashlib
 import importlib
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from core import services
-from core.bakery import Bakery
+from core.application import planning, stock
 from core.catalog.references import check_deletable
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
-from core.errors import BakeTrackerError
-from core.measures.quantities import as_number
-from core.planning.event_plan import EventPlan
-from core.planning.event_plan import plan_event as plan_for_event
-from core.planning.plan_report import plan_to_json, render_shopping_list_text, shopping_by_supplier
 from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
@@ -46,51 +38,25 @@ from functions.models import (
     SectionsRequest,
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
-from functions.shared.errors import ApiError, not_found, short_of_stock
+from functions.shared.errors import ApiError
 from functions.shared.operation import Context, operation
-
-
-def _num(value: Any) -> int | float:
-    return as_number(value)
 
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def _event_slug(bakery: Bakery, name_or_slug: str) -> str:
-    event = bakery.find_event(name_or_slug)
-    if event is None:
-        raise not_found(f"event {name_or_slug!r}", "event")
-    return event.slug
-
-
-def _plan(ctx: Context, body: EventRequest) -> EventPlan:
-    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
-    return plan_for_event(bakery, _event_slug(bakery, body.event), remaining_only=body.remaining_only)
-
-
 # -- planning ------------------------------------------------------------------------------
 @operation(READERS, EventRequest)
 def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """Batches, ingredient totals and shopping list for one event."""
-    return plan_to_json(_plan(ctx, body))
+    return planning.event_plan(ctx.bakery, event=body.event, remaining_only=body.remaining_only)
 
 
 @operation(READERS, EventRequest)
 def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """What to buy for an event, grouped by supplier, plus a printable text."""
-    plan = _plan(ctx, body)
-    lines = {line["ingredient"]: line for line in plan_to_json(plan)["shopping_list"]}
-    return {
-        "event": plan.event_name,
-        "suppliers": [
-            {"supplier": name, "items": [lines[line.ingredient_slug] for line in group]}
-            for name, group in shopping_by_supplier(plan)
-        ],
-        "text": render_shopping_list_text(plan),
-        "warnings": list(plan.warnings),
-    }
+    return planning.shopping_list(ctx.bakery, event=body.event, remaining_only=body.remaining_only)
 
 
 # -- portability ---------------------------------------------------------------------------
@@ -204,67 +170,26 @@ def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
 
 
 # -- purchases, stock and production -------------------------------------------------------
-def _stable_id(prefix: str, ctx: Context) -> str | None:
-    if ctx.idempotency_key is None:
-        return None
-    digest = hashlib.sha256(f"{ctx.tenant_id}\0{ctx.idempotency_key}".encode()).hexdigest()[:24]
-    return f"{prefix}-{digest}"
-
-
-def _product_id(uow: UnitOfWork, product_id: str | None, upc: str | None) -> str:
-    if product_id:
-        if uow.products.get(product_id) is None:
-            raise not_found(f"product {product_id!r}", "product_id")
-        return product_id
-    from core.desktop_format.mobile_import import product_by_upc
-
-    product = product_by_upc(uow.load_bakery(frozenset({"products"})), upc or "")
-    if product is None:
-        raise not_found(f"product with UPC {upc!r}", "upc")
-    return product.id
-
-
 @operation(WRITERS, PurchaseRequest)
 def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
     """Whole packages bought: one purchase and its lot. Send Idempotency-Key to make retries safe."""
-    purchase_id = _stable_id("purchase", ctx)
-    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as lookup:  # plain reads: no transaction to begin
-        earlier = lookup.purchases.get(purchase_id) if purchase_id is not None else None
-        if earlier is not None:
-            return {"purchase_id": earlier.id, "replayed": True}
-        product_id = _product_id(lookup, body.product_id, body.upc)
-        if body.supplier and lookup.suppliers.get(body.supplier) is None:
-            raise not_found(f"supplier {body.supplier!r}", "supplier")
-    purchase, lot = services.record_purchase(
-        ctx.backend.unit_of_work(ctx.tenant_id), product_id=product_id, packages=body.packages,
-        unit_price=body.unit_price, purchased_on=body.purchased_on, supplier_slug=body.supplier, notes=body.notes,
-        purchase_id=purchase_id,
-    )
-    return {"purchase_id": purchase.id, "lot_id": lot.id, "quantity": _num(lot.quantity), "unit": lot.unit,
-            "unit_cost": _num(lot.unit_cost) if lot.unit_cost is not None else None, "replayed": False}
+    return stock.add_purchase(ctx.bakery, product_id=body.product_id, upc=body.upc, packages=body.packages,
+                              unit_price=body.unit_price, purchased_on=body.purchased_on, supplier=body.supplier,
+                              notes=body.notes)
 
 
 @operation(WRITERS, LevelRequest)
 def set_inventory_level(ctx: Context, body: LevelRequest) -> dict[str, Any]:
     """"This bag is 40% full": the product's oldest lot with stock becomes that share of one package."""
-    check = services.set_remaining_percentage(
-        ctx.backend.unit_of_work(ctx.tenant_id), percentage=body.remaining_percentage, product_id=body.product_id,
-        upc=body.upc, notes=body.notes,
-    )
-    return {"lot_id": check.lot.id, "quantity": _num(check.lot.quantity), "unit": check.lot.unit,
-            "previous": _num(check.previous)}
+    return stock.set_inventory_level(ctx.bakery, remaining_percentage=body.remaining_percentage,
+                                     product_id=body.product_id, upc=body.upc, notes=body.notes)
 
 
 @operation(WRITERS, LossRequest)
 def record_loss(ctx: Context, body: LossRequest) -> dict[str, Any]:
     """Spoiled or spilled stock, taken by FIFO with a reason."""
-    from core.measures.units import parse_unit
-
-    taken = services.record_loss(
-        ctx.backend.unit_of_work(ctx.tenant_id), ingredient_slug=body.ingredient, amount=body.amount,
-        unit=parse_unit(body.unit, where="unit").code, reason=body.reason, notes=body.notes,
-    )
-    return {"depletions": [d.id for d in taken.depletions]}
+    return stock.record_loss(ctx.bakery, ingredient=body.ingredient, amount=body.amount, unit=body.unit,
+                             reason=body.reason, notes=body.notes)
 
 
 @operation(WRITERS, ProductionRequest)
@@ -273,66 +198,21 @@ def record_production(ctx: Context, body: ProductionRequest) -> dict[str, Any]:
 
     An ingredient whose lots cannot be converted is recorded anyway and listed in `not_deducted`.
     """
-    from core.planning.event_history import production_run_json
     from core.planning.events import Loss, LossCategory
 
-    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
-    recipe = bakery.find_recipe(body.recipe)
-    if recipe is None:
-        raise not_found(f"recipe {body.recipe!r} (give its slug, or a name only one recipe has)", "recipe")
-    unit = body.finished_unit
-    if unit is not None and unit not in bakery.finished_units:
-        unit = next((fu.slug for fu in bakery.finished_units_of(recipe.slug)
-                     if fu.display_name.casefold() == unit.strip().casefold()), unit)
-    with _request_fields(PRODUCTION_FIELDS):
-        result = services.record_production_run(
-            ctx.backend.unit_of_work(ctx.tenant_id), recipe_slug=recipe.slug, batches=body.batches,
-            finished_unit_slug=unit, actual_yield=body.actual_yield,
-            losses=[Loss(LossCategory(x.category), x.quantity, x.notes) for x in body.losses],
-            event_slug=_event_ref(bakery, body.event), notes=body.notes, run_id=_stable_id("run", ctx),
-        )
-    return production_run_json(result.run)
-
-
-PRODUCTION_FIELDS = {"recipe_slug": "recipe", "finished_unit_slug": "finished_unit", "event_slug": "event"}
-ASSEMBLY_FIELDS = {"finished_good_slug": "finished_good", "event_slug": "event"}
-
-
-def _event_ref(bakery: Bakery, event: str | None) -> str | None:
-    """An event named by slug or by name ("Winter Market 2026"); None for a run made for no event."""
-    return None if event is None else _event_slug(bakery, event)
-
-
-@contextlib.contextmanager
-def _request_fields(names: dict[str, str]) -> Iterator[None]:
-    """Errors from the core name the core's arguments; the caller sent the request's fields."""
-    try:
-        yield
-    except BakeTrackerError as exc:
-        exc.field = names.get(exc.field or "", exc.field)
-        raise
+    return stock.record_production(
+        ctx.bakery, recipe=body.recipe, batches=body.batches, finished_unit=body.finished_unit,
+        actual_yield=body.actual_yield, losses=[Loss(LossCategory(x.category), x.quantity, x.notes)
+                                                for x in body.losses],
+        event=body.event, notes=body.notes,
+    )
 
 
 @operation(WRITERS, AssemblyRequest)
 def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
     """Bundles put together from finished stock and packaging; refused if short (unconvertible packaging: listed)."""
-    from core.planning.event_history import assembly_run_json
-    from core.stock.fifo import ShortOfStockError
-
-    bakery = ctx.backend.planning_bakery(ctx.tenant_id)
-    good = bakery.find_finished_good(body.finished_good)
-    if good is None:
-        raise not_found(f"finished good {body.finished_good!r} (give its slug, or a name only one good has)",
-                        "finished_good")
-    try:
-        with _request_fields(ASSEMBLY_FIELDS):
-            result = services.record_assembly_run(
-                ctx.backend.unit_of_work(ctx.tenant_id), finished_good_slug=good.slug, quantity=body.quantity,
-                event_slug=_event_ref(bakery, body.event), notes=body.notes, run_id=_stable_id("assembly", ctx),
-            )
-    except ShortOfStockError as exc:  # its details name finished units, goods and packaging `item`
-        raise short_of_stock(exc, item="item") from exc
-    return assembly_run_json(result.run)
+    return stock.record_assembly(ctx.bakery, finished_good=body.finished_good, quantity=body.quantity,
+                                 event=body.event, notes=body.notes)
 
 
 # -- catalog, recipes, finished goods, events ----------------------------------------------

@@ -42,9 +42,11 @@ class Shortage:
 class ShortOfStockError(InsufficientStockError):
     """Refused because stock is short; `shortages` lists every missing item."""
 
-    def __init__(self, shortages: Iterable[Shortage], *, doing: str = "") -> None:
+    def __init__(self, shortages: Iterable[Shortage], *, doing: str = "", item_key: str = "ingredient") -> None:
         self.shortages = tuple(shortages)
+        self.item_key = item_key  # what a shortage names: an ingredient, or an item (units, goods, packaging)
         what = f"cannot {doing}: " if doing else ""
+        self.doing = doing
         super().__init__(f"{what}not enough stock: " + "; ".join(s.describe() for s in self.shortages))
 
 

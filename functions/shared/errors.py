@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from core.errors import BakeTrackerError
-from core.measures.quantities import as_number
 from core.stock.fifo import ShortOfStockError
 
 # Core error codes → HTTP status. Anything not listed is a 400 (bad input).
@@ -43,16 +42,13 @@ def from_core(exc: BakeTrackerError) -> ApiError:
     return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.field)
 
 
-def short_of_stock(exc: ShortOfStockError, item: str = "ingredient") -> ApiError:
+def short_of_stock(exc: ShortOfStockError) -> ApiError:
     """409 insufficient_stock whose `details` list every shortage, so a client can buy what is short:
-    `{ingredient, needed, on_hand, short, unit}`, quantities in `unit` (a UN/CEFACT code, the unit asked for).
-    Assembly names its items (finished units, goods, packaging) `item` instead of `ingredient`."""
-    details = [
-        {item: s.item_slug, "needed": as_number(s.needed), "on_hand": as_number(s.available),
-         "short": as_number(s.shortfall), "unit": s.unit}
-        for s in exc.shortages
-    ]
-    return ApiError(STATUS_BY_CODE[exc.code], exc.code, exc.message, exc.field, details)
+    `{ingredient, needed, on_hand, short, unit}` (assembly names its finished units, goods and packaging
+    `item`), quantities in `unit` (a UN/CEFACT code, the unit asked for)."""
+    from core.application.stock import shortage_details
+
+    return ApiError(STATUS_BY_CODE[exc.code], exc.code, exc.message, exc.field, shortage_details(exc))
 
 
 def from_pydantic(errors: list[dict[str, Any]]) -> ApiError:

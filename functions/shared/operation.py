@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from core.application.context import BakeryContext
 from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
@@ -32,6 +33,11 @@ class Context:
     backend: Backend
     idempotency_key: str | None = None  # a retried write with the same key is answered, not repeated
     request: Any = None  # the raw request, for the few operations that read more than a JSON body (uploads)
+
+    @property
+    def bakery(self) -> BakeryContext:
+        """The caller's bakery, as the application layer (`core.application`) takes it."""
+        return BakeryContext(self.backend, self.tenant_id, self.caller.uid, self.idempotency_key)
 
 
 class Runtime:
