@@ -5,7 +5,8 @@ import type { MessageKey, Params } from './i18n';
 export function describeError(e: unknown, t: (key: MessageKey, params?: Params) => string): string {
   if (e instanceof ApiError) {
     if (e.isNetwork) return t('common.network');
-    return e.field ? t('common.errorField', { field: e.field, message: e.message }) : e.message;
+    // The functions' messages often start with the field already ("unit_price: Input should be …").
+    return e.field && !e.message.startsWith(`${e.field}:`) ? t('common.errorField', { field: e.field, message: e.message }) : e.message;
   }
   const code = (e as { code?: string })?.code;
   if (typeof code === 'string' && code.startsWith('auth/')) {

@@ -71,6 +71,7 @@ describe('errors in words', () => {
   it('names the field of a refused request, in the chosen language', () => {
     const error = new ApiError(400, 'invalid', 'Input should be greater than 0', 'packages');
     expect(describeError(error, (k, p) => translate('en', k, p))).toBe('packages: Input should be greater than 0');
+    expect(describeError(new ApiError(400, 'invalid', 'unit_price: Input should be greater than 0', 'unit_price'), (k, p) => translate('en', k, p))).toBe('unit_price: Input should be greater than 0');
     expect(describeError(new ApiError(0, 'network', 'x'), (k, p) => translate('de', k, p))).toMatch(/^Keine Verbindung/);
     expect(describeError({ code: 'auth/invalid-credential' }, (k, p) => translate('de', k, p))).toBe('E-Mail oder Passwort stimmt nicht.');
   });
