@@ -42,6 +42,16 @@ class ValidationError(BakeTrackerError):
     code = "invalid"
 
 
+class ProblemsError(ValidationError):
+    """Bad records (a file, or records to save): every problem, each with entity, index, field and reason."""
+
+    def __init__(self, message: str, problems: list[dict[str, object]], *, code: str = "invalid_file",
+                 field: str | None = None) -> None:
+        super().__init__(message, field=field)
+        self.code = code
+        self.problems = problems
+
+
 class RetryableConflict(ConflictError):
     """A concurrent change got in first; running the same operation again is safe."""
 

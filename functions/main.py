@@ -15,11 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from core.application import planning, stock
-from core.catalog.references import check_deletable
-from core.desktop_format.desktop_export import export_desktop as export_bakery
-from core.desktop_format.files import import_file_into
-from core.repository import COLLECTION_NAMES, UnitOfWork
+from core.application import planning, records, stock
 from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
 from functions.models import (
     AssemblyRequest,
@@ -63,43 +59,13 @@ def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
 @operation(READERS, None, methods=("GET", "POST"))
 def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
     """The whole bakery in the desktop's JSON format."""
-    with ctx.backend.unit_of_work(ctx.tenant_id, read_only=True) as uow:
-        return export_bakery(uow.load_bakery())
+    return records.export_desktop(ctx.bakery)
 
 
 @operation(WRITERS, ImportRequest)
 def import_desktop(ctx: Context, body: ImportRequest) -> dict[str, Any]:
     """Merge a desktop export or a mobile file: all or nothing; `dry_run` reports what would change."""
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        before = uow.load_bakery()
-        result = import_file_into(before, body.data)
-        if not result.ok:
-            raise ApiError(400, "invalid_file", f"{len(result.problems)} problem(s); nothing was imported",
-                           result.problems[0].field, [p.as_dict() for p in result.problems[:200]])
-        changed = _changed(before, result.bakery)
-        if not body.dry_run:
-            _write_changes(uow, before, result.bakery)
-            uow.commit()
-    return {"dry_run": body.dry_run, "changed": changed, "added": result.added, "notices": result.notices}
-
-
-def _changed(before: Any, after: Any) -> dict[str, int]:
-    counts = {}
-    for name in COLLECTION_NAMES:
-        old, new = getattr(before, name), getattr(after, name)
-        n = sum(1 for k, v in new.items() if old.get(k) != v)
-        if n:
-            counts[name] = n
-    return counts
-
-
-def _write_changes(uow: UnitOfWork, before: Any, after: Any) -> None:
-    for name in COLLECTION_NAMES:
-        old, new = getattr(before, name), getattr(after, name)
-        collection = getattr(uow, name)
-        for key, item in new.items():
-            if old.get(key) != item:
-                collection.put(item)
+    return records.import_desktop(ctx.bakery, data=body.data, dry_run=body.dry_run)
 
 
 # -- tenants and members -------------------------------------------------------------------
@@ -216,70 +182,35 @@ def record_assembly(ctx: Context, body: AssemblyRequest) -> dict[str, Any]:
 
 
 # -- catalog, recipes, finished goods, events ----------------------------------------------
-# Records are written in the desktop's format (the same the import reads), so every check of an
-# import applies: units, references, cycles, all or nothing.
-SECTIONS = {
-    "save_catalog": ("suppliers", "ingredients", "products", "materials", "material_products"),
-    "save_recipes": ("recipes", "finished_units"),
-    "save_finished_goods": ("finished_goods", "compositions"),
-    "save_events": ("events", "event_recipes", "event_finished_goods", "event_production_targets",
-                    "event_assembly_targets", "recipients"),
-}
-
-
-def _save_sections(ctx: Context, body: SectionsRequest, operation: str) -> dict[str, Any]:
-    allowed = SECTIONS[operation]
-    data = body.model_dump()
-    unknown = sorted(set(data) - set(allowed))
-    if unknown:
-        raise ApiError(400, "invalid", f"{operation} takes {', '.join(allowed)}; not {', '.join(unknown)}",
-                       unknown[0])
-    if not any(data.get(section) for section in allowed):
-        raise ApiError(400, "invalid", f"nothing to save: give one of {', '.join(allowed)}", allowed[0])
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        before = uow.load_bakery()
-        result = import_file_into(before, data, placeholders=False)
-        if not result.ok:
-            raise ApiError(400, "invalid_records", f"{len(result.problems)} problem(s); nothing was saved",
-                           result.problems[0].field, [p.as_dict() for p in result.problems[:200]])
-        changed = _changed(before, result.bakery)
-        _write_changes(uow, before, result.bakery)
-        uow.commit()
-    return {"changed": changed, "notices": result.notices}
-
-
+# Records in the desktop's format (core.application.records.SECTIONS), with every check of an import.
 @operation(WRITERS, SectionsRequest)
 def save_catalog(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Suppliers, ingredients, products and packaging materials (desktop format), all or nothing."""
-    return _save_sections(ctx, body, "save_catalog")
+    return records.save_sections(ctx.bakery, "save_catalog", body.model_dump())
 
 
 @operation(WRITERS, SectionsRequest)
 def save_recipes(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Recipes with their ingredients, nested components, variants and finished units."""
-    return _save_sections(ctx, body, "save_recipes")
+    return records.save_sections(ctx.bakery, "save_recipes", body.model_dump())
 
 
 @operation(WRITERS, SectionsRequest)
 def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Finished goods and their bundle compositions (cycles are refused)."""
-    return _save_sections(ctx, body, "save_finished_goods")
+    return records.save_sections(ctx.bakery, "save_finished_goods", body.model_dump())
 
 
 @operation(WRITERS, SectionsRequest)
 def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Events with their recipes, finished-good quantities and targets; recipients."""
-    return _save_sections(ctx, body, "save_events")
+    return records.save_sections(ctx.bakery, "save_events", body.model_dump())
 
 
 @operation(WRITERS, DeleteRequest)
 def delete_record(ctx: Context, body: DeleteRequest) -> dict[str, Any]:
     """Delete a catalog record, recipe, good or event nothing refers to any more (else 409 naming the users)."""
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        check_deletable(uow.load_bakery(), body.collection, body.key)
-        getattr(uow, body.collection).delete(body.key)
-        uow.commit()
-    return {"deleted": {"collection": body.collection, "key": body.key}}
+    return records.delete_record(ctx.bakery, collection=body.collection, key=body.key)
 
 
 def api_not_found(request: Any) -> tuple[str, int, dict[str, str]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.errors import BakeTrackerError
+from core.errors import BakeTrackerError, ProblemsError
 from core.stock.fifo import ShortOfStockError
 
 # Core error codes → HTTP status. Anything not listed is a 400 (bad input).
@@ -39,6 +39,8 @@ class ApiError(Exception):
 def from_core(exc: BakeTrackerError) -> ApiError:
     if isinstance(exc, ShortOfStockError):
         return short_of_stock(exc)
+    if isinstance(exc, ProblemsError):  # every problem of a file or of records to save
+        return ApiError(400, exc.code, exc.message, exc.field, list(exc.problems))
     return ApiError(STATUS_BY_CODE.get(exc.code, 400), exc.code, exc.message, exc.field)
 
 

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ValidationError
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
+from core.application import records
 from functions import gateway, main, models
 from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
@@ -179,7 +180,7 @@ scalars = st.one_of(
 json_values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
                                                             st.dictionaries(st.text(max_size=8), inner, max_size=4)),
                            max_leaves=12)
-SECTIONS = sorted({s for sections in main.SECTIONS.values() for s in sections})
+SECTIONS = sorted({s for sections in records.SECTIONS.values() for s in sections})
 RECORD_KEYS = ["name", "slug", "display_name", "ingredient_slug", "recipe_slug", "recipe_name", "unit", "quantity",
                "package_unit", "package_unit_quantity", "yield_quantity", "yield_unit", "components", "ingredients",
                "event_name", "event_date", "product_slug", "upc_code", "supplier_slug", "finished_good_slug",
