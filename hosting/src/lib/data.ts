@@ -2,7 +2,7 @@
 // members. This round uses firebase/firestore/lite, loaded on first use so the first screen stays small;
 // the offline work swaps in the full SDK with persistentLocalCache behind this same interface.
 import type { Collections } from './types';
-import { firebase } from './firebase';
+import { firebase, firestoreEmulator } from './firebase';
 
 type Lite = typeof import('firebase/firestore/lite');
 let lite: Promise<{ sdk: Lite; db: import('firebase/firestore/lite').Firestore }> | null = null;
@@ -10,11 +10,8 @@ let lite: Promise<{ sdk: Lite; db: import('firebase/firestore/lite').Firestore }
 function firestore() {
   lite ??= Promise.all([import('firebase/firestore/lite'), firebase()]).then(([sdk, { app, init }]) => {
     const db = sdk.getFirestore(app);
-    const host = init.emulators?.firestore;
-    if (host) {
-      const [name, port] = host.split(':');
-      sdk.connectFirestoreEmulator(db, name, Number(port));
-    }
+    const emulator = firestoreEmulator(init);
+    if (emulator) sdk.connectFirestoreEmulator(db, emulator.host, emulator.port);
     return { sdk, db };
   });
   return lite;
