@@ -40,7 +40,7 @@ test-unit: install
 	$(BIN)/python -m pytest tests/unit
 
 lint: install
-	$(BIN)/ruff check core cli functions adapters devstack tests benchmarks scripts
+	$(BIN)/ruff check core cli functions adapters devstack mcp_service tests benchmarks scripts
 	$(BIN)/mypy --strict core
 
 bench: install

@@ -143,12 +143,18 @@ def edit_proposal(ctx: Context, body: EditProposalRequest) -> dict[str, Any]:
 @operation(WRITERS, ProposalRequest)
 def confirm_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
     """Apply every operation not struck out, in one transaction; the proposed and confirmed values are both kept."""
+    return confirm_validated(ctx.backend, ctx.tenant_id, body.proposal_id, ctx.caller.uid)
+
+
+def confirm_validated(store: Any, tenant_id: str, proposal_id: str, uid: str) -> dict[str, Any]:
+    """Confirm after checking each live operation against the strict schema (errors name operations.N.field);
+    shared by the HTTP function and the MCP tool."""
     from pydantic import ValidationError as SchemaError
 
     from adapters.operation_schemas import validate_final
 
-    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        current = _existing(uow, body.proposal_id)
+    with store.unit_of_work(tenant_id) as uow:
+        current = _existing(uow, proposal_id)
         if current.status is ProposalStatus.PROPOSED:
             for index, op in current.live_operations:
                 try:
@@ -157,7 +163,7 @@ def confirm_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
                     error = exc.errors()[0]
                     where = ".".join(str(p) for p in error["loc"]) or "args"
                     raise ApiError(400, "invalid", f"{where}: {error['msg']}", _field(index, where)) from exc
-        confirmed = service.confirm(uow, body.proposal_id, by=ctx.caller.uid)
+        confirmed = service.confirm(uow, proposal_id, by=uid)
     return proposal_json(confirmed)
 
 

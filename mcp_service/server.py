@@ -1,0 +1,252 @@
+"""The MCP tools: what an AI agent may do with the caller's bakery.
+
+Reading tools answer at once. Writing tools never change the bakery by themselves: `add_purchase`,
+`adjust_inventory` and `create_event` store a *proposal* (source `agent`) that a person confirms in the app,
+or that an owner or baker confirms with `confirm_proposal`. Arguments are the strict operation schemas the
+functions and Gemini use (`adapters.operation_schemas`): quantities and prices > 0, UN/CEFACT unit codes,
+bounded strings. Every failure is a tool error naming the field and the reason; another bakery's ids are
+simply not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
+
+import anyio
+from mcp.server.mcpserver import MCPServer
+from mcp.server.mcpserver.exceptions import ToolError
+from mcp_types import ToolAnnotations
+from pydantic import Field, ValidationError
+
+from adapters.operation_schemas import (
+    AddPurchaseArgs,
+    AdjustInventoryArgs,
+    Amount,
+    CreateEventArgs,
+    EventItem,
+    InventoryLoss,
+    IsoDate,
+    Level,
+    Name,
+    Remaining,
+    UnitCode,
+    Upc,
+    validate_draft,
+)
+from core.application import planning
+from core.application.context import BakeryContext
+from core.errors import BakeTrackerError
+from core.proposals import service
+from core.proposals.drafting import draft_operations
+from core.proposals.model import ProposalStatus, Source
+from core.speech.operations import SAID, Operation, ParsedInput
+from functions.shared.backend import Backend
+from functions.shared.errors import ApiError
+from mcp_service.auth import caller_claims, require_writer
+
+R = TypeVar("R")
+READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+PROPOSE = ToolAnnotations(readOnlyHint=False, destructiveHint=False, idempotentHint=False, openWorldHint=False)
+DECIDE = ToolAnnotations(readOnlyHint=False, destructiveHint=True, idempotentHint=True, openWorldHint=False)
+Query = Annotated[str, Field(min_length=1, max_length=200, description="words to look for (case-insensitive)")]
+Limit = Annotated[int, Field(ge=1, le=100, description="at most this many results")]
+ProposalId = Annotated[str, Field(min_length=1, max_length=200, description="the proposal_id a writing tool returned")]
+INSTRUCTIONS = (
+    "BakeTracker plans a bakery's production for events: batches per recipe (never underproducing), the "
+    "ingredients they take, what is on hand and what to buy. Units are UN/CEFACT codes (LBR pound, KGM, GRM, "
+    "ONZ ounce, MLT, LTR, G21 cup, G24 tablespoon, G25 teaspoon, H87 piece, DZN dozen). Writing tools create "
+    "proposals that a person reviews; say so to the user and give them the review link."
+)
+
+
+def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCPServer:
+    """The MCP server over `backend` (Firestore in production, memory in tests); `app_url` for review links."""
+    server = MCPServer(name="baketracker", title="BakeTracker", instructions=INSTRUCTIONS, version="1", **settings)
+
+    async def run(work: Callable[[BakeryContext], R], *, write: bool = False) -> R:
+        claims = caller_claims()
+        if write:
+            require_writer(claims)
+        ctx = BakeryContext(backend, str(claims["tenant_id"]), str(claims.get("uid") or ""))
+        try:
+            return await anyio.to_thread.run_sync(work, ctx)
+        except (BakeTrackerError, ApiError) as exc:
+            field = getattr(exc, "field", None)
+            raise ToolError(f"{field}: {exc.message}" if field else exc.message) from exc
+
+    def propose(op: str, args: dict[str, Any], uid: str) -> Callable[[BakeryContext], dict[str, Any]]:
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            cleaned, issues = validate_draft(op, args)
+            parsed = ParsedInput(f"{op} by an agent", "unknown",
+                                 [Operation(op, cleaned, {k: SAID for k in cleaned})],
+                                 [f"{i.field}: {i.problem}" for i in issues])
+            operations, unresolved = draft_operations(parsed, ctx.catalog())
+            with ctx.unit_of_work() as uow:
+                proposal = service.submit(uow, source=Source.AGENT, operations=operations, by=uid or "agent",
+                                          model="agent", notes=unresolved)
+            from functions.proposals import proposal_json
+
+            return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
+                    "note": "nothing is saved until a person (or confirm_proposal) confirms it"}
+
+        return work
+
+    def strict(model: type[Any], **args: Any) -> dict[str, Any]:
+        """The strict schema's cross-field checks (packages × size = quantity, one level, …), as tool errors."""
+        try:
+            return dict(model(**args).model_dump(exclude_none=True))
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            where = ".".join(str(p) for p in error["loc"]) or "arguments"
+            raise ToolError(f"{where}: {error['msg']}") from exc
+
+    @server.tool(annotations=READ)
+    async def plan_event(event: Name, remaining_only: bool = False) -> dict[str, Any]:
+        """The production plan of an event, named by its name ("Winter Market 2026") or slug: batches per recipe
+        (rounded up, never underproducing), yield and surplus per finished unit, every ingredient's total in one
+        unit, what is on hand and what to buy. `remaining_only`: only the batches not yet baked."""
+        return await run(lambda ctx: planning.event_plan(ctx, event=event, remaining_only=remaining_only))
+
+    @server.tool(annotations=READ)
+    async def get_shopping_list(event: Name, remaining_only: bool = False) -> dict[str, Any]:
+        """What to buy for an event, grouped by store, in whole packages of the preferred products, with a
+        printable text."""
+        return await run(lambda ctx: planning.shopping_list(ctx, event=event, remaining_only=remaining_only))
+
+    @server.tool(annotations=READ)
+    async def list_recipes(query: Query | None = None, limit: Limit = 50) -> dict[str, Any]:
+        """The bakery's recipes (optionally those whose name contains `query`), each with what one batch yields."""
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            bakery = ctx.catalog()
+            wanted = (query or "").casefold()
+            recipes = [r for r in sorted(bakery.recipes.values(), key=lambda r: r.name) if wanted in r.name.casefold()]
+            return {"recipes": [{"slug": r.slug, "name": r.name, "category": r.category,
+                                 "finished_units": [{"slug": u.slug, "name": u.display_name,
+                                                     "per_batch": float(u.units_per_batch), "unit": u.item_unit}
+                                                    for u in bakery.finished_units_of(r.slug)]}
+                                for r in recipes[:limit]], "more": max(0, len(recipes) - limit)}
+
+        return await run(work)
+
+    @server.tool(annotations=READ)
+    async def search_catalog(query: Query, limit: Limit = 20) -> dict[str, Any]:
+        """Ingredients and products whose name, brand or slug contains `query` (use before proposing a purchase)."""
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            bakery = ctx.catalog()
+            wanted = query.casefold()
+            ingredients = [i for i in sorted(bakery.ingredients.values(), key=lambda i: i.slug)
+                           if wanted in i.display_name.casefold() or wanted in i.slug.casefold()]
+            products = [p for p in sorted(bakery.products.values(), key=lambda p: p.id)
+                        if wanted in p.label.casefold() or wanted in p.ingredient_slug.casefold()]
+            return {"ingredients": [{"slug": i.slug, "name": i.display_name, "category": i.category}
+                                    for i in ingredients[:limit]],
+                    "products": [{"product_id": p.id, "name": p.label, "ingredient": p.ingredient_slug,
+                                  "package": f"{float(p.package_unit_quantity):g} {p.package_unit}", "upc": p.upc}
+                                 for p in products[:limit]]}
+
+        return await run(work)
+
+    @server.tool(annotations=READ)
+    async def list_inventory(ingredient: Query | None = None, limit: Limit = 100) -> dict[str, Any]:
+        """Lots in stock (oldest first, as FIFO uses them): remaining quantity and unit, cost per unit, purchase
+        date; optionally only an ingredient's (slug or words of its name)."""
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            bakery = ctx.catalog()
+            wanted = (ingredient or "").casefold()
+            names = {i.slug: i.display_name for i in bakery.ingredients.values()}
+            lots = sorted((lot for lot in bakery.lots.values() if lot.quantity > 0 and (
+                wanted in lot.ingredient_slug.casefold() or wanted in names.get(lot.ingredient_slug, "").casefold())),
+                key=lambda lot: (lot.purchased_on or dt.date.min, lot.id))
+            return {"lots": [{"lot_id": lot.id, "ingredient": lot.ingredient_slug, "product_id": lot.product_id,
+                              "quantity": float(lot.quantity), "unit": lot.unit,
+                              "unit_cost": float(lot.unit_cost) if lot.unit_cost is not None else None,
+                              "purchased_on": lot.purchased_on.isoformat() if lot.purchased_on else None}
+                             for lot in lots[:limit]], "more": max(0, len(lots) - limit)}
+
+        return await run(work)
+
+    @server.tool(annotations=PROPOSE)
+    async def add_purchase(item_name: Name, quantity: Amount, unit: UnitCode, price: Amount, store: Name | None = None,
+                           purchased_on: IsoDate | None = None, brand: Name | None = None, upc: Upc | None = None,
+                           receipt_image_url: Annotated[str, Field(max_length=2000)] | None = None
+                           ) -> dict[str, Any]:
+        """Propose a purchase for a person to confirm: `quantity` and `unit` are the TOTAL bought (two 5 lb bags:
+        10 LBR), `price` the total paid for the line (> 0), `store` where. Returns the proposal and its review
+        link; nothing is saved until it is confirmed."""
+        claims = caller_claims()
+        require_writer(claims)
+        args = strict(AddPurchaseArgs, item_name=item_name, quantity=quantity, unit=unit, price=price, store=store,
+                      purchased_on=purchased_on, brand=brand, upc=upc)
+        proposal = await run(propose("add_purchase", args, str(claims.get("uid") or "")), write=True)
+        if receipt_image_url:
+            proposal["receipt_image_url"] = receipt_image_url
+        return proposal
+
+    @server.tool(annotations=PROPOSE)
+    async def adjust_inventory(item_name: Name, remaining_percentage: Level | None = None,
+                               quantity: Remaining | None = None, unit: UnitCode | None = None,
+                               loss: InventoryLoss | None = None) -> dict[str, Any]:
+        """Propose what is left of an item: `remaining_percentage` of its package (0–100), or a `quantity` left
+        with its `unit`, and/or a `loss` (quantity, unit, reason). A person confirms it."""
+        claims = caller_claims()
+        require_writer(claims)
+        args = strict(AdjustInventoryArgs, item_name=item_name, remaining_percentage=remaining_percentage,
+                      quantity=quantity, unit=unit, loss=loss)
+        return await run(propose("adjust_inventory", args, str(claims.get("uid") or "")), write=True)
+
+    @server.tool(annotations=PROPOSE)
+    async def create_event(name: Name, date: IsoDate,
+                           items: Annotated[list[EventItem], Field(min_length=1, max_length=200)]) -> dict[str, Any]:
+        """Propose an event to bake for: its name, day (YYYY-MM-DD) and the finished goods it needs with whole
+        quantities (finished goods by name; see list_recipes). A person confirms it."""
+        claims = caller_claims()
+        require_writer(claims)
+        args = strict(CreateEventArgs, name=name, date=date, items=items)
+        return await run(propose("create_event", args, str(claims.get("uid") or "")), write=True)
+
+    @server.tool(annotations=READ)
+    async def list_proposals(status: Annotated[str, Field(pattern="^(proposed|confirmed|rejected|undone)$")]
+                             | None = None, limit: Limit = 20) -> dict[str, Any]:
+        """Proposals newest first (AI or agent suggestions, and what people confirmed)."""
+        from functions.proposals import proposal_json
+
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            with ctx.unit_of_work(read_only=True) as uow:
+                found = service.listing(uow, status=ProposalStatus(status) if status else None, limit=limit)
+            return {"proposals": [proposal_json(p) for p in found]}
+
+        return await run(work)
+
+    @server.tool(annotations=DECIDE)
+    async def confirm_proposal(proposal_id: ProposalId) -> dict[str, Any]:
+        """Apply a proposal's operations in one transaction (owners and bakers only). Only when the user has
+        reviewed it and asked you to confirm."""
+        from functions.proposals import confirm_validated
+
+        claims = caller_claims()
+        uid = str(claims.get("uid") or "")
+        return await run(lambda ctx: confirm_validated(ctx.store, ctx.tenant_id, proposal_id, uid), write=True)
+
+    @server.tool(annotations=DECIDE)
+    async def undo_proposal(proposal_id: ProposalId) -> dict[str, Any]:
+        """Reverse a confirmed proposal if nothing depends on it since (else an error naming what does)."""
+        from functions.proposals import proposal_json
+
+        claims = caller_claims()
+
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            with ctx.unit_of_work() as uow:
+                return proposal_json(service.undo(uow, proposal_id, by=str(claims.get("uid") or "")))
+
+        return await run(work, write=True)
+
+    @server.prompt()
+    def plan_my_event(event: str) -> str:
+        """Plan an event and say what to buy."""
+        return (f"Plan the event {event!r} with plan_event, then get_shopping_list for it. Tell me the batches per "
+                "recipe, anything short, and what to buy at each store in whole packages. Do not record purchases "
+                "unless I ask; if I do, propose them with add_purchase and give me the review link.")
+
+    return server

@@ -1,0 +1,247 @@
+"""The MCP service through the SDK's own client over streamable HTTP (the ASGI app in process, memory backend).
+
+Every tool's happy path, bad input refused naming the field, writing tools only propose, the roles, and two
+bakeries that never see each other's data.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import httpx2
+import pytest
+from mcp.client.session import ClientSession
+from mcp.client.streamable_http import streamable_http_client
+from werkzeug.test import Client
+
+from functions.gateway import app as gateway
+from functions.shared.memory_backend import MemoryBackend
+from functions.shared.operation import RUNTIME
+from mcp_service.app import create_app
+from tests.conftest import load_fixture
+from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
+
+BASE = "http://127.0.0.1:9999"
+EVENT = "Winter Market 2026"
+
+
+class Bakery:
+    def __init__(self, web: Client, uid: str, data: dict[str, Any] | None) -> None:
+        created = web.post("/api/create_tenant", json={"name": uid},
+                           headers={"Authorization": f"Bearer {unsigned_token({'uid': uid})}"}).get_json()
+        self.tenant = created["tenant_id"]
+        self.uid = uid
+        self.owner = self.token("owner")
+        if data is not None:
+            answer = web.post("/api/import_desktop", json={"data": data},
+                              headers={"Authorization": f"Bearer {self.owner}"})
+            assert answer.status_code == 200, answer.get_json()
+
+    def token(self, role: str, uid: str | None = None, **extra: Any) -> str:
+        return unsigned_token({"uid": uid or self.uid, "tenant_id": self.tenant, "role": role, **extra})
+
+
+@pytest.fixture
+def world() -> Iterator[dict[str, Any]]:
+    backend = MemoryBackend()
+    previous = RUNTIME._backend, RUNTIME.verifier
+    RUNTIME.use(backend, UnsignedTokenVerifier())
+    web = Client(gateway)
+    a = Bakery(web, "alice", load_fixture("desktop-plans/winter_events.json"))
+    b = Bakery(web, "bob", None)
+    viewer_code = web.post("/api/invite_member", json={"role": "viewer"},
+                           headers={"Authorization": f"Bearer {a.owner}"}).get_json()["code"]
+    joined = web.post("/api/join_tenant", json={"code": viewer_code},
+                      headers={"Authorization": f"Bearer {unsigned_token({'uid': 'vera'})}"})
+    assert joined.status_code == 200
+    yield {"backend": backend, "web": web, "a": a, "b": b,
+           # an app's lifespan runs once: each session gets a fresh app (as a new Cloud Run instance would)
+           "app": lambda: create_app(backend, UnsignedTokenVerifier(), mcp_url=f"{BASE}/mcp",
+                                     app_url="https://app.test")}
+    RUNTIME._backend, RUNTIME.verifier = previous
+
+
+async def _session_calls(app: Any, token: str | None, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    async with app.router.lifespan_context(app), httpx2.AsyncClient(
+            transport=httpx2.ASGITransport(app=app), base_url=BASE,
+            headers={"Authorization": f"Bearer {token}"} if token else {}) as http, \
+            streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
+            ClientSession(streams[0], streams[1]) as session:
+        await session.initialize()
+        results: list[Any] = []
+        for name, args in calls:
+            results.append(await session.list_tools() if name == "list_tools" else await session.call_tool(name, args))
+        return results
+
+
+def call(world: dict[str, Any], token: str, *calls: tuple[str, dict[str, Any]]) -> list[Any]:
+    return asyncio.run(_session_calls(world["app"](), token, list(calls)))
+
+
+def answer(result: Any) -> dict[str, Any]:
+    assert not result.is_error, result.content[0].text
+    data: dict[str, Any] = json.loads(result.content[0].text)
+    return data
+
+
+def refusal(result: Any) -> str:
+    assert result.is_error
+    text: str = result.content[0].text
+    return text
+
+
+def test_no_credential_is_a_401_pointing_at_the_protected_resource_metadata(world: dict[str, Any]) -> None:
+    async def probe() -> tuple[httpx2.Response, httpx2.Response]:
+        app = world["app"]()
+        async with app.router.lifespan_context(app), httpx2.AsyncClient(
+                transport=httpx2.ASGITransport(app=app), base_url=BASE) as http:
+            return await http.post("/mcp", json={}), await http.get("/.well-known/oauth-protected-resource/mcp")
+
+    refused, metadata = asyncio.run(probe())
+    assert refused.status_code == 401
+    assert 'resource_metadata="http://127.0.0.1:9999/.well-known/oauth-protected-resource/mcp"' in \
+        refused.headers["www-authenticate"]
+    assert metadata.json()["authorization_servers"] == ["https://securetoken.google.com/demo-baketracker"]
+
+
+@pytest.mark.parametrize("token", [
+    "not-a-jwt",
+    "expired",  # replaced below: a token the verifier refuses as expired
+    "foreign-claims",  # claims naming a bakery the caller is no member of
+])
+def test_refused_credentials_never_reach_a_tool(world: dict[str, Any], token: str) -> None:
+    a: Bakery = world["a"]
+    bearer = {"expired": a.token("owner", expired=True),
+              "foreign-claims": unsigned_token({"uid": "mallory", "tenant_id": a.tenant, "role": "owner"})}.get(token,
+                                                                                                              token)
+
+    async def probe() -> int:
+        app = world["app"]()
+        async with app.router.lifespan_context(app), httpx2.AsyncClient(
+                transport=httpx2.ASGITransport(app=app), base_url=BASE,
+                headers={"Authorization": f"Bearer {bearer}"}) as http:
+            return (await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).status_code
+
+    assert asyncio.run(probe()) == 401
+
+
+def test_every_tool_is_listed_with_strict_schemas_and_annotations(world: dict[str, Any]) -> None:
+    (tools,) = call(world, world["a"].owner, ("list_tools", {}))
+    by_name = {t.name: t for t in tools.tools}
+    assert set(by_name) >= {"plan_event", "get_shopping_list", "list_recipes", "search_catalog", "list_inventory",
+                            "add_purchase", "adjust_inventory", "create_event", "list_proposals", "confirm_proposal",
+                            "undo_proposal"}
+    purchase = by_name["add_purchase"].input_schema
+    props = purchase["properties"]
+    assert set(purchase["required"]) == {"item_name", "quantity", "unit", "price"}
+    assert "tenant_id" not in props  # the bakery comes from the credential only
+    assert json.dumps(props["quantity"]).count('"exclusiveMinimum": 0') == 1
+    assert json.dumps(props["price"]).count('"exclusiveMinimum": 0') == 1
+    assert "UN/CEFACT" in json.dumps(props["unit"])
+    assert '"maxLength": 200' in json.dumps(props["item_name"])
+    assert by_name["plan_event"].annotations.read_only_hint is True
+    assert by_name["add_purchase"].annotations.read_only_hint is False
+    assert by_name["confirm_proposal"].annotations.destructive_hint is True
+
+
+def test_the_plan_through_mcp_is_the_plan_through_the_function(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    plan, shopping = call(world, a.owner, ("plan_event", {"event": EVENT}), ("get_shopping_list", {"event": EVENT}))
+    over_http = world["web"].post("/api/plan_event", json={"event": EVENT},
+                                  headers={"Authorization": f"Bearer {a.owner}"}).get_json()
+    assert answer(plan) == over_http
+    assert answer(shopping)["event"] == EVENT and answer(shopping)["suppliers"]
+
+
+def test_reading_tools_answer_from_the_callers_bakery(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    recipes, catalog, stock = call(world, a.owner, ("list_recipes", {"query": "sabl"}),
+                                   ("search_catalog", {"query": "flour"}), ("list_inventory", {"limit": 5}))
+    assert [r["name"] for r in answer(recipes)["recipes"]] == ["Toasted Almond Sables - Hazelnut",
+                                                               "Toasted Almond Sablés"]
+    assert answer(catalog)["ingredients"] and answer(catalog)["products"]
+    lots = answer(stock)["lots"]
+    assert len(lots) == 5 and all(lot["quantity"] > 0 for lot in lots)
+
+
+def test_a_purchase_is_only_proposed_until_an_owner_confirms_it_and_can_be_undone(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    store = world["backend"].stores[a.tenant]
+    purchases_before = len(store.bakery.purchases)
+    (proposed,) = call(world, a.owner, ("add_purchase", {"item_name": "bread flour", "quantity": 10, "unit": "LBR",
+                                                         "price": 9.98, "store": "Costco"}))
+    proposal = answer(proposed)
+    assert (proposal["status"], proposal["source"]) == ("proposed", "agent")
+    assert proposal["review_url"] == f"https://app.test/proposals/{proposal['proposal_id']}"
+    assert len(store.bakery.purchases) == purchases_before  # nothing written but the proposal
+    confirmed, undone = call(world, a.owner, ("confirm_proposal", {"proposal_id": proposal["proposal_id"]}),
+                             ("undo_proposal", {"proposal_id": proposal["proposal_id"]}))
+    assert answer(confirmed)["status"] == "confirmed"
+    assert answer(undone)["status"] == "undone"
+    assert len(store.bakery.purchases) == purchases_before
+
+
+@pytest.mark.parametrize(("args", "field"), [
+    ({"quantity": 0}, "quantity"),
+    ({"price": -3}, "price"),
+    ({"unit": "XYZ"}, "unit"),
+    ({"unit": "pounds"}, "unit"),  # a kitchen word is refused: codes only
+    ({"item_name": "x" * 201}, "item_name"),
+    ({"quantity": "ten"}, "quantity"),
+    ({"quantity": True}, "quantity"),
+    ({"purchased_on": "2026-02-30"}, "purchased_on"),
+])
+def test_bad_purchase_arguments_are_tool_errors_naming_the_field(world: dict[str, Any], args: dict[str, Any],
+                                                                 field: str) -> None:
+    a: Bakery = world["a"]
+    store = world["backend"].stores[a.tenant]
+    proposals_before = len(store.bakery.proposals)
+    good = {"item_name": "bread flour", "quantity": 10, "unit": "LBR", "price": 9.98}
+    (result,) = call(world, a.owner, ("add_purchase", good | args))
+    assert field in refusal(result)
+    assert len(store.bakery.proposals) == proposals_before
+
+
+def test_inventory_and_event_proposals(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    level, event, bad = call(
+        world, a.owner,
+        ("adjust_inventory", {"item_name": "bread flour", "remaining_percentage": 40}),
+        ("create_event", {"name": "Spring Fair", "date": "2027-04-10",
+                          "items": [{"finished_good": "Cookie Tin", "quantity": 12}]}),
+        ("adjust_inventory", {"item_name": "bread flour"}),  # no level, no quantity, no loss
+    )
+    assert answer(level)["operations"][0]["op"] == "adjust_inventory"
+    assert answer(event)["operations"][0]["args"]["items"][0]["quantity"] == 12
+    assert "remaining_percentage" in refusal(bad)
+
+
+def test_a_viewer_reads_but_cannot_propose_or_confirm(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    viewer = a.token("viewer", uid="vera")
+    plan, purchase, confirm = call(world, viewer, ("plan_event", {"event": EVENT}),
+                                   ("add_purchase", {"item_name": "sugar", "quantity": 1, "unit": "KGM", "price": 2}),
+                                   ("confirm_proposal", {"proposal_id": "anything"}))
+    assert answer(plan)["event"] == EVENT
+    assert "viewer may only read" in refusal(purchase)
+    assert "viewer may only read" in refusal(confirm)
+
+
+def test_another_bakery_never_reaches_this_ones_data(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    b: Bakery = world["b"]
+    (proposed,) = call(world, a.owner, ("add_purchase", {"item_name": "sugar", "quantity": 1, "unit": "KGM",
+                                                         "price": 2}))
+    proposal_id = answer(proposed)["proposal_id"]
+    results = call(world, b.owner, ("plan_event", {"event": EVENT}), ("list_recipes", {}),
+                   ("search_catalog", {"query": "flour"}), ("list_inventory", {}), ("list_proposals", {}),
+                   ("confirm_proposal", {"proposal_id": proposal_id}), ("undo_proposal", {"proposal_id": proposal_id}))
+    plan, recipes, catalog, stock, proposals, confirm, undo = results
+    assert "no event" in refusal(plan)
+    assert answer(recipes)["recipes"] == [] and answer(catalog) == {"ingredients": [], "products": []}
+    assert answer(stock)["lots"] == [] and answer(proposals)["proposals"] == []
+    assert "no proposal" in refusal(confirm) and "no proposal" in refusal(undo)
+    assert world["backend"].stores[a.tenant].bakery.proposals[proposal_id].status.value == "proposed"
