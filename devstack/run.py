@@ -61,10 +61,55 @@ def _post(web: Client, op: str, token: str, body: Any) -> Any:
     return response.get_json()
 
 
+class McpService:
+    """The MCP service (mcp_service/) on uvicorn in a thread of the stack, on the same backend as the gateway."""
+
+    def __init__(self, port: int, *, app_url: str) -> None:
+        import socket
+
+        if port == 0:
+            with socket.socket() as probe:
+                probe.bind(("127.0.0.1", 0))
+                port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/mcp"
+        self.port = port
+        self.app_url = app_url
+        self._server: Any = None
+        self._thread: Any = None
+
+    def start(self) -> McpService:
+        import threading
+
+        import uvicorn
+
+        from functions.shared.auth import TokenVerifier
+        from functions.shared.operation import RUNTIME
+        from mcp_service.app import create_app
+
+        app = create_app(RUNTIME.backend, TokenVerifier(), mcp_url=self.url, app_url=self.app_url,
+                         project=os.environ.get("GOOGLE_CLOUD_PROJECT", "demo-baketracker"))
+        self._server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning"))
+        self._thread = threading.Thread(target=self._server.run, name="mcp", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 15
+        while not self._server.started and self._thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if not self._server.started:
+            raise RuntimeError(f"the MCP service did not start on port {self.port}")
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BAKETRACKER_PORT", "8088")))
     parser.add_argument("--shared", default=os.environ.get("BAKETRACKER_SHARED", str(REPO.parent / "shared")))
+    parser.add_argument("--mcp-port", type=int, default=int(os.environ.get("BAKETRACKER_MCP_PORT", "0")),
+                        help="the MCP service's port (0: any free port)")
     parser.add_argument("--exit-after-seed", action="store_true", help="stop once seeded (for checks)")
     args = parser.parse_args()
     fixtures = Path(args.shared) / "fixtures"
@@ -80,6 +125,7 @@ def main() -> int:
         signal.signal(sig, _stop)
     emulators: list[Any] = []
     server = None
+    mcp = None
     status = 0
     keep_logs = False
     try:
@@ -117,6 +163,7 @@ def main() -> int:
         voice = _post(web, "propose_from_text", token, {"text": VOICE, "source": "voice"})
         first = voice["operations"][0]
         voice_line = f"{first['op']} {json.dumps({k: v for k, v in first['args'].items() if k != 'alternatives'})}"
+        mcp = McpService(args.mcp_port, app_url=f"{api}/").start()
         from functions.hosting import Hosting
 
         unbuilt = "" if Hosting.from_file().public.is_dir() else (
@@ -138,6 +185,9 @@ AI input: {"Gemini (" + os.environ.get("GEMINI_MODEL", "default model") + ")" if
   "{VOICE}" was proposed, not saved:
     {voice_line}
 
+MCP service for AI agents (streamable HTTP): {mcp.url}
+  with the header  Authorization: Bearer $BAKETRACKER_ID_TOKEN  (below); see docs/mcp.md
+
 Try the CLI on the stack:
   export BAKETRACKER_ID_TOKEN={token}
   .venv/bin/baketracker plan --api {api} --event "Office Party 2026"
@@ -157,6 +207,8 @@ Try the CLI on the stack:
         _ignore_stop_signals()
         if server is not None:
             server.server_close()
+        if mcp is not None:
+            mcp.stop()
         stop_all(emulator.server for emulator in reversed(emulators))
         if keep_logs:
             print(f"the emulators' logs are in {work}", file=sys.stderr)
