@@ -43,8 +43,14 @@ lint: install
 	$(BIN)/ruff check core cli functions adapters devstack mcp_service tests benchmarks scripts
 	$(BIN)/mypy --strict core
 
-bench: install
+bench: install benchmarks/pwa/node_modules/.package-lock.json
 	$(BIN)/python benchmarks/plan.py
+	node benchmarks/pwa.mjs
+
+# Lighthouse for benchmarks/pwa.mjs, pinned in its own lock (kept out of hosting/package.json):
+# npm ci again only when that lock changed.
+benchmarks/pwa/node_modules/.package-lock.json: benchmarks/pwa/package-lock.json
+	cd benchmarks/pwa && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 
 clean:
 	rm -rf $(VENV) .venv-tasks .pytest_cache .mypy_cache .ruff_cache .hypothesis
