@@ -206,6 +206,31 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         args = strict(CreateEventArgs, name=name, date=date, items=items)
         return await run(propose("create_event", args, str(claims.get("uid") or "")), write=True)
 
+    @server.tool(annotations=PROPOSE)
+    async def propose_from_text(text: Annotated[str, Field(min_length=1, max_length=2000)]) -> dict[str, Any]:
+        """Propose what a sentence says was bought, is left, was lost, or is to be baked for an event ("I bought
+        two pounds of flour at Costco for $8 and a dozen eggs for $4"), read as the app reads speech. A person
+        confirms it; nothing is saved before."""
+        from adapters.extractors import read_text
+        from functions.proposals import proposal_json
+
+        claims = caller_claims()
+        require_writer(claims)
+
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            parsed, model, notes = read_text(text, dt.datetime.now(dt.UTC).date())
+            operations, unresolved = draft_operations(parsed, ctx.catalog())
+            if not operations:
+                raise ToolError("text: nothing bought, left, lost or to be baked was understood in that; "
+                                + "; ".join(unresolved[:3]))
+            with ctx.unit_of_work() as uow:
+                proposal = service.submit(uow, source=Source.AGENT, operations=operations,
+                                          by=str(claims.get("uid") or "agent"), model=model, input_text=text,
+                                          notes=[*notes, *unresolved])
+            return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}"}
+
+        return await run(work, write=True)
+
     @server.tool(annotations=READ)
     async def list_proposals(status: Annotated[str, Field(pattern="^(proposed|confirmed|rejected|undone)$")]
                              | None = None, limit: Limit = 20) -> dict[str, Any]:
