@@ -8,7 +8,8 @@ export default {
   kit: {
     // A single-page app: every path falls back to index.html (firebase.json rewrites `**` to it).
     adapter: adapter({ pages: 'dist', assets: 'dist', fallback: 'index.html', precompress: false, strict: true }),
-    appDir: 'app',
+    // Kit's default: firebase.json gives /_app/immutable/** its year-long immutable Cache-Control.
+    appDir: '_app',
     output: { bundleStrategy: 'split' },
     // The page's own CSP (a <meta>, matching the header firebase.json sends): the inline bootstrap by hash.
     csp: { mode: 'hash', directives: { 'script-src': ['self'] } },

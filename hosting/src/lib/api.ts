@@ -75,7 +75,15 @@ export function createApi(options: ApiOptions) {
 
   async function call<O extends Op>(op: O, body: Operations[O]['req'], opts: CallOptions = {}): Promise<Operations[O]['res']> {
     const headers: Record<string, string> = { 'Content-Type': 'application/json', Accept: 'application/json' };
-    const token = await options.token();
+    let token: string | null;
+    try {
+      token = await options.token();
+    } catch (e) {
+      // Renewing an expired ID token needs the network: with none, this is a network error like any other.
+      const code = (e as { code?: string })?.code;
+      if (code === 'auth/network-request-failed' || e instanceof TypeError) throw new ApiError(0, 'network', (e as Error).message || 'network error');
+      throw e;
+    }
     if (token) headers.Authorization = `Bearer ${token}`;
     if (opts.idempotencyKey) headers['Idempotency-Key'] = opts.idempotencyKey;
     let response: Response;

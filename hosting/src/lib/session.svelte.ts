@@ -1,9 +1,27 @@
 // Who is signed in, their bakery and role (from the ID token's custom claims), and the API client.
 import type { User } from 'firebase/auth';
 import { createApi } from './api';
+import { connectivity } from './connectivity.svelte';
 import { firebase } from './firebase';
 import { forgetAll } from './data';
 import type { Role } from './types';
+
+const CLAIMS = 'baketracker.claims';
+function saveClaims(uid: string, tenantId: string | null, role: Role | null): void {
+  try {
+    localStorage.setItem(CLAIMS, JSON.stringify({ uid, tenantId, role }));
+  } catch {
+    /* not kept: an offline start then needs the network */
+  }
+}
+function keptClaims(uid: string): { tenantId: string | null; role: Role | null } | null {
+  try {
+    const kept = JSON.parse(localStorage.getItem(CLAIMS) ?? 'null') as { uid: string; tenantId: string | null; role: Role | null } | null;
+    return kept?.uid === uid ? kept : null;
+  } catch {
+    return null;
+  }
+}
 
 class Session {
   ready = $state(false);
@@ -20,7 +38,20 @@ class Session {
     return this.role === 'owner';
   }
 
-  readonly api = createApi({ token: () => this.user?.getIdToken() ?? Promise.resolve(null) });
+  readonly api = createApi({
+    token: () => this.user?.getIdToken() ?? Promise.resolve(null),
+    // Any answer means online; no answer (or no answer in time) means offline, whatever navigator.onLine says.
+    fetch: async (...args) => {
+      try {
+        const response = await fetch(...args);
+        connectivity.reached();
+        return response;
+      } catch (e) {
+        connectivity.failed();
+        throw e;
+      }
+    }
+  });
 
   private started = false;
 
@@ -34,9 +65,17 @@ class Session {
           this.user = user;
           this.email = user?.email ?? null;
           if (user) {
-            const { claims } = await user.getIdTokenResult();
-            this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
-            this.role = (claims.role as Role | undefined) ?? null;
+            try {
+              const { claims } = await user.getIdTokenResult();
+              this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
+              this.role = (claims.role as Role | undefined) ?? null;
+              saveClaims(user.uid, this.tenantId, this.role);
+            } catch {
+              // Offline with an expired token: the claims last read on this device for this user.
+              const kept = keptClaims(user.uid);
+              this.tenantId = kept?.tenantId ?? null;
+              this.role = kept?.role ?? null;
+            }
           } else {
             this.tenantId = null;
             this.role = null;
@@ -81,6 +120,7 @@ class Session {
     const { claims } = await this.user.getIdTokenResult();
     this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
     this.role = (claims.role as Role | undefined) ?? null;
+    saveClaims(this.user.uid, this.tenantId, this.role);
   }
 }
 

@@ -244,7 +244,26 @@ export const en = {
   'common.readOnly': 'You can look, not change: your role is viewer.',
   'common.optional': 'optional',
   'common.search': 'Search',
-  'common.today': 'Today'
+  'common.today': 'Today',
+  'app.offlineShort': "Offline",
+  'app.asOf': "As of {time}",
+  'app.asOfOffline': "Offline · as of {time}",
+  'app.update': "A new version of BakeTracker is ready.",
+  'app.updateNow': "Update",
+  'sync.waiting': "{count} change waiting to sync|{count} changes waiting to sync",
+  'sync.waitingOne': "Waiting to sync",
+  'sync.sending': "Sending…",
+  'sync.saved': "Saved",
+  'sync.refusedTitle': "Not saved",
+  'sync.refusedCount': "{count} change was not saved|{count} changes were not saved",
+  'sync.discard': "Discard",
+  'sync.show': "Show",
+  'sync.hide': "Hide",
+  'sync.retryAt': "Will try again when the connection is back.",
+  'sync.queuedPurchase': "Kept on this phone: {packages} × {product} will be saved when you are online.",
+  'sync.queuedLevel': "Kept on this phone: the level will be saved when you are online.",
+  'op.add_purchase': "Purchase: {packages} × {product}",
+  'op.set_inventory_level': "Level: {product} at {percent}"
 } as const;
 
 export type MessageKey = keyof typeof en;

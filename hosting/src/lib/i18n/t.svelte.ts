@@ -13,5 +13,11 @@ export const fmt = {
   money: (value: number | string) => formatMoney(Number(value), settings.currency, settings.locale),
   date: (iso: string | null | undefined, style: 'medium' | 'long' | 'short' = 'medium') => formatDate(iso, settings.locale, style),
   pct: (value: number) => formatPercent(value, settings.locale),
-  unit: (code: string, plural = false) => unitWord(code, settings.locale, plural)
+  unit: (code: string, plural = false) => unitWord(code, settings.locale, plural),
+  /** A moment (ms): the time today, otherwise the day and time ("as of …"). */
+  when: (ms: number) => {
+    const d = new Date(ms);
+    const today = new Date().toDateString() === d.toDateString();
+    return new Intl.DateTimeFormat(settings.locale, today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(d);
+  }
 };
