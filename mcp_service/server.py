@@ -11,6 +11,7 @@ simply not found.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
 
@@ -129,6 +130,45 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
                                 for r in recipes[:limit]], "more": max(0, len(recipes) - limit)}
 
         return await run(work)
+
+    def recipe_json(ctx: BakeryContext, recipe: str) -> dict[str, Any]:
+        bakery = ctx.catalog()
+        found = bakery.find_recipe(recipe)
+        if found is None:
+            raise ToolError(f"recipe: no recipe {recipe!r} (give its slug, or a name only one recipe has)")
+        names = {i.slug: i.display_name for i in bakery.ingredients.values()}
+        variants = sorted(r.slug for r in bakery.recipes.values() if r.base_recipe_slug == found.slug)
+        return {"slug": found.slug, "name": found.name, "category": found.category,
+                "base_recipe": found.base_recipe_slug, "variant_name": found.variant_name, "variants": variants,
+                "ingredients_per_batch": [{"ingredient": line.ingredient_slug,
+                                           "name": names.get(line.ingredient_slug, line.ingredient_slug),
+                                           "quantity": float(line.quantity), "unit": line.unit}
+                                          for line in found.ingredients],
+                "components": [{"recipe": c.recipe_slug, "batches_per_batch": float(c.quantity)}
+                               for c in found.components],
+                "finished_units": [{"slug": u.slug, "name": u.display_name, "per_batch": float(u.units_per_batch),
+                                    "unit": u.item_unit} for u in bakery.finished_units_of(found.slug)]}
+
+    @server.tool(annotations=READ)
+    async def get_recipe(recipe: Name) -> dict[str, Any]:
+        """One recipe by slug or name: its ingredients per batch (UN/CEFACT units), nested recipes (components),
+        variants, and what a batch yields."""
+        return await run(lambda ctx: recipe_json(ctx, recipe))
+
+    def events_json(ctx: BakeryContext) -> dict[str, Any]:
+        bakery = ctx.catalog()
+        return {"events": [{"slug": e.slug, "name": e.name,
+                            "date": e.event_date.isoformat() if e.event_date else None,
+                            "state": e.plan_state.value,
+                            "finished_goods": [{"finished_good": g.finished_good_slug, "quantity": float(g.quantity)}
+                                               for g in e.finished_goods]}
+                           for e in sorted(bakery.events.values(), key=lambda e: (e.event_date or dt.date.min,
+                                                                                   e.slug))]}
+
+    @server.tool(annotations=READ)
+    async def list_events() -> dict[str, Any]:
+        """The bakery's events (oldest first) with the finished goods each needs."""
+        return await run(events_json)
 
     @server.tool(annotations=READ)
     async def search_catalog(query: Query, limit: Limit = 20) -> dict[str, Any]:
@@ -266,6 +306,23 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
                 return proposal_json(service.undo(uow, proposal_id, by=str(claims.get("uid") or "")))
 
         return await run(work, write=True)
+
+    @server.resource("bakery://events", mime_type="application/json", description="The bakery's events")
+    async def events_resource() -> str:
+        return json.dumps(await run(events_json))
+
+    @server.resource("bakery://recipes", mime_type="application/json", description="The bakery's recipes")
+    async def recipes_resource() -> str:
+        return json.dumps(await list_recipes(None, 100))
+
+    @server.resource("bakery://inventory", mime_type="application/json",
+                     description="Lots in stock, oldest first")
+    async def inventory_resource() -> str:
+        return json.dumps(await list_inventory(None, 100))
+
+    @server.resource("bakery://recipes/{recipe}", mime_type="application/json", description="One recipe")
+    async def recipe_resource(recipe: str) -> str:
+        return json.dumps(await run(lambda ctx: recipe_json(ctx, recipe)))
 
     @server.prompt()
     def plan_my_event(event: str) -> str:

@@ -245,3 +245,34 @@ def test_another_bakery_never_reaches_this_ones_data(world: dict[str, Any]) -> N
     assert answer(stock)["lots"] == [] and answer(proposals)["proposals"] == []
     assert "no proposal" in refusal(confirm) and "no proposal" in refusal(undo)
     assert world["backend"].stores[a.tenant].bakery.proposals[proposal_id].status.value == "proposed"
+
+
+def test_recipes_events_and_resources(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    recipe, events, missing = call(world, a.owner, ("get_recipe", {"recipe": "Toasted Almond Sablés"}),
+                                   ("list_events", {}), ("get_recipe", {"recipe": "No Such Cake"}))
+    sable = answer(recipe)
+    assert sable["ingredients_per_batch"] and all(line["quantity"] > 0 for line in sable["ingredients_per_batch"])
+    assert any(u["slug"] == "almond-sable" and u["per_batch"] == 32 for u in sable["finished_units"])
+    assert "Winter Market 2026" in [e["name"] for e in answer(events)["events"]]
+    assert "recipe: no recipe" in refusal(missing)
+
+    async def read() -> list[Any]:
+        app = world["app"]()
+        async with app.router.lifespan_context(app), httpx2.AsyncClient(
+                transport=httpx2.ASGITransport(app=app), base_url=BASE,
+                headers={"Authorization": f"Bearer {a.owner}"}) as http, \
+                streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
+                ClientSession(streams[0], streams[1]) as session:
+            await session.initialize()
+            listed = await session.list_resources()
+            return [listed] + [await session.read_resource(uri) for uri in
+                               ("bakery://events", "bakery://recipes", "bakery://inventory",
+                                "bakery://recipes/almond-biscotti")]
+
+    listed, events_doc, recipes_doc, inventory_doc, biscotti = asyncio.run(read())
+    assert {str(r.uri) for r in listed.resources} >= {"bakery://events", "bakery://recipes", "bakery://inventory"}
+    assert json.loads(events_doc.contents[0].text)["events"]
+    assert json.loads(recipes_doc.contents[0].text)["recipes"]
+    assert json.loads(inventory_doc.contents[0].text)["lots"]
+    assert json.loads(biscotti.contents[0].text)["name"] == "Almond Biscotti"
