@@ -7,6 +7,7 @@ only, /tasks/<handler> for the Cloud Tasks emulator. See docs/local-stack.md ("T
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import html
 import json
@@ -101,7 +102,7 @@ def emulator_origins() -> list[str]:
 
 def _run_function(request: Request, handler: Callable[[Any], tuple[str, int, dict[str, str]]]) -> Response:
     text, status, headers = handler(request)
-    response = Response(text, status, headers=headers)
+    response = _compressed(request, Response(text, status, headers=headers))
     if handler is main.upload_photo and status == 200:
         answer = json.loads(text)
         if answer["kind"] == "receipt" and answer["created"]:
@@ -117,6 +118,30 @@ def _static(request: Request, hosting: Hosting, file: Any, status: int = 200) ->
     if status == 200:
         response.set_etag(hashlib.sha256(body).hexdigest()[:32])
         response.make_conditional(request)
+    return _compressed(request, response)
+
+
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/manifest+json", "image/svg+xml")
+_GZIPPED: dict[str, bytes] = {}  # by ETag: each static file is compressed once
+
+
+def _compressed(request: Request, response: Response) -> Response:
+    """gzip as Firebase Hosting's CDN does, for clients that accept it (text, scripts, JSON over 1 KiB)."""
+    response.vary.add("Accept-Encoding")
+    if response.status_code != 200 or "gzip" not in request.headers.get("Accept-Encoding", "") \
+            or not (response.mimetype or "").startswith(COMPRESSIBLE) or response.direct_passthrough:
+        return response
+    body = response.get_data()
+    if len(body) < 1024:
+        return response
+    etag = response.get_etag()[0]
+    packed = _GZIPPED.get(etag) if etag else None
+    if packed is None:
+        packed = gzip.compress(body, compresslevel=6, mtime=0)
+        if etag and len(_GZIPPED) < 512:
+            _GZIPPED[etag] = packed
+    response.set_data(packed)
+    response.headers["Content-Encoding"] = "gzip"
     return response
 
 

@@ -124,6 +124,22 @@ def test_static_files_carry_the_declared_headers(dist: Path, emulators: None) ->
         assert again.status_code == 304  # no-cache means revalidate: cheap when nothing changed
 
 
+def test_text_is_sent_gzipped_to_clients_that_accept_it_as_hosting_does(dist: Path, emulators: None) -> None:
+    import gzip
+
+    script = "export const bakery = " + "'flour, sugar, butter' + " * 200 + "'';"
+    (dist / "_app/immutable/entry/big.js").write_text(script)
+    client = client_for(dist)
+    packed = client.get("/_app/immutable/entry/big.js", headers={"Accept-Encoding": "gzip, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.get_data()).decode() == script
+    assert len(packed.get_data()) < len(script) // 10
+    plain = client.get("/_app/immutable/entry/big.js")
+    assert "Content-Encoding" not in plain.headers and plain.get_data(as_text=True) == script
+    small = client.get("/_app/version.json", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in small.headers  # not worth it under 1 KiB
+
+
 def test_the_headers_firebase_json_declares_are_the_safe_ones() -> None:
     everywhere = declared("/events/x")
     assert everywhere["x-content-type-options"] == "nosniff"
