@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -153,6 +155,14 @@ def test_the_plan_through_mcp_is_the_plan_through_the_function(world: dict[str, 
     over_http = world["web"].post("/api/plan_event", json={"event": EVENT},
                                   headers={"Authorization": f"Bearer {a.owner}"}).get_json()
     assert answer(plan) == over_http
+    from tests.conftest import fixtures_dir
+
+    cli = subprocess.run([sys.executable, "-m", "cli.main", "plan", "--data",
+                          str(fixtures_dir() / "desktop-plans/winter_events.json"), "--event", EVENT, "--json"],
+                         capture_output=True, text=True, check=True)
+    from_file = json.loads(cli.stdout)
+    for key in ("finished_units", "recipes", "ingredients"):
+        assert answer(plan)[key] == from_file[key], key  # MCP = HTTP function = `baketracker plan`
     assert answer(shopping)["event"] == EVENT and answer(shopping)["suppliers"]
 
 
