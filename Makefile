@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-unit test-integration lint bench clean
+.PHONY: install demo test test-unit test-integration test-e2e lint bench clean
 
 # Set up everything: Python venv from the lock file, the emulator tooling and the web app (hosting/dist).
 install: $(STAMP) hosting/dist/index.html
@@ -31,10 +31,16 @@ $(STAMP): requirements.lock requirements-tasks.lock pyproject.toml
 demo: install
 	@scripts/demo.sh
 
-# Everything CI checks: lint, types, unit and integration tests.
+# Everything CI checks: lint, types, unit and integration tests, and the end-to-end tests (Chromium on the
+# whole local stack; tests/e2e/ starts and stops its own stack).
 test: install lint
 	cd hosting && npx --no-install vitest run
 	$(BIN)/python -m pytest tests
+	node --test tests/e2e/*.test.mjs
+
+# The end-to-end tests alone (≈ 1 min): the stack, Debian's Chromium, screenshots into docs/screenshots/.
+test-e2e: install
+	node --test tests/e2e/*.test.mjs
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit
