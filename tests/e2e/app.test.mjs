@@ -473,7 +473,9 @@ test('offline: two ticks and a purchase are queued, then synced exactly once whe
     await page.selectOption('#p-pick', choice);
     await page.fill('#p-price', '3.50');
     await page.getByRole('button', { name: 'Save purchase' }).click();
-    await page.locator('main .notice').first().waitFor();
+    await page.getByText(/^Kept on this phone: 1 × .* will be saved when you are online\.$/).waitFor();
+    await page.getByTestId('offline-status').waitFor();
+    assert.equal(await page.getByTestId('sync-status').getByText('3 changes waiting to sync').count(), 1, 'the three writes wait');
     checkScreen(page, 'purchases (offline)');
     assert.equal((await purchases(state.tenant, state.token)).length, before.length, 'nothing reached the server while offline');
   } finally {
@@ -483,6 +485,8 @@ test('offline: two ticks and a purchase are queued, then synced exactly once whe
   // Back online: the queue drains, each write exactly once (Idempotency-Key), even after a reload.
   const expected = before.length + 3;
   await until('the queued writes reach Firestore', async () => (await purchases(state.tenant, state.token)).length >= expected, 30_000);
+  await page.getByTestId('sync-status').waitFor({ state: 'detached' }); // nothing waits any more
+  await page.getByTestId('offline-status').waitFor({ state: 'detached' });
   await page.reload();
   await sleep(3000);
   const after = await purchases(state.tenant, state.token);
