@@ -1,7 +1,9 @@
 // Deutsch: jeder Schlüssel aus en.ts (TypeScript und ein Test prüfen das).
 import type { Messages } from './en';
+import { bakeDe } from './bake.de';
 
 export const de: Messages = {
+  ...bakeDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

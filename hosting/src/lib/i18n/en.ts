@@ -1,6 +1,9 @@
 // English: every string the app shows. German (de.ts) must have every key (checked by TypeScript and a test).
 // Placeholders: {name}. Plurals: "one|other", chosen by Intl.PluralRules on {count}.
+import { bakeEn } from './bake.en';
+
 export const en = {
+  ...bakeEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
