@@ -1,9 +1,11 @@
 // Deutsch: jeder Schlüssel aus en.ts (TypeScript und ein Test prüfen das).
 import type { Messages } from './en';
 import { bakeDe } from './bake.de';
+import { catalogSettingsDe } from './catalog-settings.de';
 
 export const de: Messages = {
   ...bakeDe,
+  ...catalogSettingsDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

@@ -1,9 +1,11 @@
 // English: every string the app shows. German (de.ts) must have every key (checked by TypeScript and a test).
 // Placeholders: {name}. Plurals: "one|other", chosen by Intl.PluralRules on {count}.
 import { bakeEn } from './bake.en';
+import { catalogSettingsEn } from './catalog-settings.en';
 
 export const en = {
   ...bakeEn,
+  ...catalogSettingsEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
