@@ -3,13 +3,13 @@
 //                                                                 | refused (a 4xx: kept with the reason, to fix or discard)
 //                                                                 | queued again (no answer or a 5xx: retried with backoff)
 // The same key is sent on every try, so a retry never records twice (the functions answer a replayed
-// add_purchase with `replayed: true`). One send at a time per device (a lock across tabs where the
+// add_purchase with `replayed: true`; a replayed run is the same run, by its key). One send at a time per device (a lock across tabs where the
 // browser has Web Locks), and an item is read again from the store before it is sent.
 import { ApiError } from './api';
 import type { KV } from './kv';
 import type { Operations } from './types';
 
-export type OutboxOp = 'add_purchase' | 'set_inventory_level';
+export type OutboxOp = 'add_purchase' | 'set_inventory_level' | 'record_production' | 'record_assembly';
 export type OutboxState = 'queued' | 'sending' | 'saved' | 'refused';
 
 export interface OutboxError {
@@ -17,6 +17,8 @@ export interface OutboxError {
   code: string;
   message: string;
   field: string | null;
+  /** What the functions listed with it (a 409 `insufficient_stock`: every shortage). */
+  details?: unknown[];
 }
 
 export interface OutboxItem<O extends OutboxOp = OutboxOp> {
@@ -65,7 +67,7 @@ export function isRefusal(e: unknown): boolean {
 }
 
 function describe(e: unknown): OutboxError {
-  if (e instanceof ApiError) return { status: e.status, code: e.code, message: e.message, field: e.field };
+  if (e instanceof ApiError) return { status: e.status, code: e.code, message: e.message, field: e.field, ...(e.details ? { details: e.details } : {}) };
   return { status: 0, code: 'network', message: (e as Error)?.message ?? String(e), field: null };
 }
 

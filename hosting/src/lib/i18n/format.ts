@@ -1,5 +1,6 @@
 // Numbers, quantities, money and dates by locale. Pure functions: the locale is an argument.
 import type { Locale } from './index';
+import { toSystem, type UnitSystem } from './measure';
 import { FRACTION_UNITS, unitWord } from './units';
 
 const FRACTIONS: [number, string][] = [
@@ -32,10 +33,12 @@ export function asFraction(value: number, locale: Locale): string | null {
   return null;
 }
 
-/** A quantity the baker reads: "2 ¼ cups", "1,5 kg", "30 Stück"; never a UN/CEFACT code. */
-export function formatQuantity(value: number, code: string, locale: Locale): string {
+/** A quantity the baker reads: "2 ¼ cups", "1,5 kg", "30 Stück"; never a UN/CEFACT code.
+ *  With a unit system, mass and volume are first shown in that system's units (measure.ts). */
+export function formatQuantity(value: number, code: string, locale: Locale, system?: UnitSystem): string {
+  if (system) [value, code] = toSystem(value, code, system);
   const number = (FRACTION_UNITS.has(code) && asFraction(value, locale)) || formatNumber(value, locale, code === 'H87' ? 0 : 2);
-  const plural = !(Math.abs(value) <= 1);
+  const plural = !(Math.abs(value) > 0 && Math.abs(value) <= 1); // "0 cups", "¼ cup", "1 cup", "2 cups"
   return `${number}\u00a0${unitWord(code, locale, plural)}`;
 }
 
