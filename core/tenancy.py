@@ -20,12 +20,47 @@ class Role(StrEnum):
     VIEWER = "viewer"  # reads plans and shopping lists
 
 
+UNIT_SYSTEMS = ("us", "metric")
+# ISO 4217 codes a bakery may keep its money in (the app formats them with Intl.NumberFormat)
+CURRENCIES = ("USD", "EUR", "GBP", "CAD", "AUD", "CHF", "NZD", "SEK", "NOK", "DKK", "PLN", "CZK", "MXN", "JPY")
+
+
+@dataclass(frozen=True, slots=True)
+class BakerySettings:
+    """How the bakery wants quantities and money shown: set by an owner, the same for every member.
+
+    Stored on the tenant document (`tenants/{t}.settings`); a tenant without it has the defaults.
+    Display only: the functions keep answering UN/CEFACT codes and plain amounts.
+    """
+
+    unit_system: str = "us"  # "us": cups, oz, lb; "metric": g, kg, ml, l
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if self.unit_system not in UNIT_SYSTEMS:
+            raise ValidationError(f"unit_system must be one of {', '.join(UNIT_SYSTEMS)}", field="unit_system")
+        if self.currency not in CURRENCIES:
+            raise ValidationError(f"currency must be one of {', '.join(CURRENCIES)}", field="currency")
+
+    def to_dict(self) -> dict[str, str]:
+        return {"unit_system": self.unit_system, "currency": self.currency}
+
+    @staticmethod
+    def from_dict(data: object) -> BakerySettings:
+        """What is stored; anything absent or no longer supported falls back to its default."""
+        d = data if isinstance(data, dict) else {}
+        unit_system = d.get("unit_system") if d.get("unit_system") in UNIT_SYSTEMS else "us"
+        currency = d.get("currency") if d.get("currency") in CURRENCIES else "USD"
+        return BakerySettings(str(unit_system), str(currency))
+
+
 @dataclass(frozen=True, slots=True)
 class Tenant:
     id: str
     name: str
     created_by: str
     created_at: dt.datetime
+    settings: BakerySettings = BakerySettings()
 
     @property
     def key(self) -> str:

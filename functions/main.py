@@ -16,9 +16,20 @@ from dataclasses import replace
 from typing import Any
 
 from core.application import planning, records, stock
-from core.tenancy import Member, Role, Tenant, accept_invitation, change_role, hash_code, new_invitation, remove_member
+from core.tenancy import (
+    BakerySettings,
+    Member,
+    Role,
+    Tenant,
+    accept_invitation,
+    change_role,
+    hash_code,
+    new_invitation,
+    remove_member,
+)
 from functions.models import (
     AssemblyRequest,
+    BakerySettingsRequest,
     CreateTenantRequest,
     DeleteRequest,
     EventRequest,
@@ -133,6 +144,31 @@ def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
     ctx.backend.set_claims(member.uid, None)
     return {"uid": member.uid, "removed": True}
 
+
+def _bakery(ctx: Context, tenant: Tenant) -> dict[str, Any]:
+    return {"tenant_id": tenant.id, "name": tenant.name, "role": ctx.caller.role, "settings": tenant.settings.to_dict()}
+
+
+@operation(READERS, None, methods=("GET", "POST"))
+def get_bakery(ctx: Context, body: None) -> dict[str, Any]:
+    """The caller's bakery: its id, name, the caller's role and the owner's settings (units, currency)."""
+    tenant = ctx.backend.tenant(ctx.tenant_id)
+    if tenant is None:
+        raise ApiError(404, "not_found", "no such bakery")
+    return _bakery(ctx, tenant)
+
+
+@operation(OWNERS, BakerySettingsRequest)
+def save_bakery_settings(ctx: Context, body: BakerySettingsRequest) -> dict[str, Any]:
+    """Units (us or metric) and currency for every member of the bakery; owners only."""
+    tenant = ctx.backend.tenant(ctx.tenant_id)
+    if tenant is None:
+        raise ApiError(404, "not_found", "no such bakery")
+    settings = BakerySettings(body.unit_system or tenant.settings.unit_system,
+                              body.currency or tenant.settings.currency)
+    if settings != tenant.settings:
+        ctx.backend.save_tenant_settings(ctx.tenant_id, settings)
+    return _bakery(ctx, replace(tenant, settings=settings))
 
 
 # -- purchases, stock and production -------------------------------------------------------

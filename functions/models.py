@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, ValidationInfo, field_validator
 
+from core.tenancy import CURRENCIES
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
@@ -50,6 +52,15 @@ class MemberRoleRequest(Strict):
 
 class MemberRequest(Strict):
     uid: str = Field(min_length=1, max_length=128)
+
+
+class BakerySettingsRequest(Strict):
+    """An owner's choice of units and money for the whole bakery; a field left out keeps its value."""
+
+    unit_system: Literal["us", "metric"] | None = Field(default=None,
+                                                        description="us: cups, oz, lb; metric: g, kg, ml, l")
+    currency: Literal[CURRENCIES] | None = Field(  # type: ignore[valid-type]
+        default=None, description="ISO 4217 code: " + ", ".join(CURRENCIES))
 
 
 class SectionsRequest(Strict):

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from core.bakery import Bakery
 from core.repository import UnitOfWork
-from core.tenancy import Invitation, Member, Tenant
+from core.tenancy import BakerySettings, Invitation, Member, Tenant
 
 
 class Backend(Protocol):
@@ -19,6 +19,10 @@ class Backend(Protocol):
     def tenant(self, tenant_id: str) -> Tenant | None: ...
 
     def create_tenant(self, tenant: Tenant, owner: Member) -> None: ...
+
+    def save_tenant_settings(self, tenant_id: str, settings: BakerySettings) -> None:
+        """The bakery's display settings, on the tenant document (members may read it)."""
+        ...
 
     def members(self, tenant_id: str) -> list[Member]: ...
 

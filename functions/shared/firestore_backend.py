@@ -10,7 +10,7 @@ from typing import Any
 from adapters.collection_cache import BakeryCaches
 from core.bakery import Bakery
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
-from core.tenancy import Invitation, Member, Role, Tenant
+from core.tenancy import BakerySettings, Invitation, Member, Role, Tenant
 
 
 class FirestoreBackend:
@@ -65,16 +65,20 @@ class FirestoreBackend:
         if not snap.exists:
             return None
         d = snap.to_dict()
-        return Tenant(tenant_id, d["name"], d["created_by"], d["created_at"])
+        return Tenant(tenant_id, d["name"], d["created_by"], d["created_at"],
+                      BakerySettings.from_dict(d.get("settings")))
 
     def create_tenant(self, tenant: Tenant, owner: Member) -> None:
         batch = self.client.batch()
         batch.create(self._tenant_doc(tenant.id), {
             "tenant_id": tenant.id, "name": tenant.name, "created_by": tenant.created_by,
-            "created_at": tenant.created_at,
+            "created_at": tenant.created_at, "settings": tenant.settings.to_dict(),
         })
         batch.set(self._tenant_doc(tenant.id).collection("members").document(owner.uid), _member(tenant.id, owner))
         batch.commit()
+
+    def save_tenant_settings(self, tenant_id: str, settings: BakerySettings) -> None:
+        self._tenant_doc(tenant_id).update({"settings": settings.to_dict()})
 
     def members(self, tenant_id: str) -> list[Member]:
         rows = self._tenant_doc(tenant_id).collection("members").stream()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
-from core.tenancy import Invitation, Member, Tenant
+from core.tenancy import BakerySettings, Invitation, Member, Tenant
 
 
 class MemoryBackend:
@@ -27,6 +29,9 @@ class MemoryBackend:
     def create_tenant(self, tenant: Tenant, owner: Member) -> None:
         self.tenants[tenant.id] = tenant
         self.member_rows[tenant.id] = {owner.uid: owner}
+
+    def save_tenant_settings(self, tenant_id: str, settings: BakerySettings) -> None:
+        self.tenants[tenant_id] = replace(self.tenants[tenant_id], settings=settings)
 
     def members(self, tenant_id: str) -> list[Member]:
         return sorted(self.member_rows.get(tenant_id, {}).values(), key=lambda m: m.uid)

@@ -39,6 +39,8 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "list_members": None,
     "change_member_role": {"uid": "alice", "role": "viewer"},
     "remove_tenant_member": {"uid": "alice"},
+    "get_bakery": None,
+    "save_bakery_settings": {"unit_system": "metric", "currency": "EUR"},
     "add_purchase": {"product_id": "A_PRODUCT", "packages": 1, "unit_price": 5, "purchased_on": "2026-11-01"},
     "set_inventory_level": {"product_id": "A_PRODUCT", "remaining_percentage": 0},
     "record_loss": {"ingredient": "flour_all_purpose", "amount": 1, "unit": "cup", "reason": "spoilage"},
@@ -59,7 +61,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "receipt_status": {"photo_id": "A_RECEIPT"},
     "propose_from_photo": {"photo_id": "A_RECEIPT"},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "receipt_status"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "receipt_status", "get_bakery"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
 # operations whose body names bakery A's records: from another bakery they must be a 404, never a 200
 NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",

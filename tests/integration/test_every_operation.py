@@ -204,6 +204,16 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
                                query_string={"kind": "receipt"})
     assert (status, refused["error"]["field"]) == (415, "photo")
 
+    # the bakery and its settings (on the tenant document)
+    status, bakery = kim.send("get_bakery")
+    assert status == 200 and bakery == {"tenant_id": tenant, "name": "Kim's Kitchen", "role": "owner",
+                                        "settings": {"unit_system": "us", "currency": "USD"}}
+    kim.refused("save_bakery_settings", {"unit_system": "imperial"}, 400, "unit_system")
+    kim.refused("save_bakery_settings", {"currency": "XYZ"}, 400, "currency")
+    status, saved = kim.send("save_bakery_settings", {"unit_system": "metric", "currency": "EUR"})
+    assert status == 200 and saved["settings"] == {"unit_system": "metric", "currency": "EUR"}
+    assert db.collection("tenants").document(tenant).get().to_dict()["settings"] == saved["settings"]
+
     # members
     kim.refused("invite_member", {"role": "chef"}, 400, "role")
     status, invite = kim.send("invite_member", {"role": "baker", "email": "lee@example.com"})
@@ -213,6 +223,9 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     assert lee.send("join_tenant", {"code": invite["code"]})[0] == 200
     lee.refresh()
     assert lee.send("plan_event", {"event": "Farmers Market"})[0] == 200
+    status, seen = lee.send("get_bakery")  # every member reads the owner's settings
+    assert status == 200 and seen["role"] == "baker" and seen["settings"]["currency"] == "EUR"
+    lee.refused("save_bakery_settings", {"currency": "USD"}, 403, None)
     status, members = kim.send("list_members")
     assert status == 200 and len(members["members"]) == 2
     lee_uid = lee.uid
