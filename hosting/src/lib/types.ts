@@ -72,6 +72,13 @@ export interface ShoppingList {
   text: string;
   warnings: string[];
 }
+/** The caller's bakery (get_bakery): the owner's settings apply to every member. */
+export interface Bakery {
+  tenant_id: string;
+  name: string;
+  role: Role;
+  settings: { unit_system: 'us' | 'metric'; currency: string };
+}
 export interface Member {
   uid: string;
   email: string | null;
@@ -122,6 +129,11 @@ export interface Operations {
   };
   record_loss: { req: { ingredient: string; amount: number; unit: UnitCode; reason: string; notes?: string }; res: { depletions: string[] } };
   save_events: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
+  save_catalog: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
+  save_recipes: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
+  save_finished_goods: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
+  get_bakery: { req: Record<string, never>; res: Bakery };
+  save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
 }
 export type Op = keyof Operations;
@@ -146,6 +158,7 @@ export interface IngredientDoc {
   parent_slug: string | null;
   hierarchy_level: string;
   is_packaging: boolean;
+  density?: { volume_value: string; volume_unit: UnitCode; weight_value: string; weight_unit: UnitCode } | null;
 }
 export interface ProductDoc {
   id: string;

@@ -8,7 +8,7 @@ export function t(key: MessageKey, params?: Params): string {
   return translate(settings.locale, key, params);
 }
 export const fmt = {
-  qty: (value: number | string, code: string) => formatQuantity(Number(value), code, settings.locale),
+  qty: (value: number | string, code: string) => formatQuantity(Number(value), code, settings.locale, settings.unitSystem),
   num: (value: number | string, digits = 2) => formatNumber(Number(value), settings.locale, digits),
   money: (value: number | string) => formatMoney(Number(value), settings.currency, settings.locale),
   date: (iso: string | null | undefined, style: 'medium' | 'long' | 'short' = 'medium') => formatDate(iso, settings.locale, style),
