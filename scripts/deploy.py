@@ -114,7 +114,7 @@ def stage(target: Path) -> Path:
 
 
 def commands(config: Config, source: Path, entry_points: set[str],
-             hosting_config: Path | None = None) -> list[list[str]]:
+             hosting_config: Path | None = None, mcp_source: Path | None = None) -> list[list[str]]:
     p, r = ["--project", config.project], config.region
     secret = [f"--set-secrets=GEMINI_API_KEY={config.gemini_secret}:latest"] if config.gemini_secret else []
     base = ["gcloud", "functions", "deploy"]
@@ -138,10 +138,23 @@ def commands(config: Config, source: Path, entry_points: set[str],
         if name in entry_points:
             out.append([*base, name, f"--entry-point={name}", "--trigger-http", "--no-allow-unauthenticated",
                         "--memory=1Gi", "--timeout=300s", *common])
-    if (REPO / "mcp_service" / "Dockerfile").exists():
-        out.append(["gcloud", "run", "deploy", "baketracker-mcp", f"--source={REPO}", f"--region={r}",
-                    "--allow-unauthenticated", f"--set-env-vars={config.env_vars()}", *secret, *p])
+    if mcp_source is not None:
+        # the service checks the bearer token itself (401 with its metadata), so Cloud Run lets callers reach it
+        out.append(["gcloud", "run", "deploy", "baketracker-mcp", f"--source={mcp_source}", f"--region={r}",
+                    "--allow-unauthenticated", "--memory=512Mi", f"--set-env-vars={config.env_vars()}", *secret,
+                    *p])
     return out
+
+
+def stage_mcp(target: Path) -> Path:
+    """The MCP service's build context for Cloud Run: its Dockerfile at the root, the packages it imports, the
+    lock file (gcloud run deploy --source builds the Dockerfile it finds there)."""
+    target.mkdir(parents=True)
+    for package in ("core", "adapters", "functions", "mcp_service"):
+        shutil.copytree(REPO / package, target / package, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy2(REPO / "mcp_service" / "Dockerfile", target / "Dockerfile")
+    shutil.copy2(REPO / "requirements.lock", target / "requirements.lock")
+    return target
 
 
 def main(argv: list[str]) -> int:
@@ -159,7 +172,9 @@ def main(argv: list[str]) -> int:
             raise
         print(f"# {missing}", flush=True)
         hosting_config = None
-    for command in commands(config, source, defined_entry_points(), hosting_config):
+    mcp_source = stage_mcp(source.parent / "mcp")
+    print(f"# staged the MCP service's build context in {mcp_source}", flush=True)
+    for command in commands(config, source, defined_entry_points(), hosting_config, mcp_source):
         print("+ " + shlex.join(command), flush=True)
         if args.dry_run:
             continue

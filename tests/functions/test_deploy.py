@@ -71,3 +71,17 @@ def test_the_deployed_firebase_json_allows_the_builds_inline_scripts_and_the_api
     planned = deploy.commands(deploy.Config({"BAKETRACKER_PROJECT": "p"}), tmp_path, set(), staged)
     assert planned[0][-2:] == ["--config", str(staged)]
     assert any(c[:4] == ["gcloud", "functions", "deploy", "api_not_found"] for c in planned)
+
+
+def test_the_mcp_service_is_deployed_to_cloud_run_from_a_staged_context_with_its_dockerfile(tmp_path: Path) -> None:
+    config = deploy.Config({"BAKETRACKER_PROJECT": "bakes-prod", "GEMINI_SECRET": "gemini-key"})
+    context = deploy.stage_mcp(tmp_path / "mcp")
+    assert (context / "Dockerfile").read_text() == (REPO / "mcp_service" / "Dockerfile").read_text()
+    assert {p.name for p in context.iterdir()} >= {"core", "adapters", "functions", "mcp_service",
+                                                  "requirements.lock"}
+    assert not list(context.rglob("__pycache__"))
+    planned = deploy.commands(config, tmp_path, set(OPERATIONS), mcp_source=context)
+    run = next(c for c in planned if c[:3] == ["gcloud", "run", "deploy"])
+    assert run[3] == "baketracker-mcp" and f"--source={context}" in run
+    assert "--set-secrets=GEMINI_API_KEY=gemini-key:latest" in run
+    assert any(a.startswith("--set-env-vars=GOOGLE_CLOUD_PROJECT=bakes-prod,") for a in run)
