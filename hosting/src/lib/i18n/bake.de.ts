@@ -58,5 +58,8 @@ export const bakeDe: Record<keyof typeof bakeEn, string> = {
   'bake.bundles': 'Zusammenstellungen',
   'bake.bundlePlanned': '{count} geplant',
   'bake.assembleTitle': 'Zusammengestellt: {good}',
+  'bake.buyFor': 'Produkte für {name}',
+  'bake.allProducts': 'Alle Produkte',
+  'bake.noProduct': 'Im Katalog gibt es noch kein Produkt für {name}: Lege eines an und trage dann den Einkauf ein.',
   'bake.quantity': 'Wie viele'
 };

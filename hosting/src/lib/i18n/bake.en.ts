@@ -56,5 +56,8 @@ export const bakeEn = {
   'bake.bundles': 'Bundles',
   'bake.bundlePlanned': '{count} planned',
   'bake.assembleTitle': 'Assembled: {good}',
+  'bake.buyFor': 'Products of {name}',
+  'bake.allProducts': 'All products',
+  'bake.noProduct': 'There is no product of {name} in the catalog yet: add one, then record the purchase.',
   'bake.quantity': 'How many'
 } as const;
