@@ -11,6 +11,8 @@ export const fmt = {
   qty: (value: number | string, code: string) => formatQuantity(Number(value), code, settings.locale, settings.unitSystem),
   num: (value: number | string, digits = 2) => formatNumber(Number(value), settings.locale, digits),
   money: (value: number | string) => formatMoney(Number(value), settings.currency, settings.locale),
+  /** The bakery's currency as the user's locale writes it ("€", "$", "CHF"). */
+  currency: () => new Intl.NumberFormat(settings.locale, { style: 'currency', currency: settings.currency }).formatToParts(0).find((p) => p.type === 'currency')?.value ?? settings.currency,
   date: (iso: string | null | undefined, style: 'medium' | 'long' | 'short' = 'medium') => formatDate(iso, settings.locale, style),
   pct: (value: number) => formatPercent(value, settings.locale),
   unit: (code: string, plural = false) => unitWord(code, settings.locale, plural),
