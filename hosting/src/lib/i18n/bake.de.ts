@@ -51,7 +51,7 @@ export const bakeDe: Record<keyof typeof bakeEn, string> = {
   'bake.fix.density': 'trage im Katalog die Dichte von {name} ein (1 Tasse = … g)',
   'bake.fix.weight': 'trage im Katalog ein Gewicht pro Stück für {name} ein (1 Stück = … g)',
   'bake.fix.container': 'führe {name} in einer umrechenbaren Einheit oder ändere die Einheit im Rezept',
-  'bake.refusedLater': 'Später gesendet und nicht eingetragen:',
+  'bake.refusedLater': 'Gesendet, als die Verbindung zurück war —',
   'bake.discard': 'Verwerfen',
   'bake.op.production': 'Gebacken: {count} Ansatz {recipe}|Gebacken: {count} Ansätze {recipe}',
   'bake.op.assembly': 'Zusammengestellt: {count} {good}',
@@ -61,5 +61,7 @@ export const bakeDe: Record<keyof typeof bakeEn, string> = {
   'bake.buyFor': 'Produkte für {name}',
   'bake.allProducts': 'Alle Produkte',
   'bake.noProduct': 'Im Katalog gibt es noch kein Produkt für {name}: Lege eines an und trage dann den Einkauf ein.',
+  'bake.bakeFirst': 'zuerst backen',
+  'bake.buyShortAssembly': 'Backe oder kaufe, was fehlt, und trage es dann noch einmal ein. Vom Vorrat wurde nichts abgebucht.',
   'bake.quantity': 'Wie viele'
 };

@@ -49,7 +49,7 @@ export const bakeEn = {
   'bake.fix.density': 'set the density of {name} (1 cup = … g) in the catalog',
   'bake.fix.weight': 'set a weight per piece of {name} (1 piece = … g) in the catalog',
   'bake.fix.container': 'stock {name} in a unit that converts, or change the unit in the recipe',
-  'bake.refusedLater': 'Sent later and not recorded:',
+  'bake.refusedLater': 'Sent when back online —',
   'bake.discard': 'Discard',
   'bake.op.production': 'Baked: {count} batch of {recipe}|Baked: {count} batches of {recipe}',
   'bake.op.assembly': 'Assembled: {count} {good}',
@@ -59,5 +59,7 @@ export const bakeEn = {
   'bake.buyFor': 'Products of {name}',
   'bake.allProducts': 'All products',
   'bake.noProduct': 'There is no product of {name} in the catalog yet: add one, then record the purchase.',
+  'bake.bakeFirst': 'bake it first',
+  'bake.buyShortAssembly': 'Bake or buy what is short, then record it again. Nothing was taken from stock.',
   'bake.quantity': 'How many'
 } as const;
