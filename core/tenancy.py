@@ -142,3 +142,58 @@ def _active(members: list[Member], uid: str) -> Member:
 def _keep_an_owner(members: list[Member], leaving: str) -> None:
     if not any(m.active and m.role is Role.OWNER and m.uid != leaving for m in members):
         raise ConflictError("a bakery needs at least one owner: make someone else owner first", field="role")
+
+
+# -- API keys for headless agents (the MCP service) ----------------------------------------------------
+API_KEY_PREFIX = "btk_"
+API_KEY_ROLES = (Role.BAKER, Role.VIEWER)  # an agent never acts as an owner
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A named key an owner gave an agent: only its hash is stored; the key itself is shown once."""
+
+    key_hash: str
+    name: str
+    role: Role
+    apply_directly: bool  # its writing tools apply at once instead of proposing (owner's choice; bakers only)
+    created_by: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+    last_used_at: dt.datetime | None = None
+
+    @property
+    def key_id(self) -> str:
+        """A short public name for the key (lists, revoking): never enough to use it."""
+        return f"key_{self.key_hash[:12]}"
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+def hash_api_key(secret: str) -> str:
+    return hashlib.sha256(secret.strip().encode()).hexdigest()
+
+
+def new_api_key(name: str, role: Role, apply_directly: bool, created_by: str,
+                now: dt.datetime) -> tuple[str, ApiKey]:
+    """A fresh key and its secret (shown once), or a ValidationError naming the field."""
+    name = name.strip()
+    if not 1 <= len(name) <= 80:
+        raise ValidationError("name the key (1 to 80 characters), e.g. the agent that will use it", field="name")
+    if role not in API_KEY_ROLES:
+        raise ValidationError("an API key acts as a baker or a viewer, never an owner", field="role")
+    if apply_directly and role is not Role.BAKER:
+        raise ValidationError("only a baker's key may apply its writes directly", field="apply_directly")
+    secret = API_KEY_PREFIX + secrets.token_urlsafe(32)
+    return secret, ApiKey(hash_api_key(secret), name, role, apply_directly, created_by, now)
+
+
+def revoke_api_key(keys: list[ApiKey], key_id: str, now: dt.datetime) -> ApiKey:
+    key = next((k for k in keys if k.key_id == key_id), None)
+    if key is None:
+        raise NotFoundError(f"no API key {key_id!r}", field="key_id")
+    if not key.active:
+        raise ConflictError(f"API key {key_id} was revoked already", field="key_id")
+    return replace(key, revoked_at=now)

@@ -17,6 +17,7 @@ from typing import Any
 
 from core.application import planning, records, stock
 from core.tenancy import (
+    ApiKey,
     BakerySettings,
     Member,
     Role,
@@ -24,12 +25,16 @@ from core.tenancy import (
     accept_invitation,
     change_role,
     hash_code,
+    new_api_key,
     new_invitation,
     remove_member,
 )
+from core.tenancy import revoke_api_key as revoke
 from functions.models import (
+    ApiKeyRequest,
     AssemblyRequest,
     BakerySettingsRequest,
+    CreateApiKeyRequest,
     CreateTenantRequest,
     DeleteRequest,
     EventRequest,
@@ -169,6 +174,37 @@ def save_bakery_settings(ctx: Context, body: BakerySettingsRequest) -> dict[str,
     if settings != tenant.settings:
         ctx.backend.save_tenant_settings(ctx.tenant_id, settings)
     return _bakery(ctx, replace(tenant, settings=settings))
+
+
+# -- API keys for headless agents (the MCP service) ----------------------------------------
+def _api_key_json(key: ApiKey) -> dict[str, Any]:
+    return {"key_id": key.key_id, "name": key.name, "role": key.role.value, "apply_directly": key.apply_directly,
+            "created_by": key.created_by, "created_at": key.created_at.isoformat(), "active": key.active,
+            "revoked_at": key.revoked_at.isoformat() if key.revoked_at else None,
+            "last_used_at": key.last_used_at.isoformat() if key.last_used_at else None}
+
+
+@operation(OWNERS, CreateApiKeyRequest)
+def create_api_key(ctx: Context, body: CreateApiKeyRequest) -> dict[str, Any]:
+    """A new key for an agent; the secret is in this answer only (only its hash is stored)."""
+    secret, key = new_api_key(body.name, Role(body.role), body.apply_directly, ctx.caller.uid, _now())
+    ctx.backend.save_api_key(ctx.tenant_id, key)
+    return {**_api_key_json(key), "secret": secret,
+            "note": "copy it now, it is not shown again; send it to the MCP service as 'Authorization: Bearer …'"}
+
+
+@operation(OWNERS, None, methods=("GET", "POST"))
+def list_api_keys(ctx: Context, body: None) -> dict[str, Any]:
+    """The bakery's agent keys (never their secrets), with their last use."""
+    return {"api_keys": [_api_key_json(k) for k in ctx.backend.api_keys(ctx.tenant_id)]}
+
+
+@operation(OWNERS, ApiKeyRequest)
+def revoke_api_key(ctx: Context, body: ApiKeyRequest) -> dict[str, Any]:
+    """Revoke a key at once: the MCP service refuses it from the next call."""
+    key = revoke(ctx.backend.api_keys(ctx.tenant_id), body.key_id, _now())
+    ctx.backend.save_api_key(ctx.tenant_id, key)
+    return _api_key_json(key)
 
 
 # -- purchases, stock and production -------------------------------------------------------

@@ -63,6 +63,18 @@ class BakerySettingsRequest(Strict):
         default=None, description="ISO 4217 code: " + ", ".join(CURRENCIES))
 
 
+class CreateApiKeyRequest(Strict):
+    """A key for a headless agent (the MCP service): named, acting as a baker or a viewer."""
+
+    name: str = Field(min_length=1, max_length=80, description="who will use it, e.g. 'Gemini planner'")
+    role: Literal["baker", "viewer"] = "baker"
+    apply_directly: bool = Field(default=False, description="its writes apply at once instead of proposing")
+
+
+class ApiKeyRequest(Strict):
+    key_id: str = Field(min_length=1, max_length=40, pattern=r"^key_[0-9a-f]{12}$")
+
+
 class SectionsRequest(Strict):
     """Records in the desktop's format, merged with every import check (all or nothing)."""
 

@@ -1,4 +1,5 @@
-"""Who is calling the MCP service: a Firebase ID token (Authorization: Bearer), its bakery and role.
+"""Who is calling the MCP service: a Firebase ID token or an owner's API key (Authorization: Bearer), its bakery
+and role.
 
 The token is verified as the functions verify it (signature, expiry, audience; or the Auth emulator's
 tokens locally), and the caller must still be an active member of the bakery in that role. The bakery and
@@ -7,6 +8,8 @@ role travel in the `AccessToken`'s claims; tools read them from there, never fro
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import anyio
@@ -14,11 +17,13 @@ from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.auth.provider import AccessToken
 from mcp.server.mcpserver.exceptions import ToolError
 
+from core.tenancy import API_KEY_PREFIX, hash_api_key
 from functions.shared.auth import ROLES, TokenVerifier, caller_from_header
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError
 
 WRITERS = frozenset({"owner", "baker"})
+LAST_USE_EVERY = dt.timedelta(minutes=1)  # a key's last use is written at most this often
 
 
 class BakeryTokenVerifier:
@@ -32,6 +37,8 @@ class BakeryTokenVerifier:
         return await anyio.to_thread.run_sync(self._verify, token)
 
     def _verify(self, token: str) -> AccessToken | None:
+        if token.startswith(API_KEY_PREFIX):
+            return self._api_key(token)
         try:
             caller = caller_from_header(f"Bearer {token}", self.verifier)
         except ApiError:
@@ -43,6 +50,20 @@ class BakeryTokenVerifier:
             return None  # removed, or the role changed since the token was issued
         return AccessToken(token=token, client_id=caller.uid, scopes=[caller.role], subject=caller.uid,
                            claims={"tenant_id": caller.tenant_id, "role": caller.role, "uid": caller.uid})
+
+
+    def _api_key(self, secret: str) -> AccessToken | None:
+        """An owner's key for a headless agent: active, in its bakery and role; its last use is recorded."""
+        found = self.backend.api_key(hash_api_key(secret))
+        if found is None or not found[1].active:
+            return None
+        tenant_id, key = found
+        now = dt.datetime.now(dt.UTC)
+        if key.last_used_at is None or now - key.last_used_at > LAST_USE_EVERY:
+            self.backend.save_api_key(tenant_id, replace(key, last_used_at=now))
+        return AccessToken(token=secret, client_id=key.key_id, scopes=[key.role.value], subject=key.key_id,
+                           claims={"tenant_id": tenant_id, "role": key.role.value, "uid": f"apikey:{key.key_id}",
+                                   "apply_directly": key.apply_directly})
 
 
 def caller_claims() -> dict[str, Any]:

@@ -78,6 +78,8 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
             raise ToolError(f"{field}: {exc.message}" if field else exc.message) from exc
 
     def propose(op: str, args: dict[str, Any], uid: str) -> Callable[[BakeryContext], dict[str, Any]]:
+        apply_directly = bool(caller_claims().get("apply_directly"))  # read here: the work runs in a thread
+
         def work(ctx: BakeryContext) -> dict[str, Any]:
             cleaned, issues = validate_draft(op, args)
             parsed = ParsedInput(f"{op} by an agent", "unknown",
@@ -87,8 +89,12 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
             with ctx.unit_of_work() as uow:
                 proposal = service.submit(uow, source=Source.AGENT, operations=operations, by=uid or "agent",
                                           model="agent", notes=unresolved)
-            from functions.proposals import proposal_json
+            from functions.proposals import confirm_validated, proposal_json
 
+            if apply_directly:  # the owner let this key apply its writes at once
+                applied = confirm_validated(ctx.store, ctx.tenant_id, proposal.id, uid or "agent")
+                return {**applied, "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
+                        "note": "applied at once (this key may); undo_proposal reverses it"}
             return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
                     "note": "nothing is saved until a person (or confirm_proposal) confirms it"}
 

@@ -6,7 +6,7 @@ from typing import Protocol
 
 from core.bakery import Bakery
 from core.repository import UnitOfWork
-from core.tenancy import BakerySettings, Invitation, Member, Tenant
+from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Tenant
 
 
 class Backend(Protocol):
@@ -35,5 +35,13 @@ class Backend(Protocol):
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None: ...
 
     def save_invitation(self, tenant_id: str, invitation: Invitation) -> None: ...
+
+    def api_keys(self, tenant_id: str) -> list[ApiKey]: ...
+
+    def api_key(self, key_hash: str) -> tuple[str, ApiKey] | None:
+        """A key by the hash of its secret, with its bakery (for the MCP service's authentication)."""
+        ...
+
+    def save_api_key(self, tenant_id: str, key: ApiKey) -> None: ...
 
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None: ...

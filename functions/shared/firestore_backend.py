@@ -10,7 +10,7 @@ from typing import Any
 from adapters.collection_cache import BakeryCaches
 from core.bakery import Bakery
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
-from core.tenancy import BakerySettings, Invitation, Member, Role, Tenant
+from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Role, Tenant
 
 
 class FirestoreBackend:
@@ -117,6 +117,32 @@ class FirestoreBackend:
         })
         batch.commit()
 
+    def api_keys(self, tenant_id: str) -> list[ApiKey]:
+        rows = self._tenant_doc(tenant_id).collection("api_keys").stream()
+        return sorted((_to_api_key(r.id, r.to_dict()) for r in rows if r.to_dict().get("tenant_id") == tenant_id),
+                      key=lambda k: (k.created_at, k.key_hash))
+
+    def api_key(self, key_hash: str) -> tuple[str, ApiKey] | None:
+        """A key by its hash, through the server-only index api_keys/{hash} (two reads by key)."""
+        index = self.client.collection("api_keys").document(key_hash).get()
+        if not index.exists:
+            return None
+        tenant_id = index.to_dict()["tenant_id"]
+        snap = self._tenant_doc(tenant_id).collection("api_keys").document(key_hash).get()
+        if not snap.exists or snap.to_dict().get("tenant_id") != tenant_id:
+            return None
+        return tenant_id, _to_api_key(key_hash, snap.to_dict())
+
+    def save_api_key(self, tenant_id: str, key: ApiKey) -> None:
+        batch = self.client.batch()
+        batch.set(self.client.collection("api_keys").document(key.key_hash), {"tenant_id": tenant_id})
+        batch.set(self._tenant_doc(tenant_id).collection("api_keys").document(key.key_hash), {
+            "tenant_id": tenant_id, "name": key.name, "role": key.role.value, "apply_directly": key.apply_directly,
+            "created_by": key.created_by, "created_at": key.created_at, "revoked_at": key.revoked_at,
+            "last_used_at": key.last_used_at,
+        })
+        batch.commit()
+
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
         from firebase_admin import auth
 
@@ -135,3 +161,8 @@ def _member(tenant_id: str, m: Member) -> dict[str, Any]:
 def _to_member(uid: str, d: dict[str, Any]) -> Member:
     joined = d.get("joined_at") or dt.datetime.now(dt.UTC)
     return Member(uid, Role(d["role"]), d.get("email"), joined, bool(d.get("active", True)))
+
+
+def _to_api_key(key_hash: str, d: dict[str, Any]) -> ApiKey:
+    return ApiKey(key_hash, d["name"], Role(d["role"]), bool(d.get("apply_directly")), d["created_by"],
+                  d["created_at"], d.get("revoked_at"), d.get("last_used_at"))

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
-from core.tenancy import BakerySettings, Invitation, Member, Tenant
+from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Tenant
 
 
 class MemoryBackend:
@@ -16,6 +16,7 @@ class MemoryBackend:
         self.member_rows: dict[str, dict[str, Member]] = {}
         self.invitations: dict[str, tuple[str, Invitation]] = {}
         self.claims: dict[str, dict[str, str] | None] = {}
+        self.keys: dict[str, tuple[str, ApiKey]] = {}  # by hash
 
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
@@ -47,6 +48,15 @@ class MemoryBackend:
 
     def save_invitation(self, tenant_id: str, invitation: Invitation) -> None:
         self.invitations[invitation.code_hash] = (tenant_id, invitation)
+
+    def api_keys(self, tenant_id: str) -> list[ApiKey]:
+        return sorted((k for t, k in self.keys.values() if t == tenant_id), key=lambda k: (k.created_at, k.key_hash))
+
+    def api_key(self, key_hash: str) -> tuple[str, ApiKey] | None:
+        return self.keys.get(key_hash)
+
+    def save_api_key(self, tenant_id: str, key: ApiKey) -> None:
+        self.keys[key.key_hash] = (tenant_id, key)
 
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
         self.claims[uid] = claims

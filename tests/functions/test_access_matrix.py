@@ -39,6 +39,9 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "list_members": None,
     "change_member_role": {"uid": "alice", "role": "viewer"},
     "remove_tenant_member": {"uid": "alice"},
+    "create_api_key": {"name": "Mallory's agent"},
+    "list_api_keys": None,
+    "revoke_api_key": {"key_id": "A_KEY"},
     "get_bakery": None,
     "save_bakery_settings": {"unit_system": "metric", "currency": "EUR"},
     "add_purchase": {"product_id": "A_PRODUCT", "packages": 1, "unit_price": 5, "purchased_on": "2026-11-01"},
@@ -104,6 +107,7 @@ def bakeries(backend: MemoryBackend) -> dict[str, dict[str, Any]]:
     assert call(main.confirm_proposal, {"proposal_id": kept["proposal_id"]}, claims=alice)[0] == 200
     with backend.unit_of_work(a) as uow:
         receipt_scans.record_upload(uow, "a" * 32, f"tenants/{a}/receipts/{'a' * 32}", by="alice")
+    assert call(main.create_api_key, {"name": "A's agent"}, claims=alice)[0] == 200
     b = call(main.create_tenant, {"name": "B"}, claims={"uid": "bob"})[1]["tenant_id"]
     people["bob"] = {"uid": "bob", "tenant_id": b, "role": "owner"}
     return people
@@ -117,6 +121,8 @@ def _body(backend: MemoryBackend, tenant: str, op: str) -> dict[str, Any] | None
     confirmed = next(p.id for p in bakery.proposals.values() if p.status.value == "confirmed")
     text = json.dumps(body).replace("A_PRODUCT", product).replace("A_PROPOSAL", proposed)
     receipt = next(iter(bakery.receipts), "0" * 32)
+    key = next((k.key_id for k in backend.api_keys(tenant)), "key_000000000000")
+    text = text.replace("A_KEY", key)
     return None if body is None else json.loads(text.replace("A_CONFIRMED", confirmed).replace("A_RECEIPT", receipt))
 
 

@@ -40,6 +40,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "change_member_role": models.MemberRoleRequest,
     "remove_tenant_member": models.MemberRequest,
     "save_bakery_settings": models.BakerySettingsRequest,
+    "create_api_key": models.CreateApiKeyRequest,
+    "revoke_api_key": models.ApiKeyRequest,
     "add_purchase": models.PurchaseRequest,
     "set_inventory_level": models.LevelRequest,
     "record_loss": models.LossRequest,
@@ -59,14 +61,15 @@ MODELS: dict[str, type[BaseModel]] = {
     "receipt_status": ReceiptStatusRequest,
     "propose_from_photo": models.ProposeFromPhotoRequest,
 }
-WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "upload_photo"}  # an image, fuzzed in test_photo_upload
+# upload_photo takes an image: fuzzed in test_photo_upload
+WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo"}
 BODY_OPERATIONS = sorted(MODELS)
 # the caller with no bakery yet: for these a valid body would legitimately create or join one
 NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
 # a body the model accepts may be a legitimate write here (a bakery, an invitation, an empty import, a record)
 MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "save_catalog", "save_recipes",
                           "save_finished_goods", "save_events", "propose_from_text", "list_proposals",
-                          "save_bakery_settings"}
+                          "save_bakery_settings", "create_api_key"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 

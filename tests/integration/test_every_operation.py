@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -213,6 +214,18 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     status, saved = kim.send("save_bakery_settings", {"unit_system": "metric", "currency": "EUR"})
     assert status == 200 and saved["settings"] == {"unit_system": "metric", "currency": "EUR"}
     assert db.collection("tenants").document(tenant).get().to_dict()["settings"] == saved["settings"]
+
+    # API keys for agents (the MCP service): only the hash is stored, the secret is answered once
+    kim.refused("create_api_key", {"name": "agent", "role": "owner"}, 400, "role")
+    status, key = kim.send("create_api_key", {"name": "Planner agent"})
+    assert status == 200 and key["secret"].startswith("btk_")
+    kept = db.collection("tenants").document(tenant).collection("api_keys").get()
+    assert len(kept) == 1 and key["secret"] not in json.dumps(kept[0].to_dict(), default=str)
+    status, keys = kim.send("list_api_keys")
+    assert status == 200 and [k["key_id"] for k in keys["api_keys"]] == [key["key_id"]]
+    kim.refused("revoke_api_key", {"key_id": "key_000000000000"}, 404, "key_id")
+    status, revoked = kim.send("revoke_api_key", {"key_id": key["key_id"]})
+    assert status == 200 and revoked["active"] is False
 
     # members
     kim.refused("invite_member", {"role": "chef"}, 400, "role")

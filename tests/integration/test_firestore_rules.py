@@ -20,7 +20,7 @@ from devstack.firestore import FirestoreEmulator
 pytestmark = pytest.mark.emulator
 
 PROJECT = "demo-rules-matrix"
-OWNER_ONLY = ("members", "invitations", "activity", "metrics")
+OWNER_ONLY = ("members", "invitations", "activity", "metrics", "api_keys")
 COLLECTIONS = (
     "suppliers", "ingredients", "products", "materials", "material_products", "recipes", "finished_units",
     "finished_goods", "recipients", "events", "purchases", "lots", "material_lots", "depletions",

@@ -286,3 +286,51 @@ def test_recipes_events_and_resources(world: dict[str, Any]) -> None:
     assert json.loads(recipes_doc.contents[0].text)["recipes"]
     assert json.loads(inventory_doc.contents[0].text)["lots"]
     assert json.loads(biscotti.contents[0].text)["name"] == "Almond Biscotti"
+
+
+def test_an_owners_api_key_works_until_revoked_and_may_apply_directly(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    web: Client = world["web"]
+    owner = {"Authorization": f"Bearer {a.owner}"}
+    made = web.post("/api/create_api_key", json={"name": "Planner agent"}, headers=owner).get_json()
+    secret = made["secret"]
+    assert secret.startswith("btk_") and made["role"] == "baker" and made["apply_directly"] is False
+    listed = web.post("/api/list_api_keys", headers=owner).get_json()["api_keys"]
+    assert [k["key_id"] for k in listed] == [made["key_id"]] and "secret" not in json.dumps(listed)
+    (plan,) = call(world, secret, ("plan_event", {"event": EVENT}))
+    assert answer(plan)["event"] == EVENT
+    assert web.post("/api/list_api_keys", headers=owner).get_json()["api_keys"][0]["last_used_at"]
+    store = world["backend"].stores[a.tenant]
+    purchases_before = len(store.bakery.purchases)
+    (proposed,) = call(world, secret, ("add_purchase", {"item_name": "bread flour", "quantity": 10, "unit": "LBR",
+                                                        "price": 9.98, "store": "Costco"}))
+    assert answer(proposed)["status"] == "proposed" and len(store.bakery.purchases) == purchases_before
+
+    direct = web.post("/api/create_api_key", json={"name": "Trusted", "apply_directly": True},
+                      headers=owner).get_json()
+    (applied,) = call(world, direct["secret"], ("add_purchase", {"item_name": "bread flour", "quantity": 10,
+                                                                 "unit": "LBR", "price": 9.98, "store": "Costco"}))
+    assert answer(applied)["status"] == "confirmed" and len(store.bakery.purchases) == purchases_before + 1
+
+    viewer = web.post("/api/create_api_key", json={"name": "Reader", "role": "viewer"}, headers=owner).get_json()
+    (refused,) = call(world, viewer["secret"], ("add_purchase", {"item_name": "sugar", "quantity": 1, "unit": "KGM",
+                                                                 "price": 2}))
+    assert "viewer may only read" in refusal(refused)
+
+    assert web.post("/api/revoke_api_key", json={"key_id": made["key_id"]}, headers=owner).status_code == 200
+
+    async def probe() -> int:
+        app = world["app"]()
+        async with app.router.lifespan_context(app), httpx2.AsyncClient(
+                transport=httpx2.ASGITransport(app=app), base_url=BASE,
+                headers={"Authorization": f"Bearer {secret}"}) as http:
+            return (await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).status_code
+
+    assert asyncio.run(probe()) == 401  # revoked: refused from the next call
+    bad = web.post("/api/create_api_key", json={"name": "Boss", "role": "owner"}, headers=owner)
+    assert (bad.status_code, bad.get_json()["error"]["field"]) == (400, "role")
+    viewer_direct = web.post("/api/create_api_key", json={"name": "x", "role": "viewer", "apply_directly": True},
+                             headers=owner)
+    assert (viewer_direct.status_code, viewer_direct.get_json()["error"]["field"]) == (400, "apply_directly")
+    baker = {"Authorization": f"Bearer {a.token('viewer', uid='vera')}"}
+    assert web.post("/api/create_api_key", json={"name": "mine"}, headers=baker).status_code == 403
