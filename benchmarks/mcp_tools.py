@@ -22,9 +22,6 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-import httpx2  # noqa: E402
-from mcp.client.session import ClientSession  # noqa: E402
-from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from werkzeug.test import Client  # noqa: E402
 
 from devstack.firestore import FirestoreEmulator  # noqa: E402
@@ -33,9 +30,9 @@ from functions.shared.firestore_backend import FirestoreBackend  # noqa: E402
 from functions.shared.operation import RUNTIME  # noqa: E402
 from mcp_service.app import create_app  # noqa: E402
 from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token  # noqa: E402
+from tests.support.mcp_client import BASE, mcp_session  # noqa: E402
 
 FIXTURE = REPO.parent / "shared" / "fixtures" / "desktop-plans" / "winter_events.json"
-BASE = "http://127.0.0.1:9999"
 
 
 def percentile(samples: list[float], p: float) -> float:
@@ -50,12 +47,7 @@ async def measure(app: Any, token: str, rounds: int) -> dict[str, list[float]]:
                                                      "price": 9.98, "store": "Costco"}),
     }
     samples: dict[str, list[float]] = {name: [] for name in calls}
-    async with app.router.lifespan_context(app), httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=app), base_url=BASE,
-            headers={"Authorization": f"Bearer {token}"}) as http, \
-            streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
-            ClientSession(streams[0], streams[1]) as session:
-        await session.initialize()
+    async with mcp_session(app, token) as session:
         for name, (tool, args) in calls.items():
             await session.call_tool(tool, args)  # warm
             for _ in range(rounds):

@@ -10,10 +10,7 @@ import asyncio
 import json
 from typing import Any
 
-import httpx2
 import pytest
-from mcp.client.session import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from werkzeug.test import Client
 
 from functions.gateway import app as gateway_app
@@ -21,9 +18,9 @@ from functions.shared.firestore_backend import FirestoreBackend
 from mcp_service.app import create_app
 from tests.conftest import load_fixture
 from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
+from tests.support.mcp_client import BASE, mcp_session
 
 pytestmark = pytest.mark.emulator
-BASE = "http://127.0.0.1:9999"
 EVENT = "Winter Market 2026"
 
 
@@ -36,12 +33,7 @@ def _owner(web: Client, uid: str) -> tuple[str, str]:
 
 async def _calls(backend: FirestoreBackend, token: str, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
     app = create_app(backend, UnsignedTokenVerifier(), mcp_url=f"{BASE}/mcp")
-    async with app.router.lifespan_context(app), httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=app), base_url=BASE,
-            headers={"Authorization": f"Bearer {token}"}) as http, \
-            streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
-            ClientSession(streams[0], streams[1]) as session:
-        await session.initialize()
+    async with mcp_session(app, token) as session:
         return [await session.call_tool(name, args) for name, args in calls]
 
 

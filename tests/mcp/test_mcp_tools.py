@@ -15,8 +15,6 @@ from typing import Any
 
 import httpx2
 import pytest
-from mcp.client.session import ClientSession
-from mcp.client.streamable_http import streamable_http_client
 from werkzeug.test import Client
 
 from functions.gateway import app as gateway
@@ -25,8 +23,8 @@ from functions.shared.operation import RUNTIME
 from mcp_service.app import create_app
 from tests.conftest import load_fixture
 from tests.functions.conftest import UnsignedTokenVerifier, unsigned_token
+from tests.support.mcp_client import BASE, http_client, mcp_session
 
-BASE = "http://127.0.0.1:9999"
 EVENT = "Winter Market 2026"
 
 
@@ -67,12 +65,7 @@ def world() -> Iterator[dict[str, Any]]:
 
 
 async def _session_calls(app: Any, token: str | None, calls: list[tuple[str, dict[str, Any]]]) -> list[Any]:
-    async with app.router.lifespan_context(app), httpx2.AsyncClient(
-            transport=httpx2.ASGITransport(app=app), base_url=BASE,
-            headers={"Authorization": f"Bearer {token}"} if token else {}) as http, \
-            streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
-            ClientSession(streams[0], streams[1]) as session:
-        await session.initialize()
+    async with mcp_session(app, token) as session:
         results: list[Any] = []
         for name, args in calls:
             results.append(await session.list_tools() if name == "list_tools" else await session.call_tool(name, args))
@@ -97,9 +90,7 @@ def refusal(result: Any) -> str:
 
 def test_no_credential_is_a_401_pointing_at_the_protected_resource_metadata(world: dict[str, Any]) -> None:
     async def probe() -> tuple[httpx2.Response, httpx2.Response]:
-        app = world["app"]()
-        async with app.router.lifespan_context(app), httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=app), base_url=BASE) as http:
+        async with http_client(world["app"](), None) as http:
             return await http.post("/mcp", json={}), await http.get("/.well-known/oauth-protected-resource/mcp")
 
     refused, metadata = asyncio.run(probe())
@@ -121,10 +112,7 @@ def test_refused_credentials_never_reach_a_tool(world: dict[str, Any], token: st
                                                                                                               token)
 
     async def probe() -> int:
-        app = world["app"]()
-        async with app.router.lifespan_context(app), httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=app), base_url=BASE,
-                headers={"Authorization": f"Bearer {bearer}"}) as http:
+        async with http_client(world["app"](), bearer) as http:
             return (await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).status_code
 
     assert asyncio.run(probe()) == 401
@@ -268,13 +256,7 @@ def test_recipes_events_and_resources(world: dict[str, Any]) -> None:
     assert "recipe: no recipe" in refusal(missing)
 
     async def read() -> list[Any]:
-        app = world["app"]()
-        async with app.router.lifespan_context(app), httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=app), base_url=BASE,
-                headers={"Authorization": f"Bearer {a.owner}"}) as http, \
-                streamable_http_client(f"{BASE}/mcp", http_client=http) as streams, \
-                ClientSession(streams[0], streams[1]) as session:
-            await session.initialize()
+        async with mcp_session(world["app"](), a.owner) as session:
             listed = await session.list_resources()
             return [listed] + [await session.read_resource(uri) for uri in
                                ("bakery://events", "bakery://recipes", "bakery://inventory",
@@ -320,10 +302,7 @@ def test_an_owners_api_key_works_until_revoked_and_may_apply_directly(world: dic
     assert web.post("/api/revoke_api_key", json={"key_id": made["key_id"]}, headers=owner).status_code == 200
 
     async def probe() -> int:
-        app = world["app"]()
-        async with app.router.lifespan_context(app), httpx2.AsyncClient(
-                transport=httpx2.ASGITransport(app=app), base_url=BASE,
-                headers={"Authorization": f"Bearer {secret}"}) as http:
+        async with http_client(world["app"](), secret) as http:
             return (await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})).status_code
 
     assert asyncio.run(probe()) == 401  # revoked: refused from the next call
