@@ -68,7 +68,9 @@ def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
 @operation(READERS, EventRequest)
 def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """What to buy for an event, grouped by supplier, plus a printable text."""
-    return planning.shopping_list(ctx.bakery, event=body.event, remaining_only=body.remaining_only)
+    tenant = ctx.backend.tenant(ctx.tenant_id)
+    return planning.shopping_list(ctx.bakery, event=body.event, remaining_only=body.remaining_only,
+                                  currency=tenant.settings.currency if tenant else "USD")
 
 
 # -- portability ---------------------------------------------------------------------------

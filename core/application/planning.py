@@ -19,8 +19,9 @@ def event_plan(ctx: BakeryContext, *, event: str, remaining_only: bool = False) 
     return plan_to_json(_plan(ctx, event, remaining_only))
 
 
-def shopping_list(ctx: BakeryContext, *, event: str, remaining_only: bool = False) -> dict[str, Any]:
-    """What to buy for an event, grouped by supplier, plus a printable text."""
+def shopping_list(ctx: BakeryContext, *, event: str, remaining_only: bool = False,
+                  currency: str = "USD") -> dict[str, Any]:
+    """What to buy for an event, grouped by supplier, plus a printable text (money in `currency`)."""
     plan = _plan(ctx, event, remaining_only)
     lines = {line["ingredient"]: line for line in plan_to_json(plan)["shopping_list"]}
     return {
@@ -29,6 +30,6 @@ def shopping_list(ctx: BakeryContext, *, event: str, remaining_only: bool = Fals
             {"supplier": name, "items": [lines[line.ingredient_slug] for line in group]}
             for name, group in shopping_by_supplier(plan)
         ],
-        "text": render_shopping_list_text(plan),
+        "text": render_shopping_list_text(plan, currency),
         "warnings": list(plan.warnings),
     }

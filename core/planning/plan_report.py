@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.measures.quantities import as_number
@@ -162,7 +162,19 @@ def render_plan_text(plan: EventPlan) -> str:
     return "\n".join(out)
 
 
-def render_shopping_list_text(plan: EventPlan) -> str:
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "CAD": "CA$", "AUD": "A$", "NZD": "NZ$", "MXN": "MX$",
+                    "JPY": "¥", "CHF": "CHF ", "SEK": "SEK ", "NOK": "NOK ", "DKK": "DKK ", "PLN": "PLN ",
+                    "CZK": "CZK "}
+
+
+def money(amount: Decimal, currency: str = "USD") -> str:
+    """An amount for the printable texts, in the bakery's currency ("$12.50", "€12.50", "CHF 12.50")."""
+    symbol = CURRENCY_SYMBOLS.get(currency, f"{currency} ")
+    places = Decimal(1) if currency == "JPY" else Decimal("0.01")
+    return f"{symbol}{amount.quantize(places, rounding=ROUND_HALF_UP):,}"
+
+
+def render_shopping_list_text(plan: EventPlan, currency: str = "USD") -> str:
     out = [f"Shopping list for {plan.event_name}"]
     grand_total = Decimal(0)
     unknown_prices = 0
@@ -175,7 +187,7 @@ def render_shopping_list_text(plan: EventPlan) -> str:
                 continue
             for p in line.packages:
                 size = _amount(p.package_size, p.package_unit)
-                cost = f"  ~${as_number(p.estimated_cost):,.2f}" if p.estimated_cost is not None else ""
+                cost = f"  ~{money(p.estimated_cost, currency)}" if p.estimated_cost is not None else ""
                 out.append(f"  [ ] {p.count} x {p.product_label} ({size}) for {line.ingredient_name}: {need}{cost}")
                 if p.estimated_cost is None:
                     unknown_prices += 1
@@ -185,7 +197,7 @@ def render_shopping_list_text(plan: EventPlan) -> str:
         out += ["", "Nothing to buy: the pantry covers this event."]
     else:
         note = f" ({unknown_prices} item(s) without a known price)" if unknown_prices else ""
-        out += ["", f"Estimated total: ${as_number(grand_total):,.2f}{note}"]
+        out += ["", f"Estimated total: {money(grand_total, currency)}{note}"]
         out += _reference_notes([line for _, lines in shopping_by_supplier(plan) for line in lines])
     if plan.warnings:
         out += ["", "Warnings:", *(f"  ! {w}" for w in plan.warnings)]

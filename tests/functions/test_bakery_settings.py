@@ -56,3 +56,31 @@ def test_stored_values_no_longer_supported_fall_back_to_the_defaults() -> None:
     with pytest.raises(ValidationError) as refused:
         BakerySettings("imperial", "USD")
     assert refused.value.field == "unit_system"
+
+
+def test_the_printable_shopping_list_counts_money_in_the_bakerys_currency(people: dict[str, dict[str, Any]]) -> None:
+    from decimal import Decimal
+
+    from core.planning.plan_report import money
+
+    assert (money(Decimal("1234.5")), money(Decimal("1234.5"), "EUR"), money(Decimal("1234.5"), "JPY"),
+            money(Decimal("3"), "CHF")) == ("$1,234.50", "€1,234.50", "¥1,235", "CHF 3.00")
+    owner = people["owner"]
+    kitchen = {
+        "ingredients": [{"slug": "flour", "display_name": "Flour"}],
+        "products": [{"id": "ka-flour", "ingredient_slug": "flour", "brand": "King Arthur", "package_unit": "lb",
+                      "package_unit_quantity": 5, "is_preferred": True}],
+        "recipes": [{"name": "Bread", "ingredients": [{"ingredient_slug": "flour", "quantity": 4, "unit": "lb"}],
+                     "finished_units": [{"slug": "loaf", "name": "Loaf", "unit_yield_quantity": 1}]}],
+        "finished_goods": [{"slug": "loaf-good", "display_name": "Loaf", "assembly_type": "bare"}],
+        "compositions": [{"finished_good_slug": "loaf-good", "finished_unit_slug": "loaf", "component_quantity": 1}],
+        "events": [{"name": "Market", "event_date": "2026-12-20"}],
+        "event_finished_goods": [{"event_name": "Market", "finished_good_slug": "loaf-good", "quantity": 3}],
+    }
+    assert call(main.import_desktop, {"data": kitchen}, claims=owner)[0] == 200
+    bought = call(main.add_purchase, {"product_id": "ka-flour", "packages": 1, "unit_price": 4.5,
+                                      "purchased_on": "2026-11-20"}, claims=owner)
+    assert bought[0] == 200
+    assert call(main.save_bakery_settings, {"currency": "EUR"}, claims=owner)[0] == 200
+    status, listed = call(main.shopping_list, {"event": "Market"}, claims=owner)
+    assert status == 200 and "€" in listed["text"] and "$" not in listed["text"], listed["text"]
