@@ -62,6 +62,7 @@ __all__ = [
     "ProposedCreateEvent",
     "ProposedOperation",
     "ProposedOperations",
+    "RecordProductionArgs",
     "UnitCode",
     "function_declarations",
     "json_schema",
@@ -341,6 +342,16 @@ class CreateEventArgs(_Model):
     items: list[EventItem] = Field(min_length=1, max_length=MAX_EVENT_ITEMS)
 
 
+class RecordProductionArgs(_Model):
+    """Batches actually baked of a recipe; its ingredients leave stock by FIFO once a person confirms."""
+
+    recipe: Name = Field(description="the recipe, by name or slug")
+    batches: Amount = Field(le=Decimal(10000), description="how many batches were baked")
+    finished_unit: Name | None = Field(default=None, description="which finished unit, when the recipe has several")
+    event: Name | None = Field(default=None, description="the event it was baked for, by name or slug")
+    notes: Notes = Field(default="")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Draft models: same fields, what a proposal may leave out is optional
 # ---------------------------------------------------------------------------------------------------------------
@@ -389,6 +400,14 @@ class CreateEventDraft(_Draft):
     items: list[EventItemDraft] | None = Field(default=None, max_length=MAX_EVENT_ITEMS)
 
 
+class RecordProductionDraft(_Draft):
+    recipe: Name | None = None
+    batches: Amount | None = None
+    finished_unit: Name | None = None
+    event: Name | None = None
+    notes: Notes | None = None
+
+
 class ProposedAddPurchase(_Draft):
     op: Literal["add_purchase"]
     args: AddPurchaseDraft
@@ -424,11 +443,13 @@ STRICT_MODELS: dict[str, type[_Model]] = {
     "add_purchase": AddPurchaseArgs,
     "adjust_inventory": AdjustInventoryArgs,
     "create_event": CreateEventArgs,
+    "record_production": RecordProductionArgs,  # agents only (MCP): not among what the extractors read
 }
 DRAFT_MODELS: dict[str, type[_Draft]] = {
     "add_purchase": AddPurchaseDraft,
     "adjust_inventory": AdjustInventoryDraft,
     "create_event": CreateEventDraft,
+    "record_production": RecordProductionDraft,
 }
 _DRAFT_CHILDREN: dict[type[_Draft], dict[str, type[_Draft]]] = {
     AdjustInventoryDraft: {"loss": InventoryLossDraft},
@@ -439,12 +460,14 @@ RENAMED: dict[str, dict[str, str]] = {
     "add_purchase": {"purchase_date": "purchased_on"},
     "adjust_inventory": {"remaining_quantity": "quantity"},
     "create_event": {},
+    "record_production": {},
 }
 # Keys always present in cleaned draft args (None when not given), as the speech grammar does.
 _ALWAYS: dict[str, tuple[str, ...]] = {
     "add_purchase": ("item_name", "quantity", "unit", "price", "store"),
     "adjust_inventory": ("item_name",),
     "create_event": ("name", "date", "items"),
+    "record_production": ("recipe", "batches"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ from adapters.operation_schemas import (
     IsoDate,
     Level,
     Name,
+    RecordProductionArgs,
     Remaining,
     UnitCode,
     Upc,
@@ -251,6 +252,19 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         require_writer(claims)
         args = strict(CreateEventArgs, name=name, date=date, items=items)
         return await run(propose("create_event", args, str(claims.get("uid") or "")), write=True)
+
+    @server.tool(annotations=PROPOSE)
+    async def record_production(recipe: Name, batches: Annotated[Amount, Field(le=10000)],
+                                finished_unit: Name | None = None, event: Name | None = None,
+                                notes: Annotated[str, Field(max_length=2000)] = "") -> dict[str, Any]:
+        """Propose batches actually baked of a recipe (name or slug), of one finished unit when it has several,
+        for an event or none. Once confirmed, its ingredients leave stock by FIFO (what cannot be converted is
+        named, not guessed) and the event's progress counts it."""
+        claims = caller_claims()
+        require_writer(claims)
+        args = strict(RecordProductionArgs, recipe=recipe, batches=batches, finished_unit=finished_unit, event=event,
+                      notes=notes)
+        return await run(propose("record_production", args, str(claims.get("uid") or "")), write=True)
 
     @server.tool(annotations=PROPOSE)
     async def propose_from_text(text: Annotated[str, Field(min_length=1, max_length=2000)]) -> dict[str, Any]:

@@ -11,19 +11,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
+from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Product, Supplier
 from core.desktop_format.slugs import hyphen_slug
-from core.errors import ConversionError, InsufficientStockError, NotFoundError, ValidationError
+from core.errors import BakeTrackerError, ConversionError, InsufficientStockError, NotFoundError, ValidationError
 from core.measures.quantities import as_number
 from core.measures.units import ConversionBasis, convert
 from core.planning.events import Event, EventFinishedGood
-from core.proposals.arguments import AdjustArgs, EventArgs, PurchaseArgs
+from core.proposals.arguments import AdjustArgs, EventArgs, ProductionArgs, PurchaseArgs
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import Created, Effect, LotChange
 from core.repository import UnitOfWork
 from core.stock.fifo import consume_fifo, lots_oldest_first, stock_in
 from core.stock.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
 from core.stock.lots import Lot
+from core.stock.production import produce
 
 WHOLE = Decimal("0.000001")  # a package count this close to a whole number is that number
 
@@ -266,3 +268,50 @@ def apply_event(uow: UnitOfWork, a: EventArgs, index: int, at: Applying) -> Effe
     uow.events.put(event)
     return Effect(index, f"event {a.name} on {a.date.isoformat()} with {len(goods)} item(s)",
                   (Created("events", key, fingerprint(event)),))
+
+
+_PRODUCTION_FIELDS = {"recipe_slug": "recipe", "finished_unit_slug": "finished_unit", "event_slug": "event",
+                      "batches": "batches", "unit": "recipe"}
+
+
+def apply_production(uow: UnitOfWork, a: ProductionArgs, index: int, at: Applying) -> Effect:
+    """Batches baked: ingredients leave their lots by FIFO (what cannot be converted is listed as not deducted);
+    the run and every lot change are recorded so that undo can restore them while nothing else used them."""
+    recipes = {r.slug: r for r in uow.recipes.list()}
+    named = [r for r in recipes.values() if r.name.casefold() == a.recipe.casefold()]
+    recipe = recipes.get(a.recipe) or (named[0] if len(named) == 1 else None)
+    if recipe is None:
+        raise NotFoundError(f"no recipe {a.recipe!r} (its slug, or a name only one recipe has)",
+                            field=_where(index, "recipe"))
+    units = uow.finished_units.list()
+    unit = a.finished_unit
+    if unit is not None and not any(u.slug == unit for u in units):
+        unit = next((u.slug for u in units if u.recipe_slug == recipe.slug
+                     and u.display_name.casefold() == unit.casefold()), unit)
+    event_slug = None
+    if a.event is not None:
+        event = Bakery(events={e.slug: e for e in uow.events.list()}).find_event(a.event)
+        if event is None:
+            raise NotFoundError(f"no event {a.event!r}", field=_where(index, "event"))
+        event_slug = event.slug
+    lots = uow.lots.list()
+    before = {lot.id: lot.quantity for lot in lots}
+    run_id = _unique(f"run-{at.proposal_id}-{index}", lambda k: uow.production_runs.get(k) is not None)
+    try:
+        ingredients = {i.slug: i for i in uow.ingredients.list()}
+        result = produce(recipe.slug, a.batches, recipes=recipes, ingredients=ingredients, lots=lots,
+                         finished_units=units, run_id=run_id, produced_at=at.at, finished_unit_slug=unit,
+                         event_slug=event_slug, notes=a.notes)
+    except BakeTrackerError as exc:
+        exc.field = _where(index, _PRODUCTION_FIELDS.get(exc.field or "", exc.field or "recipe"))
+        raise
+    changes = []
+    for lot in result.lots:
+        uow.lots.put(lot)
+        changes.append(LotChange(lot.id, before[lot.id], lot.quantity))
+    uow.production_runs.put(result.run)
+    skipped = f"; not deducted: {', '.join(n.item_slug for n in result.run.not_deducted)}" \
+        if result.run.not_deducted else ""
+    plural = "batch" if a.batches == 1 else "batches"
+    return Effect(index, f"baked {as_number(a.batches):g} {plural} of {recipe.name}{skipped}",
+                  (Created("production_runs", run_id, fingerprint(result.run)),), tuple(changes))

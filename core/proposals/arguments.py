@@ -194,3 +194,23 @@ def event_args(args: dict[str, Any], index: int) -> EventArgs:
         items.append(EventItem(ir.text("finished_good", required=True) or "",
                                ir.text("finished_good_slug", limit=300), quantity))
     return EventArgs(r.text("name", required=True) or "", r.date("date"), tuple(items))
+
+
+@dataclass(frozen=True, slots=True)
+class ProductionArgs:
+    """Batches baked of a recipe (by slug or name), of one finished unit, for an event or none."""
+
+    recipe: str
+    batches: Decimal
+    finished_unit: str | None
+    event: str | None
+    notes: str
+
+
+def production_args(args: dict[str, Any], index: int) -> ProductionArgs:
+    r = Reader(args, index)
+    recipe = r.text("recipe", required=True)
+    batches = r.number("batches", required=True, at_most=Decimal(10000))
+    assert recipe is not None and batches is not None  # required: a missing one raised
+    return ProductionArgs(recipe, batches, r.text("finished_unit"), r.text("event"),
+                          r.text("notes", limit=2000) or "")

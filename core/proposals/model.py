@@ -15,7 +15,7 @@ from typing import Any
 
 from core.catalog.entities import Extra
 
-OPERATIONS = ("add_purchase", "adjust_inventory", "create_event")
+OPERATIONS = ("add_purchase", "adjust_inventory", "create_event", "record_production")
 
 
 class ProposalStatus(StrEnum):

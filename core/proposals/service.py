@@ -15,8 +15,8 @@ from typing import Any
 
 from core.catalog.references import users_of
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.proposals.apply import Applying, apply_adjustment, apply_event, apply_purchase
-from core.proposals.arguments import adjust_args, event_args, purchase_args
+from core.proposals.apply import Applying, apply_adjustment, apply_event, apply_production, apply_purchase
+from core.proposals.arguments import adjust_args, event_args, production_args, purchase_args
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import OPERATIONS, Effect, Proposal, ProposalStatus, ProposedOperation, Source
 from core.repository import UnitOfWork
@@ -146,6 +146,8 @@ def confirm(uow: UnitOfWork, proposal_id: str, *, by: str, at: dt.datetime | Non
                 effects.append(apply_adjustment(uow, adjust_args(op.args, index), index, applying))
             elif op.op == "create_event":
                 effects.append(apply_event(uow, event_args(op.args, index), index, applying))
+            elif op.op == "record_production":
+                effects.append(apply_production(uow, production_args(op.args, index), index, applying))
             else:
                 raise ValidationError(f"unknown operation {op.op!r}", field=f"operations.{index}.op")
         confirmed = replace(proposal, status=ProposalStatus.CONFIRMED, decided_by=by, decided_at=now, updated_at=now,

@@ -313,3 +313,30 @@ def test_an_owners_api_key_works_until_revoked_and_may_apply_directly(world: dic
     assert (viewer_direct.status_code, viewer_direct.get_json()["error"]["field"]) == (400, "apply_directly")
     baker = {"Authorization": f"Bearer {a.token('viewer', uid='vera')}"}
     assert web.post("/api/create_api_key", json={"name": "mine"}, headers=baker).status_code == 403
+
+
+def test_production_is_proposed_then_confirmed_consumes_stock_and_undo_restores_it(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    store = world["backend"].stores[a.tenant]
+    stock_before = {lot.id: lot.quantity for lot in store.bakery.lots.values()}
+    proposed, bad = call(world, a.owner,
+                         ("record_production", {"recipe": "Gluten-Free Almond Flour Shortbread Cookies", "batches": 1,
+                                                "event": EVENT}),
+                         ("record_production", {"recipe": "Toasted Almond Sablés", "batches": 0}))
+    proposal = answer(proposed)
+    assert proposal["status"] == "proposed" and not store.bakery.production_runs
+    assert "batches" in refusal(bad)
+    (confirmed,) = call(world, a.owner, ("confirm_proposal", {"proposal_id": proposal["proposal_id"]}))
+    done = answer(confirmed)
+    assert done["status"] == "confirmed"
+    assert "baked 1 batch of Gluten-Free Almond Flour Shortbread Cookies" in done["operations"][0]["applied"]
+    (run,) = store.bakery.production_runs.values()
+    assert (run.recipe_slug, run.event_slug) == ("gluten-free-almond-flour-shortbread-cookies", "winter-market-2026")
+    assert {lot.id: lot.quantity for lot in store.bakery.lots.values()} != stock_before  # stock left by FIFO
+    short = call(world, a.owner, ("record_production", {"recipe": "Toasted Almond Sablés", "batches": 1,
+                                                        "finished_unit": "almond-sable"}))[0]
+    (refused,) = call(world, a.owner, ("confirm_proposal", {"proposal_id": answer(short)["proposal_id"]}))
+    assert "not enough stock" in refusal(refused) and "egg_yolks" in refusal(refused)  # stock is never guessed
+    (undone,) = call(world, a.owner, ("undo_proposal", {"proposal_id": proposal["proposal_id"]}))
+    assert answer(undone)["status"] == "undone" and not store.bakery.production_runs
+    assert {lot.id: lot.quantity for lot in store.bakery.lots.values()} == stock_before
