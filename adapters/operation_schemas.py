@@ -63,6 +63,7 @@ __all__ = [
     "ProposedOperation",
     "ProposedOperations",
     "RecordProductionArgs",
+    "SetEventQuantitiesArgs",
     "UnitCode",
     "function_declarations",
     "json_schema",
@@ -352,6 +353,18 @@ class RecordProductionArgs(_Model):
     notes: Notes = Field(default="")
 
 
+class EventQuantity(_Model):
+    finished_good: Name = Field(description="a finished good, by name or slug")
+    quantity: Pieces = Field(description="how many, a whole number")
+
+
+class SetEventQuantitiesArgs(_Model):
+    """A draft event's finished goods and how many of each: the whole list (a good left out is dropped)."""
+
+    event: Name = Field(description="the event, by name or slug")
+    items: list[EventQuantity] = Field(min_length=1, max_length=MAX_EVENT_ITEMS)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Draft models: same fields, what a proposal may leave out is optional
 # ---------------------------------------------------------------------------------------------------------------
@@ -408,6 +421,16 @@ class RecordProductionDraft(_Draft):
     notes: Notes | None = None
 
 
+class EventQuantityDraft(_Draft):
+    finished_good: Name | None = None
+    quantity: Pieces | None = None
+
+
+class SetEventQuantitiesDraft(_Draft):
+    event: Name | None = None
+    items: list[EventQuantityDraft] | None = Field(default=None, max_length=MAX_EVENT_ITEMS)
+
+
 class ProposedAddPurchase(_Draft):
     op: Literal["add_purchase"]
     args: AddPurchaseDraft
@@ -444,16 +467,19 @@ STRICT_MODELS: dict[str, type[_Model]] = {
     "adjust_inventory": AdjustInventoryArgs,
     "create_event": CreateEventArgs,
     "record_production": RecordProductionArgs,  # agents only (MCP): not among what the extractors read
+    "set_event_quantities": SetEventQuantitiesArgs,  # agents only
 }
 DRAFT_MODELS: dict[str, type[_Draft]] = {
     "add_purchase": AddPurchaseDraft,
     "adjust_inventory": AdjustInventoryDraft,
     "create_event": CreateEventDraft,
     "record_production": RecordProductionDraft,
+    "set_event_quantities": SetEventQuantitiesDraft,
 }
 _DRAFT_CHILDREN: dict[type[_Draft], dict[str, type[_Draft]]] = {
     AdjustInventoryDraft: {"loss": InventoryLossDraft},
     CreateEventDraft: {"items": EventItemDraft},
+    SetEventQuantitiesDraft: {"items": EventQuantityDraft},
 }
 # The speech grammar's older names for the same fields.
 RENAMED: dict[str, dict[str, str]] = {
@@ -461,6 +487,7 @@ RENAMED: dict[str, dict[str, str]] = {
     "adjust_inventory": {"remaining_quantity": "quantity"},
     "create_event": {},
     "record_production": {},
+    "set_event_quantities": {},
 }
 # Keys always present in cleaned draft args (None when not given), as the speech grammar does.
 _ALWAYS: dict[str, tuple[str, ...]] = {
@@ -468,6 +495,7 @@ _ALWAYS: dict[str, tuple[str, ...]] = {
     "adjust_inventory": ("item_name",),
     "create_event": ("name", "date", "items"),
     "record_production": ("recipe", "batches"),
+    "set_event_quantities": ("event", "items"),
 }
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -27,12 +27,14 @@ from adapters.operation_schemas import (
     Amount,
     CreateEventArgs,
     EventItem,
+    EventQuantity,
     InventoryLoss,
     IsoDate,
     Level,
     Name,
     RecordProductionArgs,
     Remaining,
+    SetEventQuantitiesArgs,
     UnitCode,
     Upc,
     validate_draft,
@@ -252,6 +254,17 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         require_writer(claims)
         args = strict(CreateEventArgs, name=name, date=date, items=items)
         return await run(propose("create_event", args, str(claims.get("uid") or "")), write=True)
+
+    @server.tool(annotations=PROPOSE)
+    async def set_event_quantities(event: Name,
+                                   items: Annotated[list[EventQuantity], Field(min_length=1, max_length=200)]
+                                   ) -> dict[str, Any]:
+        """Propose a draft event's finished goods with whole quantities (the whole list: a good left out is
+        dropped). A person confirms it; undo restores the event as it was."""
+        claims = caller_claims()
+        require_writer(claims)
+        args = strict(SetEventQuantitiesArgs, event=event, items=items)
+        return await run(propose("set_event_quantities", args, str(claims.get("uid") or "")), write=True)
 
     @server.tool(annotations=PROPOSE)
     async def record_production(recipe: Name, batches: Annotated[Amount, Field(le=10000)],

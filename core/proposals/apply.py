@@ -14,13 +14,20 @@ from decimal import Decimal
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Product, Supplier
 from core.desktop_format.slugs import hyphen_slug
-from core.errors import BakeTrackerError, ConversionError, InsufficientStockError, NotFoundError, ValidationError
+from core.errors import (
+    BakeTrackerError,
+    ConflictError,
+    ConversionError,
+    InsufficientStockError,
+    NotFoundError,
+    ValidationError,
+)
 from core.measures.quantities import as_number
 from core.measures.units import ConversionBasis, convert
-from core.planning.events import Event, EventFinishedGood
-from core.proposals.arguments import AdjustArgs, EventArgs, ProductionArgs, PurchaseArgs
+from core.planning.events import Event, EventFinishedGood, PlanState
+from core.proposals.arguments import AdjustArgs, EventArgs, ProductionArgs, PurchaseArgs, QuantitiesArgs
 from core.proposals.fingerprint import fingerprint
-from core.proposals.model import Created, Effect, LotChange
+from core.proposals.model import Created, Effect, EventChange, LotChange
 from core.repository import UnitOfWork
 from core.stock.fifo import consume_fifo, lots_oldest_first, stock_in
 from core.stock.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
@@ -315,3 +322,26 @@ def apply_production(uow: UnitOfWork, a: ProductionArgs, index: int, at: Applyin
     plural = "batch" if a.batches == 1 else "batches"
     return Effect(index, f"baked {as_number(a.batches):g} {plural} of {recipe.name}{skipped}",
                   (Created("production_runs", run_id, fingerprint(result.run)),), tuple(changes))
+
+
+def apply_event_quantities(uow: UnitOfWork, a: QuantitiesArgs, index: int, at: Applying) -> Effect:
+    """A draft event's finished goods set to these quantities; the event as it was is kept for undo."""
+    bakery = Bakery(events={e.slug: e for e in uow.events.list()},
+                    finished_goods={g.slug: g for g in uow.finished_goods.list()})
+    event = bakery.find_event(a.event)
+    if event is None:
+        raise NotFoundError(f"no event {a.event!r}", field=_where(index, "event"))
+    if event.plan_state is not PlanState.DRAFT:
+        raise ConflictError(f"{event.name} is {event.plan_state.value}: its quantities change only while it is a "
+                            "draft (amend it with a reason in the app)", field=_where(index, "event"))
+    goods = []
+    for n, (name, quantity) in enumerate(a.items):
+        good = bakery.find_finished_good(name)
+        if good is None:
+            raise NotFoundError(f"{name!r} is not one of your finished goods (its slug, or a name only one has)",
+                                field=_where(index, f"items.{n}.finished_good"))
+        goods.append(EventFinishedGood(good.slug, quantity))
+    changed = replace(event, finished_goods=tuple(goods))
+    uow.events.put(changed)
+    listed = ", ".join(f"{as_number(q):g} {g.finished_good_slug}" for q, g in ((g.quantity, g) for g in goods))
+    return Effect(index, f"{event.name}: {listed}", event_changes=(EventChange(event, fingerprint(changed)),))

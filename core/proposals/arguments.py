@@ -214,3 +214,29 @@ def production_args(args: dict[str, Any], index: int) -> ProductionArgs:
     assert recipe is not None and batches is not None  # required: a missing one raised
     return ProductionArgs(recipe, batches, r.text("finished_unit"), r.text("event"),
                           r.text("notes", limit=2000) or "")
+
+
+@dataclass(frozen=True, slots=True)
+class QuantitiesArgs:
+    """An existing event's finished goods and how many of each (the whole list: a good left out is dropped)."""
+
+    event: str
+    items: tuple[tuple[str, Decimal], ...]  # (finished good by slug or name, whole quantity)
+
+
+def quantities_args(args: dict[str, Any], index: int) -> QuantitiesArgs:
+    r = Reader(args, index)
+    event = r.text("event", required=True)
+    raw = args.get("items")
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("items", "give at least one finished good with its quantity")
+    items = []
+    for n, item in enumerate(raw):
+        line = Reader(item if isinstance(item, dict) else {}, index)
+        name = line.text("finished_good", required=True)
+        quantity = line.number("quantity", required=True)
+        if quantity is None or name is None or quantity != quantity.to_integral_value():
+            raise r.fail(f"items.{n}.quantity", "must be a whole number greater than 0")
+        items.append((name, quantity))
+    assert event is not None
+    return QuantitiesArgs(event, tuple(items))

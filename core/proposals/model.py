@@ -14,8 +14,9 @@ from enum import StrEnum
 from typing import Any
 
 from core.catalog.entities import Extra
+from core.planning.events import Event
 
-OPERATIONS = ("add_purchase", "adjust_inventory", "create_event", "record_production")
+OPERATIONS = ("add_purchase", "adjust_inventory", "create_event", "record_production", "set_event_quantities")
 
 
 class ProposalStatus(StrEnum):
@@ -68,6 +69,14 @@ class LotChange:
 
 
 @dataclass(frozen=True, slots=True)
+class EventChange:
+    """An event a confirmation changed: the event as it was, and the fingerprint it had after."""
+
+    before: Event
+    fingerprint: str
+
+
+@dataclass(frozen=True, slots=True)
 class Effect:
     """What confirming one operation did: enough to check that nothing depends on it, and to reverse it."""
 
@@ -75,6 +84,7 @@ class Effect:
     summary: str
     created: tuple[Created, ...] = ()
     lot_changes: tuple[LotChange, ...] = ()
+    event_changes: tuple[EventChange, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,15 @@ from typing import Any
 
 from core.catalog.references import users_of
 from core.errors import ConflictError, NotFoundError, ValidationError
-from core.proposals.apply import Applying, apply_adjustment, apply_event, apply_production, apply_purchase
-from core.proposals.arguments import adjust_args, event_args, production_args, purchase_args
+from core.proposals.apply import (
+    Applying,
+    apply_adjustment,
+    apply_event,
+    apply_event_quantities,
+    apply_production,
+    apply_purchase,
+)
+from core.proposals.arguments import adjust_args, event_args, production_args, purchase_args, quantities_args
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import OPERATIONS, Effect, Proposal, ProposalStatus, ProposedOperation, Source
 from core.repository import UnitOfWork
@@ -148,6 +155,8 @@ def confirm(uow: UnitOfWork, proposal_id: str, *, by: str, at: dt.datetime | Non
                 effects.append(apply_event(uow, event_args(op.args, index), index, applying))
             elif op.op == "record_production":
                 effects.append(apply_production(uow, production_args(op.args, index), index, applying))
+            elif op.op == "set_event_quantities":
+                effects.append(apply_event_quantities(uow, quantities_args(op.args, index), index, applying))
             else:
                 raise ValidationError(f"unknown operation {op.op!r}", field=f"operations.{index}.op")
         confirmed = replace(proposal, status=ProposalStatus.CONFIRMED, decided_by=by, decided_at=now, updated_at=now,
@@ -179,6 +188,10 @@ def _blockers(uow: UnitOfWork, proposal: Proposal) -> list[str]:
         if lot is None or lot.quantity != after:
             found.append(f"lot {lot_id} changed since (used, counted or adjusted)")
     for effect in proposal.effects:
+        for change in effect.event_changes:
+            now = uow.events.get(change.before.slug)
+            if now is None or fingerprint(now) != change.fingerprint:
+                found.append(f"event {change.before.slug} changed since")
         for record in effect.created:
             item = getattr(uow, record.collection).get(record.key)
             if item is None:
@@ -220,6 +233,8 @@ def undo(uow: UnitOfWork, proposal_id: str, *, by: str, at: dt.datetime | None =
         for effect in reversed(proposal.effects):
             for record in reversed(effect.created):
                 getattr(uow, record.collection).delete(record.key)
+            for change in effect.event_changes:
+                uow.events.put(change.before)
         undone = replace(proposal, status=ProposalStatus.UNDONE, undone_by=by, undone_at=now, updated_at=now)
         uow.proposals.put(undone)
         uow.commit()

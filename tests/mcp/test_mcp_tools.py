@@ -340,3 +340,26 @@ def test_production_is_proposed_then_confirmed_consumes_stock_and_undo_restores_
     (undone,) = call(world, a.owner, ("undo_proposal", {"proposal_id": proposal["proposal_id"]}))
     assert answer(undone)["status"] == "undone" and not store.bakery.production_runs
     assert {lot.id: lot.quantity for lot in store.bakery.lots.values()} == stock_before
+
+
+def test_an_events_quantities_are_proposed_confirmed_and_undone(world: dict[str, Any]) -> None:
+    a: Bakery = world["a"]
+    store = world["backend"].stores[a.tenant]
+    before = store.bakery.events["winter-market-2026"]
+    proposed, unknown, fractional = call(
+        world, a.owner,
+        ("set_event_quantities", {"event": EVENT, "items": [{"finished_good": "Cookie Tin", "quantity": 30}]}),
+        ("set_event_quantities", {"event": EVENT, "items": [{"finished_good": "Wedding Cake", "quantity": 1}]}),
+        ("set_event_quantities", {"event": EVENT, "items": [{"finished_good": "Cookie Tin", "quantity": 2.5}]}))
+    assert store.bakery.events["winter-market-2026"] == before  # only proposed
+    assert "quantity" in refusal(fractional)
+    (failed,) = call(world, a.owner, ("confirm_proposal", {"proposal_id": answer(unknown)["proposal_id"]}))
+    assert "items.0.finished_good" in refusal(failed)
+    (confirmed,) = call(world, a.owner, ("confirm_proposal", {"proposal_id": answer(proposed)["proposal_id"]}))
+    assert answer(confirmed)["status"] == "confirmed"
+    changed = store.bakery.events["winter-market-2026"]
+    assert [(g.finished_good_slug, g.quantity) for g in changed.finished_goods] == [("cookie-tin", 30)]
+    (plan,) = call(world, a.owner, ("plan_event", {"event": EVENT}))
+    assert answer(plan)["recipes"]  # planned from the new quantities
+    (undone,) = call(world, a.owner, ("undo_proposal", {"proposal_id": answer(proposed)["proposal_id"]}))
+    assert answer(undone)["status"] == "undone" and store.bakery.events["winter-market-2026"] == before
