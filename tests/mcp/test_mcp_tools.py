@@ -363,3 +363,22 @@ def test_an_events_quantities_are_proposed_confirmed_and_undone(world: dict[str,
     assert answer(plan)["recipes"]  # planned from the new quantities
     (undone,) = call(world, a.owner, ("undo_proposal", {"proposal_id": answer(proposed)["proposal_id"]}))
     assert answer(undone)["status"] == "undone" and store.bakery.events["winter-market-2026"] == before
+
+
+def test_every_tools_schema_bounds_what_a_model_may_send(world: dict[str, Any]) -> None:
+    (tools,) = call(world, world["a"].owner, ("list_tools", {}))
+    for tool in tools.tools:
+        schema = json.dumps(tool.input_schema)
+        assert "tenant" not in schema, tool.name  # the bakery comes from the credential only
+        for name, prop in tool.input_schema.get("properties", {}).items():
+            text = json.dumps(prop)
+            decimal = '"number"' in text  # a Decimal may also come as a numeric string: bounded when validated
+            if '"string"' in text and not decimal and "enum" not in text and "format" not in text and name != "unit":
+                assert "maxLength" in text or "pattern" in text, (tool.name, name)
+    schemas = {t.name: json.dumps(t.input_schema) for t in tools.tools}
+    assert '"exclusiveMinimum": 0' in schemas["record_production"] and '"maximum": 10000' in schemas[
+        "record_production"]
+    assert '"minimum": 0' in schemas["adjust_inventory"] and '"maximum": 100' in schemas["adjust_inventory"]
+    for name in ("create_event", "set_event_quantities"):
+        assert '"minItems": 1' in schemas[name] and '"exclusiveMinimum": 0' in schemas[name], name
+    assert '"maximum": 100' in schemas["list_recipes"]  # limits are bounded
