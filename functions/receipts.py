@@ -20,11 +20,11 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.extractors import read_receipt
+from adapters.proposal_answers import proposal_json
 from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ReceiptScan, Source
 from functions.models import Strict
-from functions.proposals import proposal_json
 from functions.shared.auth import READERS
 from functions.shared.errors import ApiError
 from functions.shared.operation import RUNTIME, Context, operation

@@ -19,8 +19,10 @@ import anyio
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp_types import ToolAnnotations
-from pydantic import Field, ValidationError
+from pydantic import Field
+from pydantic import ValidationError as SchemaError
 
+from adapters import proposal_answers as answers
 from adapters.operation_schemas import (
     AddPurchaseArgs,
     AdjustInventoryArgs,
@@ -39,9 +41,10 @@ from adapters.operation_schemas import (
     Upc,
     validate_draft,
 )
+from adapters.proposal_answers import confirm_validated, proposal_json
 from core.application import planning
 from core.application.context import BakeryContext
-from core.errors import BakeTrackerError
+from core.errors import BakeTrackerError, ValidationError
 from core.proposals import service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ProposalStatus, Source
@@ -92,10 +95,8 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
             with ctx.unit_of_work() as uow:
                 proposal = service.submit(uow, source=Source.AGENT, operations=operations, by=uid or "agent",
                                           model="agent", notes=unresolved)
-            from functions.proposals import confirm_validated, proposal_json
-
             if apply_directly:  # the owner let this key apply its writes at once
-                applied = confirm_validated(ctx.store, ctx.tenant_id, proposal.id, uid or "agent")
+                applied = proposal_json(confirm_validated(ctx, proposal.id))
                 return {**applied, "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
                         "note": "applied at once (this key may); undo_proposal reverses it"}
             return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
@@ -107,7 +108,7 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         """The strict schema's cross-field checks (packages × size = quantity, one level, …), as tool errors."""
         try:
             return dict(model(**args).model_dump(exclude_none=True))
-        except ValidationError as exc:
+        except SchemaError as exc:
             error = exc.errors()[0]
             where = ".".join(str(p) for p in error["loc"]) or "arguments"
             raise ToolError(f"{where}: {error['msg']}") from exc
@@ -284,22 +285,14 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         """Propose what a sentence says was bought, is left, was lost, or is to be baked for an event ("I bought
         two pounds of flour at Costco for $8 and a dozen eggs for $4"), read as the app reads speech. A person
         confirms it; nothing is saved before."""
-        from adapters.extractors import read_text
-        from functions.proposals import proposal_json
-
         claims = caller_claims()
         require_writer(claims)
 
         def work(ctx: BakeryContext) -> dict[str, Any]:
-            parsed, model, notes = read_text(text, dt.datetime.now(dt.UTC).date())
-            operations, unresolved = draft_operations(parsed, ctx.catalog())
-            if not operations:
-                raise ToolError("text: nothing bought, left, lost or to be baked was understood in that; "
-                                + "; ".join(unresolved[:3]))
-            with ctx.unit_of_work() as uow:
-                proposal = service.submit(uow, source=Source.AGENT, operations=operations,
-                                          by=str(claims.get("uid") or "agent"), model=model, input_text=text,
-                                          notes=[*notes, *unresolved])
+            try:
+                proposal = answers.propose_from_text(ctx, text=text, source=Source.AGENT)
+            except ValidationError as exc:
+                raise ToolError(f"text: {exc.message}") from exc
             return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}"}
 
         return await run(work, write=True)
@@ -308,8 +301,6 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
     async def list_proposals(status: Annotated[str, Field(pattern="^(proposed|confirmed|rejected|undone)$")]
                              | None = None, limit: Limit = 20) -> dict[str, Any]:
         """Proposals newest first (AI or agent suggestions, and what people confirmed)."""
-        from functions.proposals import proposal_json
-
         def work(ctx: BakeryContext) -> dict[str, Any]:
             with ctx.unit_of_work(read_only=True) as uow:
                 found = service.listing(uow, status=ProposalStatus(status) if status else None, limit=limit)
@@ -321,22 +312,14 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
     async def confirm_proposal(proposal_id: ProposalId) -> dict[str, Any]:
         """Apply a proposal's operations in one transaction (owners and bakers only). Only when the user has
         reviewed it and asked you to confirm."""
-        from functions.proposals import confirm_validated
-
-        claims = caller_claims()
-        uid = str(claims.get("uid") or "")
-        return await run(lambda ctx: confirm_validated(ctx.store, ctx.tenant_id, proposal_id, uid), write=True)
+        return await run(lambda ctx: proposal_json(confirm_validated(ctx, proposal_id)), write=True)
 
     @server.tool(annotations=DECIDE)
     async def undo_proposal(proposal_id: ProposalId) -> dict[str, Any]:
         """Reverse a confirmed proposal if nothing depends on it since (else an error naming what does)."""
-        from functions.proposals import proposal_json
-
-        claims = caller_claims()
-
         def work(ctx: BakeryContext) -> dict[str, Any]:
             with ctx.unit_of_work() as uow:
-                return proposal_json(service.undo(uow, proposal_id, by=str(claims.get("uid") or "")))
+                return proposal_json(service.undo(uow, proposal_id, by=ctx.uid))
 
         return await run(work, write=True)
 
