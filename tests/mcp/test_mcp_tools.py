@@ -382,3 +382,26 @@ def test_every_tools_schema_bounds_what_a_model_may_send(world: dict[str, Any]) 
     for name in ("create_event", "set_event_quantities"):
         assert '"minItems": 1' in schemas[name] and '"exclusiveMinimum": 0' in schemas[name], name
     assert '"maximum": 100' in schemas["list_recipes"]  # limits are bounded
+
+
+def test_resources_and_prompts_answer_only_from_the_callers_bakery(world: dict[str, Any]) -> None:
+    b: Bakery = world["b"]
+
+    async def read() -> list[Any]:
+        async with mcp_session(world["app"](), b.owner) as session:
+            docs = [await session.read_resource(uri) for uri in
+                    ("bakery://events", "bakery://recipes", "bakery://inventory")]
+            prompt = await session.get_prompt("plan_my_event", {"event": EVENT})
+            try:
+                await session.read_resource("bakery://recipes/almond-biscotti")  # bakery A's recipe
+                missing = "read"
+            except Exception as exc:  # the SDK raises the server's resource error
+                missing = str(exc)
+            return [*docs, prompt, missing]
+
+    events, recipes, inventory, prompt, missing = asyncio.run(read())
+    assert json.loads(events.contents[0].text)["events"] == []
+    assert json.loads(recipes.contents[0].text)["recipes"] == []
+    assert json.loads(inventory.contents[0].text)["lots"] == []
+    assert "plan_event" in prompt.messages[0].content.text  # a prompt carries no bakery data
+    assert missing != "read" and "Almond Biscotti" not in missing  # bakery A's recipe is not B's to read
