@@ -77,8 +77,11 @@ def _item_candidates(bakery: Bakery) -> list[tuple[str, str, str]]:
         ingredient = bakery.ingredients.get(product.ingredient_slug)
         base = ingredient.display_name if ingredient else ""
         out.append(("product", product.id, f"{product.brand} {product.product_name} {base}".strip()))
+    parents = {i.parent_slug for i in bakery.ingredients.values() if i.parent_slug}
     for ingredient in bakery.ingredients.values():
-        out.append(("ingredient", ingredient.slug, ingredient.display_name))
+        # only what is bought and baked with: a category ("Dairy & Eggs", "Eggs" above "Eggs, whole") is not
+        if ingredient.slug not in parents and ingredient.hierarchy_level >= 2 and not ingredient.is_packaging:
+            out.append(("ingredient", ingredient.slug, ingredient.display_name))
     return out
 
 

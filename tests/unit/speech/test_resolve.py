@@ -49,3 +49,20 @@ def test_a_name_matching_nothing_is_flagged() -> None:
 def test_a_spoken_upc_finds_its_product() -> None:
     resolved = resolve_against(parse_utterance("bought 2 of 071012050504 for $9 at Costco", TODAY), _bakery())
     assert resolved.operations[0].args["product_id"] == "ka-bread"
+
+
+def test_a_category_is_never_what_was_bought() -> None:
+    """The desktop's hierarchy: "Dairy & Eggs" (level 0) > "Eggs" (level 1) > "Eggs, whole" (level 2). Products
+    and recipes use leaves only, so "eggs" must not resolve to the category "Eggs" (its purchase would stock
+    nothing a recipe uses); the leaves it could mean are offered instead."""
+    bakery = _bakery()
+    bakery.ingredients["dairy_eggs"] = Ingredient(slug="dairy_eggs", display_name="Dairy & Eggs", hierarchy_level=0)
+    bakery.ingredients["eggs"] = Ingredient(slug="eggs", display_name="Eggs", hierarchy_level=1,
+                                            parent_slug="dairy_eggs")
+    for slug, name in (("eggs_whole", "Eggs, whole"), ("egg_yolks", "Egg yolks")):
+        bakery.ingredients[slug] = Ingredient(slug=slug, display_name=name, parent_slug="eggs")
+    resolved = resolve_against(parse_utterance("I bought a dozen eggs at Costco for $4.50", TODAY), bakery)
+    args = resolved.operations[0].args
+    assert args.get("ingredient_slug") not in ("eggs", "dairy_eggs")
+    offered = {a["key"] for a in args["alternatives"]}
+    assert "eggs_whole" in offered and not offered & {"eggs", "dairy_eggs"}
