@@ -2,10 +2,12 @@
 import type { Messages } from './en';
 import { bakeDe } from './bake.de';
 import { catalogSettingsDe } from './catalog-settings.de';
+import { captureDe } from './capture.de';
 
 export const de: Messages = {
   ...bakeDe,
   ...catalogSettingsDe,
+  ...captureDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

@@ -2,10 +2,12 @@
 // Placeholders: {name}. Plurals: "one|other", chosen by Intl.PluralRules on {count}.
 import { bakeEn } from './bake.en';
 import { catalogSettingsEn } from './catalog-settings.en';
+import { captureEn } from './capture.en';
 
 export const en = {
   ...bakeEn,
   ...catalogSettingsEn,
+  ...captureEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
