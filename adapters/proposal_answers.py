@@ -29,6 +29,7 @@ def proposal_json(p: Proposal) -> dict[str, Any]:
             "index": index, "op": op.op, "proposed": op.proposed, "args": op.args,
             "confidence": op.confidence, "flags": list(op.flags), "edited_fields": list(op.edited_fields),
             "removed": op.removed, "problems": [] if op.removed else _problems(op),
+            "derived_fields": list(op.derived),
         }
         if p.status in (ProposalStatus.CONFIRMED, ProposalStatus.UNDONE) and not op.removed:
             entry["confirmed"] = next(confirmed, None)

@@ -23,6 +23,7 @@ from adapters.proposal_answers import (
 )
 from core.errors import ValidationError
 from core.proposals import service
+from core.proposals.consistency import EDIT_ONLY_FIELDS, carry
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ProposalStatus, Source
 from functions.models import (
@@ -60,11 +61,13 @@ def edit_proposal(ctx: Context, body: EditProposalRequest) -> dict[str, Any]:
             if change.index >= len(current.operations):
                 raise ApiError(400, "invalid", f"there is no operation {change.index}", f"operations.{change.index}")
             op = current.operations[change.index]
-            merged = {**op.args, **change.args}
-            _, issues = validate_draft(op.op, checked_args(op.op, {k: v for k, v in merged.items() if v is not None}))
+            # the line as it will be saved: the baker's change and what follows from it (a 400 when they disagree)
+            carried = carry(op.op, op.args, change.args, change.index)
+            touched = (change.args.keys() - EDIT_ONLY_FIELDS) | set(carried.derived)
+            _, issues = validate_draft(op.op, checked_args(op.op, carried.args))
             for issue in issues:
                 if issue.kind in ("invalid", "unknown_field", "dropped") and \
-                        issue.field.split(".")[0].split("[")[0] in change.args:
+                        issue.field.split(".")[0].split("[")[0] in touched:
                     raise ApiError(400, "invalid", f"{issue.field}: {issue.problem}",
                                    field_of(change.index, issue.field))
             for key in RESOLUTION_KEYS & change.args.keys():

@@ -43,6 +43,7 @@ class ProposedOperation:
     confidence: dict[str, float] = field(default_factory=dict)  # per field, 0..1, of the proposed values
     flags: tuple[str, ...] = ()  # what the baker must settle ("price: not said", "item: matches nothing")
     removed: bool = False  # the baker struck this line out
+    derived: tuple[str, ...] = ()  # fields the last edit set because of the baker's change (core/proposals/consistency)
 
     @property
     def edited_fields(self) -> tuple[str, ...]:

@@ -24,6 +24,7 @@ from core.proposals.apply import (
     apply_purchase,
 )
 from core.proposals.arguments import adjust_args, event_args, production_args, purchase_args, quantities_args
+from core.proposals.consistency import carry
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import OPERATIONS, Effect, Proposal, ProposalStatus, ProposedOperation, Source
 from core.repository import UnitOfWork
@@ -107,16 +108,14 @@ def edit(uow: UnitOfWork, proposal_id: str, *, changes: dict[int, dict[str, Any]
         for index in sorted(touched):
             if not 0 <= index < len(ops):
                 raise ValidationError(f"there is no operation {index}", field=f"operations.{index}")
+        ops = [replace(op, derived=()) if op.derived else op for op in ops]  # "updated with your change": this one
         for index, patch in (changes or {}).items():
-            args = dict(ops[index].args)
-            for name, value in _jsonable(patch, f"operations.{index}.args").items():
+            clean = _jsonable(patch, f"operations.{index}.args")
+            for name in clean:
                 if name in _SYSTEM_FIELDS:
                     raise ValidationError(f"{name} cannot be edited", field=f"operations.{index}.{name}")
-                if value is None:
-                    args.pop(name, None)
-                else:
-                    args[name] = value
-            ops[index] = replace(ops[index], args=args)
+            carried = carry(ops[index].op, ops[index].args, clean, index)
+            ops[index] = replace(ops[index], args=carried.args, derived=carried.derived)
         for index in remove:
             ops[index] = replace(ops[index], removed=True)
         for index in restore:

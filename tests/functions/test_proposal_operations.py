@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
 
 from functions import main
 from functions.shared.memory_backend import MemoryBackend
@@ -199,3 +201,89 @@ def test_when_gemini_is_down_the_offline_grammar_answers(backend: MemoryBackend,
     assert status == 200 and proposal["model"] == "offline-grammar"
     assert any("Gemini" in note for note in proposal["notes"])
     assert proposal["operations"][0]["args"]["price"] == 4
+
+
+RECEIPT_LINE = {"item_name": "bread flour", "quantity": 4, "unit": "LBR", "packages": 1, "package_size": 4,
+                "price": 4.99, "store": "Costco", "ingredient_slug": "flour"}
+
+
+def _receipt_line(backend: MemoryBackend, owner: dict[str, Any]) -> str:
+    """A receipt's proposal with one line as the reading proposed it: operation 1 (0 is struck out)."""
+    from core.proposals import service
+    from core.proposals.model import Source
+
+    other = service.new_operation("add_purchase", {**RECEIPT_LINE, "item_name": "sugar", "ingredient_slug": None})
+    line = service.new_operation("add_purchase", RECEIPT_LINE, index=1)
+    proposal = service.submit(backend.unit_of_work(owner["tenant_id"]), source=Source.RECEIPT,
+                              operations=[other, line], by="val", model="offline-receipt-ocr")
+    call(main.edit_proposal, {"proposal_id": proposal.id, "remove": [0]}, claims=owner)
+    return proposal.id
+
+
+def test_more_packages_carry_the_quantity_and_the_total_and_confirm(backend: MemoryBackend,
+                                                                    owner: dict[str, Any]) -> None:
+    pid = _receipt_line(backend, owner)
+    status, edited = call(main.edit_proposal, {"proposal_id": pid, "changes": [{"index": 1, "args": {"packages": 3}}]},
+                          claims=owner)
+    assert status == 200, edited
+    line = edited["operations"][1]
+    assert (line["args"]["packages"], line["args"]["quantity"], line["args"]["price"]) == (3, 12, 14.97)
+    assert line["derived_fields"] == ["price", "quantity"] and line["problems"] == []
+    assert sorted(line["edited_fields"]) == ["packages", "price", "quantity"]  # the screen shows it as it will be saved
+    status, done = call(main.confirm_proposal, {"proposal_id": pid}, claims=owner)
+    assert status == 200, done
+    assert done["operations"][1]["confirmed"]["quantity"] == 12
+    (purchase,) = _bakery(backend, owner).purchases.values()
+    assert (purchase.quantity_purchased, purchase.unit_price) == (3, Decimal("4.99"))
+
+
+@pytest.mark.parametrize(("args", "field", "says"), [
+    ({"packages": 3, "quantity": 10}, "operations.1.quantity", "3 packages of 4 make 12, not 10"),
+    ({"quantity": 12, "package_size": 5}, "operations.1.quantity", "change packages with it"),
+    ({"packages": 1.5}, "operations.1.packages", "whole packages"),
+    ({"unit_price": 2, "price": 9}, "operations.1.price", "change unit_price or price"),
+    ({"unit_price": "abc"}, "operations.1.unit_price", "greater than 0"),
+])
+def test_an_edit_that_does_not_add_up_is_refused_at_once(backend: MemoryBackend, owner: dict[str, Any],
+                                                        args: dict[str, Any], field: str, says: str) -> None:
+    pid = _receipt_line(backend, owner)
+    status, answer = call(main.edit_proposal, {"proposal_id": pid, "changes": [{"index": 1, "args": args}]},
+                          claims=owner)
+    assert (status, answer["error"]["field"]) == (400, field), answer
+    assert says in answer["error"]["message"]
+    assert _bakery(backend, owner).proposals[pid].operations[1].args == RECEIPT_LINE  # nothing half-saved
+
+
+def test_a_unit_price_sets_the_line_total(backend: MemoryBackend, owner: dict[str, Any]) -> None:
+    pid = _receipt_line(backend, owner)
+    call(main.edit_proposal, {"proposal_id": pid, "changes": [{"index": 1, "args": {"packages": 2}}]}, claims=owner)
+    status, edited = call(main.edit_proposal, {"proposal_id": pid,
+                                               "changes": [{"index": 1, "args": {"unit_price": 4.25}}]}, claims=owner)
+    assert status == 200, edited
+    line = edited["operations"][1]
+    assert (line["args"]["price"], line["derived_fields"], "unit_price" in line["args"]) == (8.5, ["price"], False)
+    assert call(main.confirm_proposal, {"proposal_id": pid}, claims=owner)[0] == 200
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edit=st.dictionaries(
+    st.sampled_from(["packages", "package_size", "quantity", "price", "unit_price"]),
+    st.one_of(st.integers(min_value=-1, max_value=30), st.sampled_from([0.5, 2.5, 4.99, "1.25", None])),
+    min_size=1, max_size=3))
+def test_an_edit_is_refused_naming_a_field_or_the_confirm_succeeds(backend: MemoryBackend, owner: dict[str, Any],
+                                                                    edit: dict[str, Any]) -> None:
+    pid = _receipt_line(backend, owner)
+    status, answer = call(main.edit_proposal, {"proposal_id": pid, "changes": [{"index": 1, "args": edit}]},
+                          claims=owner)
+    if status == 400:
+        assert answer["error"]["field"].startswith("operations.1."), answer
+        event("refused at the edit")
+        return
+    assert status == 200, answer
+    status, done = call(main.confirm_proposal, {"proposal_id": pid}, claims=owner)
+    cleared = {f"operations.1.{name}" for name, value in edit.items() if value is None}
+    if status == 400 and done["error"]["field"] in cleared:  # a field cleared: the review screen asks for it again
+        event("a cleared field asked for again")
+        return
+    assert status == 200, (edit, done)
+    event("confirmed")
