@@ -9,7 +9,7 @@ import { ApiError } from './api';
 import type { KV } from './kv';
 import type { Operations } from './types';
 
-export type OutboxOp = 'add_purchase' | 'set_inventory_level' | 'record_production' | 'record_assembly';
+export type OutboxOp = 'add_purchase' | 'set_inventory_level' | 'record_production' | 'record_assembly' | 'propose_from_text';
 export type OutboxState = 'queued' | 'sending' | 'saved' | 'refused';
 
 export interface OutboxError {

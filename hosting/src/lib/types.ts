@@ -91,6 +91,14 @@ export interface ProposalOperation {
   op: string;
   proposed: Record<string, unknown>;
   args: Record<string, unknown>;
+  confidence?: Record<string, number>;
+  flags?: string[];
+  edited_fields?: string[];
+  removed?: boolean;
+  problems?: { field: string; reason: string }[];
+  /** After a confirmation: what was applied ("you confirmed") and what it did. */
+  confirmed?: Record<string, unknown> | null;
+  applied?: unknown;
 }
 export interface Proposal {
   proposal_id: string;
@@ -99,6 +107,18 @@ export interface Proposal {
   model: string;
   input_text: string;
   operations: ProposalOperation[];
+  notes?: string[];
+  created_at?: string | null;
+  decided_at?: string | null;
+  undone_at?: string | null;
+  reason?: string | null;
+}
+export interface ProposalEdit {
+  proposal_id: string;
+  changes?: { index: number; args: Record<string, unknown> }[];
+  remove?: number[];
+  restore?: number[];
+  add?: { op: 'add_purchase' | 'adjust_inventory' | 'create_event'; args: Record<string, unknown> }[];
 }
 export interface ImportResult {
   dry_run: boolean;
@@ -135,6 +155,11 @@ export interface Operations {
   get_bakery: { req: Record<string, never>; res: Bakery };
   save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
+  propose_from_text: { req: { text: string; source?: 'voice' | 'text' | 'event_voice'; today?: string }; res: Proposal };
+  edit_proposal: { req: ProposalEdit; res: Proposal };
+  confirm_proposal: { req: { proposal_id: string }; res: Proposal };
+  reject_proposal: { req: { proposal_id: string; reason?: string }; res: Proposal };
+  undo_proposal: { req: { proposal_id: string }; res: Proposal };
 }
 export type Op = keyof Operations;
 
