@@ -106,6 +106,6 @@ def propose_from_text(ctx: BakeryContext, *, text: str, source: Source, today: d
     if not operations:
         raise ValidationError("no purchase, inventory level or event was understood in that; "
                               + "; ".join(unresolved[:3]), field="text")
-    with ctx.unit_of_work() as uow:
+    with ctx.unit_of_work() as uow:  # with an Idempotency-Key, a retried send answers the first proposal
         return service.submit(uow, source=source, operations=operations, by=ctx.uid or "agent", model=model,
-                              input_text=text, notes=[*notes, *unresolved])
+                              input_text=text, notes=[*notes, *unresolved], proposal_id=ctx.stable_id("proposal"))

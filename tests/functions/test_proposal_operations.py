@@ -287,3 +287,14 @@ def test_an_edit_is_refused_naming_a_field_or_the_confirm_succeeds(backend: Memo
         return
     assert status == 200, (edit, done)
     event("confirmed")
+
+
+def test_a_sentence_sent_again_with_its_idempotency_key_is_one_proposal(backend: MemoryBackend,
+                                                                       owner: dict[str, Any]) -> None:
+    body = {"text": "I bought two 5 lb bags of King Arthur bread flour at Costco for $9.98", "source": "voice"}
+    first = call(main.propose_from_text, body, claims=owner, headers={"Idempotency-Key": "capture-1"})
+    again = call(main.propose_from_text, body, claims=owner, headers={"Idempotency-Key": "capture-1"})
+    assert first[0] == again[0] == 200 and first[1]["proposal_id"] == again[1]["proposal_id"]
+    assert len(backend.stores[owner["tenant_id"]].bakery.proposals) == 1
+    other = call(main.propose_from_text, body, claims=owner, headers={"Idempotency-Key": "capture-2"})
+    assert other[1]["proposal_id"] != first[1]["proposal_id"]
