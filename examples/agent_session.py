@@ -19,7 +19,7 @@ import httpx2
 from mcp.client.session import ClientSession
 from mcp.client.streamable_http import streamable_http_client
 
-SENTENCE = "I bought two 5 lb bags of King Arthur bread flour at Costco for $9.98 and a dozen eggs for $4.50"
+SENTENCE = "I bought two 5 lb bags of King Arthur bread flour at Costco for $9.98 and a dozen whole eggs for $4.50"
 
 
 async def session(url: str, token: str, event: str) -> dict[str, Any]:
