@@ -21,26 +21,14 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
+import {
+  CHROMIUM, PHONE, PLANS, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, claims, cli, createBakery, firestoreDocs,
+  idToken, net, problems, purchases, screens, shoot, signUp, sleep, stack, startStack, stopStack, until, visit, watch
+} from './support.mjs';
 
-const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const { chromium } = await import(join(REPO, 'hosting', 'node_modules', 'playwright-core', 'index.mjs'));
-// As tests/conftest.py: the shared fixtures live beside the repository (../shared).
-const FIXTURES = resolve(process.env.BAKETRACKER_SHARED ?? join(REPO, '..', 'shared'), 'fixtures');
-const SAMPLE = join(FIXTURES, 'desktop', 'sample_data_all.json');
-const PLANS = join(FIXTURES, 'desktop-plans', 'winter_events.json'); // the finished goods and bundles
-const SHOTS = join(REPO, 'docs', 'screenshots');
-const CHROMIUM = process.env.BAKETRACKER_CHROMIUM ?? '/usr/bin/chromium';
-const READY = 'Ctrl-C, SIGTERM or SIGHUP stops everything';
-const PHONE = { width: 390, height: 844 };
-const LAPTOP = { width: 1440, height: 900 };
-const PASSWORD = 'e2e-bake-2026';
-const RUN = Date.now().toString(36);
 const OWNER = `owner-${RUN}@e2e.test`;
 const VIEWER = `viewer-${RUN}@e2e.test`;
 const OTHER = `other-${RUN}@e2e.test`;
@@ -49,181 +37,9 @@ const EVENT = 'E2E Spring Fair';
 const EVENT_DATE = new Date(Date.now() + 86_400_000 - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
 const BUNDLE = 'Cookie Tin'; // 8 gingerbread cookies, 6 almond sablés, 4 fudge squares
 const BUNDLE_COUNT = 20;
-
-// ---------------------------------------------------------------- the stack
-
-const stack = { process: null, output: '', url: '', auth: '', firestore: '', project: 'demo-baketracker' };
-
-async function startStack() {
-  if (process.env.BAKETRACKER_E2E_STACK_LOG) {
-    // While writing tests: attach to a stack already running (`python -m devstack.run --port 0 > log`); it is left running.
-    stack.output = readFileSync(process.env.BAKETRACKER_E2E_STACK_LOG, 'utf8');
-    assert.ok(stack.output.includes(READY), 'that stack is not ready');
-    return parseStack();
-  }
-  const python = join(REPO, '.venv', 'bin', 'python');
-  const proc = spawn(python, ['-m', 'devstack.run', '--port', '0'], {
-    cwd: REPO,
-    env: { ...process.env, BAKETRACKER_SHARED: dirname(FIXTURES) },
-    stdio: ['ignore', 'pipe', 'pipe']
-  });
-  stack.process = proc;
-  proc.stdout.on('data', (d) => (stack.output += d));
-  proc.stderr.on('data', (d) => (stack.output += d));
-  const deadline = Date.now() + 180_000;
-  while (!stack.output.includes(READY)) {
-    if (proc.exitCode !== null) throw new Error(`the stack exited (${proc.exitCode}):\n${stack.output}`);
-    if (Date.now() > deadline) throw new Error(`the stack was not ready in 180 s:\n${stack.output}`);
-    await sleep(200);
-  }
-  parseStack();
-}
-
-function parseStack() {
-  stack.url = /Open the app: (http:\/\/127\.0\.0\.1:\d+)\//.exec(stack.output)[1];
-  stack.auth = /Auth emulator: (127\.0\.0\.1:\d+)/.exec(stack.output)[1];
-  stack.firestore = /Firestore emulator: (127\.0\.0\.1:\d+)/.exec(stack.output)[1];
-}
-
-async function stopStack() {
-  const proc = stack.process;
-  if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((done) => proc.once('exit', done));
-  proc.kill('SIGTERM'); // the stack stops every emulator before it exits
-  const code = await Promise.race([exited.then(() => proc.exitCode ?? proc.signalCode), sleep(30_000).then(() => 'timeout')]);
-  if (code === 'timeout') {
-    proc.kill('SIGKILL'); // its emulators die with it (PR_SET_PDEATHSIG, see devstack.processes)
-    await exited;
-  }
-  assert.ok(code === 143 || code === 'SIGTERM', `the stack stopped with ${code}:\n${stack.output.slice(-2000)}`);
-}
-
-// If this process dies without running after(): the stack (and with it its emulators) goes too.
-process.on('exit', () => stack.process?.exitCode === null && stack.process.kill('SIGKILL'));
-
-const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
-
-async function until(what, check, timeout = 20_000) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeout / 1000} s (last: ${last})`);
-    await sleep(300);
-  }
-}
-
-// ---------------------------------------------------------------- Auth, API and Firestore, as a client would call them
-
-async function idToken(email, password = PASSWORD) {
-  const url = `http://${stack.auth}/identitytoolkit.googleapis.com/v1/accounts:signInWithPassword?key=fake-api-key`;
-  const r = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ email, password, returnSecureToken: true }) });
-  assert.equal(r.status, 200, await r.clone().text());
-  return (await r.json()).idToken;
-}
-
-const claims = (token) => JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString());
-
-async function api(op, body, token, headers = {}) {
-  const r = await fetch(`${stack.url}/api/${op}`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}`, ...headers },
-    body: JSON.stringify(body)
-  });
-  return { status: r.status, body: await r.json().catch(() => null) };
-}
-
-const firestoreDocs = (path) => `http://${stack.firestore}/v1/projects/${stack.project}/databases/(default)/documents/${path}`;
-
-/** Every purchase of a bakery, read as its owner would (the rules apply: a member's token). */
-async function purchases(tenant, token) {
-  const r = await fetch(`${firestoreDocs(`tenants/${tenant}/purchases`)}?pageSize=300`, { headers: { Authorization: `Bearer ${token}` } });
-  assert.equal(r.status, 200, await r.clone().text());
-  return ((await r.json()).documents ?? []).map((d) => ({ id: d.name.split('/').pop(), product_id: d.fields.product_id?.stringValue }));
-}
-
-const cli = promisify(execFile);
-
-// ---------------------------------------------------------------- the browser, and what every screen is checked for
-
 let browser; // a second browser for the viewer and the second bakery
 let owner; // { context, page }
 const profile = mkdtempSync(join(tmpdir(), 'baketracker-e2e-profile-'));
-const screens = []; // every screen checked, for the final report
-const problems = []; // CSP violations, console errors, uncaught exceptions: { who, url, kind, text }
-let offline = false; // while offline, failed requests are expected (and only those are forgiven)
-const OFFLINE_NOISE = /ERR_INTERNET_DISCONNECTED|Failed to fetch|NetworkError|net::ERR_|offline|Could not reach Cloud Firestore|RPC_ERROR HTTP error has no status/i;
-
-async function watch(context, who) {
-  await context.exposeBinding('__e2eReportCsp', ({ page }, v) => problems.push({ who, url: page.url(), kind: 'csp', text: JSON.stringify(v) }));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      // @ts-ignore — the binding exposed above
-      window.__e2eReportCsp({ directive: e.violatedDirective, blocked: e.blockedURI, source: e.sourceFile, line: e.lineNumber, sample: e.sample, disposition: e.disposition });
-    });
-  });
-  const onPage = (page) => {
-    page.on('console', (m) => {
-      if (m.type() !== 'error') return;
-      if (offline && OFFLINE_NOISE.test(m.text())) return;
-      problems.push({ who, url: page.url(), kind: /Content Security Policy/i.test(m.text()) ? 'csp' : 'console', text: m.text() });
-    });
-    page.on('pageerror', (e) => problems.push({ who, url: page.url(), kind: 'exception', text: String(e.stack ?? e) }));
-  };
-  context.pages().forEach(onPage);
-  context.on('page', onPage);
-  context.setDefaultTimeout(20_000);
-}
-
-/** The screen shown now has no CSP violation, console error or exception (any from before it fails too). */
-function checkScreen(page, name) {
-  screens.push(name);
-  const found = problems.splice(0);
-  assert.deepEqual(found, [], `on ${name} (${page.url()}): ${found.map((p) => `[${p.kind}] ${p.text}`).join('\n')}`);
-}
-
-async function visit(page, path, ready, name) {
-  await page.goto(stack.url + path);
-  await ready();
-  await page.waitForLoadState('networkidle').catch(() => {});
-  checkScreen(page, name ?? path);
-}
-
-async function shoot(page, name) {
-  mkdirSync(SHOTS, { recursive: true });
-  for (const [size, viewport] of [['phone', PHONE], ['laptop', LAPTOP]]) {
-    await page.setViewportSize(viewport);
-    await page.evaluate(() => document.fonts.ready);
-    await sleep(250); // the layout settles (rail ↔ bottom bar)
-    await page.screenshot({ path: join(SHOTS, `${name}-${size}.png`), animations: 'disabled' });
-  }
-  await page.setViewportSize(PHONE);
-}
-
-async function signUp(page, email) {
-  await page.goto(stack.url + '/');
-  await page.waitForURL('**/signin');
-  await page.getByRole('button', { name: 'New here? Create an account' }).click();
-  await page.fill('#email', email);
-  await page.fill('#password', PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL('**/welcome');
-  await page.getByRole('heading', { level: 1 }).waitFor();
-  checkScreen(page, 'welcome');
-}
-
-async function createBakery(page, name) {
-  await page.fill('#bakery', name);
-  await page.getByRole('button', { name: 'Create bakery' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
-}
-
 /** The plan screen's batches: [{recipe, batches}] by recipe name. */
 const needsEvent = () => assert.ok(state.slug, 'needs the event the editor scenario creates');
 
@@ -418,7 +234,7 @@ test('offline: the plan and the shopping list still show after a reload', async 
   // Online first, so the app may keep what it shows.
   await visit(page, `/events/${state.slug}/plan`, () => page.locator('article.recipe').first().waitFor(), 'event plan (before offline)');
   await visit(page, `/events/${state.slug}/shopping`, () => page.locator('li.line').first().waitFor(), 'shopping list (before offline)');
-  offline = true;
+  net.offline = true;
   await context.setOffline(true);
   try {
     await page.goto(`${stack.url}/events/${state.slug}/plan`);
@@ -432,7 +248,7 @@ test('offline: the plan and the shopping list still show after a reload', async 
     checkScreen(page, 'shopping list (offline)');
   } finally {
     await context.setOffline(false);
-    offline = false;
+    net.offline = false;
   }
 });
 
@@ -445,7 +261,7 @@ test('offline: two ticks and a purchase are queued, then synced exactly once whe
   assert.ok(tickable.length >= 2);
   await visit(page, `/events/${state.slug}/shopping`, () => page.locator('li.line').first().waitFor(), 'shopping list (before ticks)');
   await visit(page, '/purchases', () => page.locator('#p-pick option').nth(1).waitFor({ state: 'attached' }), 'purchases (before offline)');
-  offline = true;
+  net.offline = true;
   await context.setOffline(true);
   try {
     await page.goto(`${stack.url}/events/${state.slug}/shopping`);
@@ -480,7 +296,7 @@ test('offline: two ticks and a purchase are queued, then synced exactly once whe
     assert.equal((await purchases(state.tenant, state.token)).length, before.length, 'nothing reached the server while offline');
   } finally {
     await context.setOffline(false);
-    offline = false;
+    net.offline = false;
   }
   // Back online: the queue drains, each write exactly once (Idempotency-Key), even after a reload.
   const expected = before.length + 3;
@@ -576,7 +392,7 @@ test('capture: nothing understood keeps the words, typed offline is read once ba
   problems.splice(0, problems.length, ...kept);
   // Typed offline: kept on the phone, read once back online (then it waits under "To review").
   const typed = `I bought 3 lb of butter at Costco for $12 (${RUN})`;
-  offline = true;
+  net.offline = true;
   await owner.context.setOffline(true);
   try {
     await page.fill('#capture-text', typed);
@@ -584,7 +400,7 @@ test('capture: nothing understood keeps the words, typed offline is read once ba
     await page.getByTestId('capture-message').getByText('No connection: kept on this phone').waitFor();
   } finally {
     await owner.context.setOffline(false);
-    offline = false;
+    net.offline = false;
   }
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   await until('the typed capture was read once back online', async () =>

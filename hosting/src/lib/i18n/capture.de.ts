@@ -12,11 +12,11 @@ export const captureDe: Record<keyof typeof captureEn, string> = {
   'capture.sending': 'Wird gelesen …',
   'capture.nothingUnderstood': 'Darin habe ich keinen Einkauf, keinen Bestand und kein Event erkannt. Sag, was, wie viel, wo und zu welchem Preis, und versuch es noch einmal — deine Worte stehen unten.',
   'capture.queued': 'Keine Verbindung: auf diesem Gerät gespeichert. Es wird gelesen, sobald du wieder online bist, und wartet dann unter „Zu prüfen“.',
-  'capture.more': 'Bald',
   'capture.receipt': 'Kassenbon-Foto',
   'capture.shelf': 'Regal-Foto',
+  'capture.words': 'Sprechen oder tippen',
+  'capture.ways': 'Wie erfassen',
   'capture.barcode': 'Strichcode',
-  'capture.soonBadge': 'bald',
   'capture.queuedLabel': 'Zu lesen: „{text}“',
 
   'review.title': 'Prüfen',

@@ -10,11 +10,11 @@ export const captureEn = {
   'capture.sending': 'Reading…',
   'capture.nothingUnderstood': 'I could not make out a purchase, a stock level or an event in that. Say what, how much, where and the price, then try again — your words are kept below.',
   'capture.queued': 'No connection: kept on this phone. It is read as soon as you are back online and then waits under “To review”.',
-  'capture.more': 'Coming soon',
   'capture.receipt': 'Receipt photo',
   'capture.shelf': 'Shelf photo',
+  'capture.words': 'Speak or type',
+  'capture.ways': 'How to capture',
   'capture.barcode': 'Barcode',
-  'capture.soonBadge': 'soon',
   'capture.queuedLabel': 'To read: “{text}”',
 
   'review.title': 'Review',

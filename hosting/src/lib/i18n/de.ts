@@ -3,11 +3,17 @@ import type { Messages } from './en';
 import { bakeDe } from './bake.de';
 import { catalogSettingsDe } from './catalog-settings.de';
 import { captureDe } from './capture.de';
+import { photoDe } from './photo.de';
+import { barcodeDe } from './barcode.de';
+import { liveDe } from './live.de';
 
 export const de: Messages = {
   ...bakeDe,
   ...catalogSettingsDe,
   ...captureDe,
+  ...photoDe,
+  ...barcodeDe,
+  ...liveDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

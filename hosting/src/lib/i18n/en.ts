@@ -3,11 +3,17 @@
 import { bakeEn } from './bake.en';
 import { catalogSettingsEn } from './catalog-settings.en';
 import { captureEn } from './capture.en';
+import { photoEn } from './photo.en';
+import { barcodeEn } from './barcode.en';
+import { liveEn } from './live.en';
 
 export const en = {
   ...bakeEn,
   ...catalogSettingsEn,
   ...captureEn,
+  ...photoEn,
+  ...barcodeEn,
+  ...liveEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
