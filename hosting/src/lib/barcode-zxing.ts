@@ -1,0 +1,94 @@
+// The fallback barcode decoder: ZXing's UPC/EAN readers (@zxing/library, a TypeScript port of ZXing, pure JS:
+// nothing to fetch, no WebAssembly, so the Content-Security-Policy stays `script-src 'self'`). Imported
+// dynamically by ./barcode.ts only when a photo is read without BarcodeDetector: its own chunk.
+import {
+  BarcodeFormat,
+  BinaryBitmap,
+  DecodeHintType,
+  GlobalHistogramBinarizer,
+  HybridBinarizer,
+  MultiFormatOneDReader,
+  RGBLuminanceSource
+} from '@zxing/library';
+import { checkCode, type BarcodeFormat as Format, type Read } from './barcode';
+
+const OURS = new Map<BarcodeFormat, Format>([
+  [BarcodeFormat.EAN_13, 'ean_13'],
+  [BarcodeFormat.UPC_A, 'upc_a'],
+  [BarcodeFormat.EAN_8, 'ean_8'],
+  [BarcodeFormat.UPC_E, 'upc_e']
+]);
+
+const hints = new Map<DecodeHintType, unknown>([
+  [DecodeHintType.POSSIBLE_FORMATS, [...OURS.keys()]],
+  [DecodeHintType.TRY_HARDER, true]
+]);
+const reader = new MultiFormatOneDReader(hints);
+
+/** A grey image (one byte a pixel, row by row) → the code on it, or null. */
+export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): Read | null {
+  const source = new RGBLuminanceSource(luminance, width, height);
+  // The global histogram suits a barcode on a plain label; the local (hybrid) one, uneven light.
+  for (const binarizer of [new GlobalHistogramBinarizer(source), new HybridBinarizer(source)]) {
+    try {
+      const result = reader.decode(new BinaryBitmap(binarizer), hints);
+      const format = OURS.get(result.getBarcodeFormat()) ?? null;
+      const text = result.getText();
+      if (format && checkCode(text, format).ok) return { text, format, by: 'fallback' };
+    } catch {
+      // NotFound / Checksum / Format: try the next way
+    } finally {
+      reader.reset();
+    }
+  }
+  return null;
+}
+
+/** RGBA pixels → grey (the usual luma weights). */
+export function toLuminance(rgba: Uint8ClampedArray, width: number, height: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(width * height);
+  for (let i = 0, j = 0; i < out.length; i++, j += 4) out[i] = (rgba[j] * 77 + rgba[j + 1] * 150 + rgba[j + 2] * 29) >> 8;
+  return out;
+}
+
+type Canvas2D = OffscreenCanvasRenderingContext2D | CanvasRenderingContext2D;
+function canvas(width: number, height: number): Canvas2D {
+  if (typeof OffscreenCanvas !== 'undefined') return new OffscreenCanvas(width, height).getContext('2d', { willReadFrequently: true })!;
+  const c = document.createElement('canvas');
+  c.width = width;
+  c.height = height;
+  return c.getContext('2d', { willReadFrequently: true })!;
+}
+
+/** The picture at most `side` px on its long side, turned by `degrees`, as grey pixels. */
+function grey(image: ImageBitmap, side: number, degrees: number) {
+  const scale = Math.min(1, side / Math.max(image.width, image.height));
+  const w = Math.round(image.width * scale);
+  const h = Math.round(image.height * scale);
+  const a = (degrees * Math.PI) / 180;
+  const cw = Math.round(Math.abs(w * Math.cos(a)) + Math.abs(h * Math.sin(a)));
+  const ch = Math.round(Math.abs(w * Math.sin(a)) + Math.abs(h * Math.cos(a)));
+  const ctx = canvas(cw, ch);
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, cw, ch);
+  ctx.translate(cw / 2, ch / 2);
+  ctx.rotate(a);
+  ctx.drawImage(image, -w / 2, -h / 2, w, h);
+  return { luminance: toLuminance(ctx.getImageData(0, 0, cw, ch).data, cw, ch), width: cw, height: ch };
+}
+
+/**
+ * A photo → the code on it. ZXing reads a 1D code along pixel rows, so a photo is tried as taken and turned
+ * (a code held upright, or a few degrees askew), at two sizes (a smaller copy also evens out blur and noise).
+ */
+export async function decodeBitmap(image: ImageBitmap): Promise<Read | null> {
+  for (const side of [1600, 800]) {
+    for (const degrees of [0, 90, -10, 10, -20, 20, 80, 100]) {
+      const { luminance, width, height } = grey(image, side, degrees);
+      const read = decodeLuminance(luminance, width, height);
+      if (read) return read;
+      await new Promise((done) => setTimeout(done)); // let the screen breathe between tries
+    }
+  }
+  return null;
+}
