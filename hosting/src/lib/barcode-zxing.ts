@@ -1,15 +1,15 @@
 // The fallback barcode decoder: ZXing's UPC/EAN readers (@zxing/library, a TypeScript port of ZXing, pure JS:
 // nothing to fetch, no WebAssembly, so the Content-Security-Policy stays `script-src 'self'`). Imported
 // dynamically by ./barcode.ts only when a photo is read without BarcodeDetector: its own chunk.
-import {
-  BarcodeFormat,
-  BinaryBitmap,
-  DecodeHintType,
-  GlobalHistogramBinarizer,
-  HybridBinarizer,
-  MultiFormatOneDReader,
-  RGBLuminanceSource
-} from '@zxing/library';
+// Deep imports: the package's index pulls in every format ZXing reads (≈ 450 kB); the UPC/EAN readers alone are a
+// small part of that.
+import BarcodeFormat from '@zxing/library/esm/core/BarcodeFormat';
+import BinaryBitmap from '@zxing/library/esm/core/BinaryBitmap';
+import DecodeHintType from '@zxing/library/esm/core/DecodeHintType';
+import GlobalHistogramBinarizer from '@zxing/library/esm/core/common/GlobalHistogramBinarizer';
+import HybridBinarizer from '@zxing/library/esm/core/common/HybridBinarizer';
+import MultiFormatUPCEANReader from '@zxing/library/esm/core/oned/MultiFormatUPCEANReader';
+import RGBLuminanceSource from '@zxing/library/esm/core/RGBLuminanceSource';
 import { checkCode, type BarcodeFormat as Format, type Read } from './barcode';
 
 const OURS = new Map<BarcodeFormat, Format>([
@@ -23,7 +23,7 @@ const hints = new Map<DecodeHintType, unknown>([
   [DecodeHintType.POSSIBLE_FORMATS, [...OURS.keys()]],
   [DecodeHintType.TRY_HARDER, true]
 ]);
-const reader = new MultiFormatOneDReader(hints);
+const reader = new MultiFormatUPCEANReader(hints);
 
 /** A grey image (one byte a pixel, row by row) → the code on it, or null. */
 export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): Read | null {

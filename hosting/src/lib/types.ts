@@ -196,6 +196,7 @@ export interface ProductDoc {
   preferred_supplier_slug: string | null;
   is_hidden: boolean;
   upc: string;
+  gtin: string;
 }
 export interface LotDoc {
   id: string;

@@ -1,3 +1,28 @@
 // English strings for the barcode part of AI input (merged into en.ts).
 export const barcodeEn = {
+  'barcode.scan': 'Scan with the camera',
+  'barcode.camera': 'Camera',
+  'barcode.aim': 'Hold the barcode inside the frame, flat and well lit.',
+  'barcode.stop': 'Stop the camera',
+  'barcode.noCamera': 'Could not open the camera ({message}). Take a photo of the barcode instead.',
+  'barcode.noLive': 'This browser reads barcodes from photos, not live from the camera: take a photo of the barcode.',
+  'barcode.photo': 'Take or choose a photo of the barcode',
+  'barcode.reading': 'Reading the barcode…',
+  'barcode.notFound': 'No barcode found in that photo. Take it again closer, straight on and sharp, or type the digits below.',
+  'barcode.typeLabel': 'Or type the digits under the bars',
+  'barcode.typeHint': '8, 12 or 13 digits (EAN-13, UPC-A, EAN-8 or UPC-E).',
+  'barcode.lookUp': 'Look up',
+  'barcode.err.empty': 'Type the digits under the bars first.',
+  'barcode.err.digits': 'A barcode has digits only.',
+  'barcode.err.length': 'A barcode has 8, 12 or 13 digits.',
+  'barcode.err.check': 'The last digit does not fit the others: a digit is misread or mistyped. Check them and try again.',
+  'barcode.unknown': 'No product has this barcode yet.',
+  'barcode.create': 'Create the product',
+  'barcode.several': 'More than one product has this barcode. Which one did you buy?',
+  'barcode.again': 'Scan another',
+  'barcode.newTitle': 'New product with this barcode',
+  'barcode.saveAndBuy': 'Save and record a purchase',
+  'barcode.saving': 'Saving…',
+  'barcode.createdMissing': 'Saved, but no product has this barcode now. Check the product under Recipes & catalog.',
+  'barcode.gtin': 'GTIN / EAN (barcode)'
 } as const;
