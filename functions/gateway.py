@@ -34,14 +34,16 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "save_recipes", "save_finished_goods", "save_events", "delete_record", "upload_photo",
         "propose_from_text", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
         "list_proposals", "receipt_status", "propose_from_photo",
+        "register_push_token", "unregister_push_token",
     )
 }
 # Behind Hosting too: the rewrite of every other /api/ path, so it is a JSON 404 and never the app's page.
 HOSTED: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {**OPERATIONS,
                                                                          "api_not_found": main.api_not_found}
-# Not behind Hosting: called by Cloud Tasks (production: IAM-protected, no public invoker).
+# Not behind Hosting: called by Cloud Tasks or Cloud Scheduler (production: IAM-protected, no public invoker).
 TASK_HANDLERS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     "extract_receipt": main.extract_receipt,
+    "event_reminders": main.event_reminders,
 }
 log = logging.getLogger("baketracker.gateway")
 

@@ -149,6 +149,7 @@ def remove_tenant_member(ctx: Context, body: MemberRequest) -> dict[str, Any]:
     member = remove_member(ctx.backend.members(ctx.tenant_id), body.uid)
     ctx.backend.save_member(ctx.tenant_id, member)
     ctx.backend.set_claims(member.uid, None)
+    ctx.backend.delete_push_tokens(ctx.tenant_id, member.uid)  # their devices get no more of this bakery's pushes
     return {"uid": member.uid, "removed": True}
 
 
@@ -315,3 +316,6 @@ list_proposals = _deferred("functions.proposals", "list_proposals")
 receipt_status = _deferred("functions.receipts", "receipt_status")
 extract_receipt = _deferred("functions.receipts", "extract_receipt")
 receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a CloudEvent function
+register_push_token = _deferred("functions.push", "register_push_token")
+unregister_push_token = _deferred("functions.push", "unregister_push_token")
+event_reminders = _deferred("functions.push", "event_reminders")  # Cloud Scheduler, daily

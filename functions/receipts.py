@@ -143,6 +143,10 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
                                   model=model, photo_path=task.photo_path, notes=notes, proposal_id=pid)
     with backend.unit_of_work(task.tenant_id) as uow:
         receipt_scans.finish(uow, task.photo_id, proposal.id)
+    if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in
+        from functions.push import notify_receipt_read
+
+        notify_receipt_read(backend, task.tenant_id, scan.uploaded_by, len(proposal.operations), proposal.id)
     return _answer(200, {"status": "proposed", "proposal_id": proposal.id})
 
 

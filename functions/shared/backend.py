@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from core.bakery import Bakery
+from core.notifications import PushToken
 from core.repository import UnitOfWork
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Tenant
 
@@ -45,3 +46,18 @@ class Backend(Protocol):
     def save_api_key(self, tenant_id: str, key: ApiKey) -> None: ...
 
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None: ...
+
+    # Web push: each member's devices that opted in (server-only, never readable by other members).
+    def save_push_token(self, tenant_id: str, token: PushToken) -> None: ...
+
+    def push_tokens(self, tenant_id: str, uid: str | None = None) -> list[PushToken]:
+        """The bakery's push tokens, or one member's."""
+        ...
+
+    def delete_push_tokens(self, tenant_id: str, uid: str, token: str | None = None) -> int:
+        """One token of a member (only if it is theirs), or all of the member's; how many were removed."""
+        ...
+
+    def push_tenants(self) -> list[str]:
+        """Bakeries with at least one push token (the scheduled reminders visit only these)."""
+        ...

@@ -9,6 +9,7 @@ from typing import Any
 
 from adapters.collection_cache import BakeryCaches
 from core.bakery import Bakery
+from core.notifications import PushToken, token_id
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Role, Tenant
 
@@ -151,6 +152,47 @@ class FirestoreBackend:
         auth.set_custom_user_claims(uid, claims, app=firebase_app())
         if claims is None:
             auth.revoke_refresh_tokens(uid, app=firebase_app())
+
+    # Web push tokens: tenants/{t}/push_tokens/{hash of the token}; firestore.rules keeps them server-only.
+    def _tokens(self, tenant_id: str) -> Any:
+        return self._tenant_doc(tenant_id).collection("push_tokens")
+
+    def save_push_token(self, tenant_id: str, token: PushToken) -> None:
+        self._tokens(tenant_id).document(token.id).set({
+            "tenant_id": tenant_id, "uid": token.uid, "token": token.token, "locale": token.locale,
+            "created_at": token.created_at or dt.datetime.now(dt.UTC),
+        })
+
+    def push_tokens(self, tenant_id: str, uid: str | None = None) -> list[PushToken]:
+        query = self._tokens(tenant_id)
+        if uid is not None:
+            from google.cloud.firestore_v1.base_query import FieldFilter
+
+            query = query.where(filter=FieldFilter("uid", "==", uid))
+        rows = [r.to_dict() for r in query.stream()]
+        return sorted((PushToken(d["uid"], d["token"], d.get("locale") or "en", d.get("created_at"))
+                       for d in rows if d.get("tenant_id") == tenant_id), key=lambda t: (t.uid, t.id))
+
+    def delete_push_tokens(self, tenant_id: str, uid: str, token: str | None = None) -> int:
+        if token is not None:
+            ref = self._tokens(tenant_id).document(token_id(token))
+            snap = ref.get()
+            if not snap.exists or snap.to_dict().get("uid") != uid:
+                return 0
+            ref.delete()
+            return 1
+        mine = self.push_tokens(tenant_id, uid)
+        batch = self.client.batch()
+        for t in mine:
+            batch.delete(self._tokens(tenant_id).document(t.id))
+        if mine:
+            batch.commit()
+        return len(mine)
+
+    def push_tenants(self) -> list[str]:
+        """One collection-group query over every bakery's push_tokens (it needs no composite index)."""
+        return sorted({r.to_dict().get("tenant_id", "") for r in self.client.collection_group("push_tokens").stream()}
+                      - {""})
 
 
 def _member(tenant_id: str, m: Member) -> dict[str, Any]:

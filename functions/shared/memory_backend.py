@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
+from core.notifications import PushToken
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Tenant
 
 
@@ -17,6 +18,7 @@ class MemoryBackend:
         self.invitations: dict[str, tuple[str, Invitation]] = {}
         self.claims: dict[str, dict[str, str] | None] = {}
         self.keys: dict[str, tuple[str, ApiKey]] = {}  # by hash
+        self.tokens: dict[str, dict[str, PushToken]] = {}  # tenant → token id → token
 
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
@@ -60,3 +62,20 @@ class MemoryBackend:
 
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
         self.claims[uid] = claims
+
+    def save_push_token(self, tenant_id: str, token: PushToken) -> None:
+        self.tokens.setdefault(tenant_id, {})[token.id] = token
+
+    def push_tokens(self, tenant_id: str, uid: str | None = None) -> list[PushToken]:
+        return sorted((t for t in self.tokens.get(tenant_id, {}).values() if uid is None or t.uid == uid),
+                      key=lambda t: (t.uid, t.id))
+
+    def delete_push_tokens(self, tenant_id: str, uid: str, token: str | None = None) -> int:
+        rows = self.tokens.get(tenant_id, {})
+        gone = [k for k, t in rows.items() if t.uid == uid and (token is None or t.token == token)]
+        for k in gone:
+            del rows[k]
+        return len(gone)
+
+    def push_tenants(self) -> list[str]:
+        return sorted(t for t, rows in self.tokens.items() if rows)

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request
 
 from core.application import records
 from functions import gateway, main, models
+from functions.push import RegisterPushTokenRequest, UnregisterPushTokenRequest
 from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
 from functions.shared.operation import RUNTIME
@@ -60,6 +61,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "list_proposals": models.ListProposalsRequest,
     "receipt_status": ReceiptStatusRequest,
     "propose_from_photo": models.ProposeFromPhotoRequest,
+    "register_push_token": RegisterPushTokenRequest,
+    "unregister_push_token": UnregisterPushTokenRequest,
 }
 # upload_photo takes an image: fuzzed in test_photo_upload
 WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo"}
@@ -69,7 +72,8 @@ NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
 # a body the model accepts may be a legitimate write here (a bakery, an invitation, an empty import, a record)
 MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "save_catalog", "save_recipes",
                           "save_finished_goods", "save_events", "propose_from_text", "list_proposals",
-                          "save_bakery_settings", "create_api_key"}
+                          "save_bakery_settings", "create_api_key", "register_push_token",
+                          "unregister_push_token"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 

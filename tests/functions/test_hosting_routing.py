@@ -151,7 +151,10 @@ def test_the_headers_firebase_json_declares_are_the_safe_ones() -> None:
     csp = dict(parse_csp(everywhere["content-security-policy"]))
     assert csp["default-src"] == csp["script-src"] == csp["style-src"] == ["'self'"]
     assert csp["connect-src"] == ["'self'", "https://identitytoolkit.googleapis.com",
-                                  "https://securetoken.googleapis.com", "https://firestore.googleapis.com"]
+                                  "https://securetoken.googleapis.com", "https://firestore.googleapis.com",
+                                  # FCM web push (firebase/messaging's getToken): installations, registrations
+                                  "https://firebaseinstallations.googleapis.com",
+                                  "https://fcmregistrations.googleapis.com"]
     assert csp["frame-ancestors"] == ["'none'"] and csp["object-src"] == ["'none'"]
     assert csp["base-uri"] == csp["form-action"] == csp["worker-src"] == csp["manifest-src"] == ["'self'"]
     assert not any("unsafe" in s for sources in csp.values() for s in sources)

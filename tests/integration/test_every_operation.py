@@ -248,9 +248,22 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     lee.refresh()
     lee.refused("add_purchase", {"product_id": "ka-flour", "packages": 1, "unit_price": 1,
                                  "purchased_on": "2026-11-21"}, 403, None)
+    # web push: a device opts in and out (tokens server-only, per member); removal takes the member's tokens
+    lee_device, kim_device = "lee-phone:APA91b" + "l" * 40, "kim-phone:APA91b" + "k" * 40
+    lee.refused("register_push_token", {"token": "no spaces allowed here"}, 400, "token")
+    assert lee.send("register_push_token", {"token": lee_device, "locale": "de"})[0] == 200  # a viewer too
+    assert kim.send("register_push_token", {"token": kim_device})[0] == 200
+    assert kim.send("register_push_token", {"token": kim_device + "x"})[0] == 200
+    assert kim.send("unregister_push_token", {"token": lee_device})[1] == {"removed": False}  # not kim's
+    assert kim.send("unregister_push_token", {"token": kim_device + "x"})[1] == {"removed": True}
+    tokens = _docs(db, tenant, "push_tokens")
+    assert sorted((t["uid"], t["token"], t["locale"]) for t in tokens.values()) == sorted(
+        [(lee_uid, lee_device, "de"), (kim.uid, kim_device, "en")])
     kim.refused("remove_tenant_member", {"uid": ""}, 400, "uid")
     assert kim.send("remove_tenant_member", {"uid": lee_uid})[0] == 200
+    assert [t["uid"] for t in _docs(db, tenant, "push_tokens").values()] == [kim.uid]
     lee.refused("plan_event", {"event": "Farmers Market"}, 403, None)  # the old token, claims still in it
+    lee.refused("unregister_push_token", {"token": lee_device}, 403, None)
 
     # AI input: proposals, photos, receipts (end to end with the task queue: test_ai_input_end_to_end.py)
     kim.refused("propose_from_text", {"text": ""}, 400, "text")

@@ -21,10 +21,13 @@ pytestmark = pytest.mark.emulator
 
 PROJECT = "demo-rules-matrix"
 OWNER_ONLY = ("members", "invitations", "activity", "metrics", "api_keys")
+SERVER_ONLY = ("push_tokens",)  # members' web push tokens: nobody reads them, not even the owner
 COLLECTIONS = (
     "suppliers", "ingredients", "products", "materials", "material_products", "recipes", "finished_units",
     "finished_goods", "recipients", "events", "purchases", "lots", "material_lots", "depletions",
-    "inventory_adjustments", "production_runs", "assembly_runs", "proposals", "receipts", "plans", *OWNER_ONLY,
+    "inventory_adjustments", "production_runs", "assembly_runs", "proposals", "receipts", "plans",
+    "meta",  # meta/version: the write counters the app's live listener watches
+    *OWNER_ONLY, *SERVER_ONLY,
 )
 # who: (uid, claims or None for no token)
 PRINCIPALS: dict[str, tuple[str, dict[str, Any] | None]] = {
@@ -95,7 +98,7 @@ def rules_host(firestore_emulator: FirestoreEmulator) -> str:
 
 
 def _allowed(who: str, collection: str, op: str) -> bool:
-    if op == "write" or who not in ("owner of A", "baker of A", "viewer of A"):
+    if op == "write" or who not in ("owner of A", "baker of A", "viewer of A") or collection in SERVER_ONLY:
         return False
     return who == "owner of A" or collection not in OWNER_ONLY
 
