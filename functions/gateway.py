@@ -33,7 +33,7 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "set_inventory_level", "record_loss", "record_production", "record_assembly", "save_catalog",
         "save_recipes", "save_finished_goods", "save_events", "delete_record", "upload_photo",
         "propose_from_text", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
-        "list_proposals", "receipt_status", "propose_from_photo",
+        "list_proposals", "get_proposal", "receipt_status", "propose_from_photo",
         "register_push_token", "unregister_push_token",
     )
 }

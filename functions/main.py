@@ -313,6 +313,7 @@ confirm_proposal = _deferred("functions.proposals", "confirm_proposal")
 reject_proposal = _deferred("functions.proposals", "reject_proposal")
 undo_proposal = _deferred("functions.proposals", "undo_proposal")
 list_proposals = _deferred("functions.proposals", "list_proposals")
+get_proposal = _deferred("functions.proposals", "get_proposal")
 receipt_status = _deferred("functions.receipts", "receipt_status")
 extract_receipt = _deferred("functions.receipts", "extract_receipt")
 receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a CloudEvent function

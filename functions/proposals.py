@@ -114,6 +114,13 @@ def list_proposals(ctx: Context, body: ListProposalsRequest) -> dict[str, Any]:
     return {"proposals": [proposal_json(p) for p in found]}
 
 
+@operation(READERS, ProposalRequest)
+def get_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
+    """One proposal of this bakery (the review screen opens on it); another bakery's is a 404."""
+    with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
+        return proposal_json(existing(uow, body.proposal_id))
+
+
 @operation(WRITERS, ProposeFromPhotoRequest)
 def propose_from_photo(ctx: Context, body: ProposeFromPhotoRequest) -> dict[str, Any]:
     """An inventory photo ("this flour bag") → a proposal of its level, to review (nothing else is written)."""

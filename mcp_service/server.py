@@ -308,6 +308,17 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
 
         return await run(work)
 
+    @server.tool(annotations=READ)
+    async def get_proposal(proposal_id: ProposalId) -> dict[str, Any]:
+        """One proposal: what was read ("proposed"), what it says now ("args"), what a person changed, and once
+        confirmed what was saved."""
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            with ctx.unit_of_work(read_only=True) as uow:
+                return {**proposal_json(answers.existing(uow, proposal_id)),
+                        "review_url": f"{app_url.rstrip('/')}/proposals/{proposal_id}"}
+
+        return await run(work)
+
     @server.tool(annotations=DECIDE)
     async def confirm_proposal(proposal_id: ProposalId) -> dict[str, Any]:
         """Apply a proposal's operations in one transaction (owners and bakers only). Only when the user has

@@ -58,7 +58,7 @@ async function uiShoppingLines(page) {
 }
 
 // What the scenarios share as they go.
-const state = { token: '', tenant: '', slug: '', ticked: [], bought: '' };
+const state = { token: '', tenant: '', slug: '', ticked: [], bought: '', proposal: '' };
 
 before(async () => {
   assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
@@ -416,6 +416,7 @@ test('capture: nothing understood keeps the words, typed offline is read once ba
   await page.getByRole('button', { name: 'Read it' }).click();
   await page.waitForURL('**/proposals/*');
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  state.proposal = id;
   await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
   const proposals = (await api('list_proposals', { limit: 10 }, state.token)).body.proposals;
   const proposal = proposals.find((p) => p.proposal_id === id);
@@ -529,6 +530,19 @@ test("a second bakery sees none of the first's data", async () => {
     await page.waitForFunction(() => !document.querySelector('main')?.textContent?.includes('Loading'));
     const text = await page.locator('main').innerText();
     assert.ok(!text.includes(EVENT) && !/King Arthur/.test(text), text.slice(0, 500));
+    // The first bakery's proposals: neither listed nor opened by their id (the link leads nowhere).
+    await visit(page, '/proposals', () => page.getByText('Nothing waits for review.').waitFor(), 'proposals (second bakery)');
+    assert.ok(!(await page.locator('main').innerText()).includes('King Arthur'));
+    if (state.proposal) {
+      await page.goto(`${stack.url}/proposals/${encodeURIComponent(state.proposal)}`);
+      await page.getByText('This proposal was not found.').waitFor();
+      // The browser itself logs the refused request ("status of 404"); that one is expected here.
+      const kept = problems.filter((p) => !(p.kind === 'console' && /status of 404/.test(p.text)));
+      problems.splice(0, problems.length, ...kept);
+      checkScreen(page, 'proposal review (second bakery)');
+      const proposalText = await page.locator('main').innerText();
+      assert.ok(!/King Arthur|Costco|12\.50/.test(proposalText), proposalText.slice(0, 300));
+    }
   } finally {
     await context.close();
   }
@@ -544,6 +558,11 @@ test("a second bakery sees none of the first's data", async () => {
     assert.equal(r.status, 403, `${path}: ${r.status}`);
   }
   assert.deepEqual(await purchases(tenant, token), []);
+  const listed = await api('list_proposals', { limit: 200 }, token);
+  assert.deepEqual(listed.body.proposals, []);
+  if (state.proposal) assert.equal((await api('get_proposal', { proposal_id: state.proposal }, token)).status, 404);
+  const direct = await fetch(firestoreDocs(`tenants/${state.tenant}/proposals`), { headers: { Authorization: `Bearer ${token}` } });
+  assert.equal(direct.status, 403);
 });
 
 test('no CSP violation, console error or exception on any screen visited', () => {

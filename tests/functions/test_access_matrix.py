@@ -61,12 +61,13 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "reject_proposal": {"proposal_id": "A_PROPOSAL"},
     "undo_proposal": {"proposal_id": "A_CONFIRMED"},
     "list_proposals": {},
+    "get_proposal": {"proposal_id": "A_PROPOSAL"},
     "receipt_status": {"photo_id": "A_RECEIPT"},
     "propose_from_photo": {"photo_id": "A_RECEIPT"},
     "register_push_token": {"token": "mallorys-device-token:APA91b0000000000"},
     "unregister_push_token": {"token": "alices-device-token:APA91b00000000000"},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "receipt_status", "get_bakery"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status", "get_bakery"}
 # a viewer's own device opting in or out of web push: allowed for every member, about the caller alone
 OWN_DEVICE = {"register_push_token", "unregister_push_token"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
@@ -74,7 +75,7 @@ NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a
 NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                  "record_production", "record_assembly", "change_member_role", "remove_tenant_member",
                  "delete_record", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
-                 "receipt_status", "propose_from_photo"}
+                 "receipt_status", "propose_from_photo", "get_proposal"}
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
 TABLE: dict[str, dict[str, str]] = {}

@@ -85,3 +85,12 @@ def test_the_mcp_service_is_deployed_to_cloud_run_from_a_staged_context_with_its
     assert run[3] == "baketracker-mcp" and f"--source={context}" in run
     assert "--set-secrets=GEMINI_API_KEY=gemini-key:latest" in run
     assert any(a.startswith("--set-env-vars=GOOGLE_CLOUD_PROJECT=bakes-prod,") for a in run)
+
+
+def test_every_operation_has_its_hosting_rewrite_and_nothing_else_is_rewritten() -> None:
+    import json
+
+    rewrites = json.loads((REPO / "firebase.json").read_text())["hosting"]["rewrites"]
+    routed = {r["source"].removeprefix("/api/"): r["function"]["functionId"] for r in rewrites
+              if "function" in r and r["source"].startswith("/api/") and "*" not in r["source"]}
+    assert {name: name for name in OPERATIONS} == routed  # an operation without one is a 404 behind Hosting

@@ -298,3 +298,29 @@ def test_a_sentence_sent_again_with_its_idempotency_key_is_one_proposal(backend:
     assert len(backend.stores[owner["tenant_id"]].bakery.proposals) == 1
     other = call(main.propose_from_text, body, claims=owner, headers={"Idempotency-Key": "capture-2"})
     assert other[1]["proposal_id"] != first[1]["proposal_id"]
+
+
+def test_one_proposal_is_read_by_its_id_and_another_bakerys_is_never_revealed(backend: MemoryBackend,
+                                                                              owner: dict[str, Any]) -> None:
+    proposal = call(main.propose_from_text, {"text": "two 5 lb bags of King Arthur flour at Costco, $4.99 each"},
+                    claims=owner)[1]
+    call(main.edit_proposal, {"proposal_id": proposal["proposal_id"], "changes": [{"index": 0, "args": {"packages": 3}}]},
+         claims=owner)
+    status, got = call(main.get_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
+    assert status == 200 and got["proposal_id"] == proposal["proposal_id"]
+    line = got["operations"][0]
+    # the baker set packages; quantity and price followed it (marked derived, so the screen says why they moved)
+    assert "packages" in line["edited_fields"] and "packages" not in line["derived_fields"]
+    assert {"quantity", "price"} <= set(line["derived_fields"]) <= set(line["edited_fields"])
+    assert line["args"]["quantity"] == 15 and line["proposed"]["quantity"] == 10  # AI read 10 lb, the line now says 15
+    code = call(main.invite_member, {"role": "viewer"}, claims=owner)[1]["code"]
+    call(main.join_tenant, {"code": code}, claims={"uid": "vic"})
+    viewer = {"uid": "vic", "tenant_id": owner["tenant_id"], "role": "viewer"}
+    assert call(main.get_proposal, {"proposal_id": proposal["proposal_id"]}, claims=viewer)[0] == 200
+
+    other = call(main.create_tenant, {"name": "Elsewhere"}, claims={"uid": "eve"})[1]["tenant_id"]
+    eve = {"uid": "eve", "tenant_id": other, "role": "owner"}
+    status, answer = call(main.get_proposal, {"proposal_id": proposal["proposal_id"]}, claims=eve)
+    assert (status, answer["error"]["field"]) == (404, "proposal_id")
+    status, answer = call(main.get_proposal, {"proposal_id": "nope!"}, claims=owner)
+    assert status == 400 and answer["error"]["field"] == "proposal_id"

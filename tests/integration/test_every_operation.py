@@ -274,6 +274,9 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     kim.refused("edit_proposal", {"proposal_id": pid, "changes": [{"index": 0, "args": {"price": -1}}]}, 400,
                 "operations.0.price")
     assert kim.send("edit_proposal", {"proposal_id": pid, "changes": [{"index": 0, "args": {"price": 5}}]})[0] == 200
+    status, one = kim.send("get_proposal", {"proposal_id": pid})
+    assert status == 200 and (one["proposal_id"], one["operations"][0]["args"]["price"]) == (pid, 5), one
+    kim.refused("get_proposal", {"proposal_id": "no-such-proposal"}, 404, "proposal_id")
     kim.refused("confirm_proposal", {"proposal_id": "no-such-proposal"}, 404, "proposal_id")
     lots_before = len(_docs(db, tenant, "lots"))
     assert kim.send("confirm_proposal", {"proposal_id": pid})[0] == 200

@@ -122,8 +122,8 @@ def test_every_tool_is_listed_with_strict_schemas_and_annotations(world: dict[st
     (tools,) = call(world, world["a"].owner, ("list_tools", {}))
     by_name = {t.name: t for t in tools.tools}
     assert set(by_name) >= {"plan_event", "get_shopping_list", "list_recipes", "search_catalog", "list_inventory",
-                            "add_purchase", "adjust_inventory", "create_event", "list_proposals", "confirm_proposal",
-                            "undo_proposal"}
+                            "add_purchase", "adjust_inventory", "create_event", "list_proposals", "get_proposal",
+                            "confirm_proposal", "undo_proposal"}
     purchase = by_name["add_purchase"].input_schema
     props = purchase["properties"]
     assert set(purchase["required"]) == {"item_name", "quantity", "unit", "price"}
@@ -236,12 +236,16 @@ def test_another_bakery_never_reaches_this_ones_data(world: dict[str, Any]) -> N
     proposal_id = answer(proposed)["proposal_id"]
     results = call(world, b.owner, ("plan_event", {"event": EVENT}), ("list_recipes", {}),
                    ("search_catalog", {"query": "flour"}), ("list_inventory", {}), ("list_proposals", {}),
-                   ("confirm_proposal", {"proposal_id": proposal_id}), ("undo_proposal", {"proposal_id": proposal_id}))
-    plan, recipes, catalog, stock, proposals, confirm, undo = results
+                   ("confirm_proposal", {"proposal_id": proposal_id}), ("undo_proposal", {"proposal_id": proposal_id}),
+                   ("get_proposal", {"proposal_id": proposal_id}))
+    plan, recipes, catalog, stock, proposals, confirm, undo, one = results
     assert "no event" in refusal(plan)
     assert answer(recipes)["recipes"] == [] and answer(catalog) == {"ingredients": [], "products": []}
     assert answer(stock)["lots"] == [] and answer(proposals)["proposals"] == []
-    assert "no proposal" in refusal(confirm) and "no proposal" in refusal(undo)
+    assert "no proposal" in refusal(confirm) and "no proposal" in refusal(undo) and "no proposal" in refusal(one)
+    (own,) = call(world, a.owner, ("get_proposal", {"proposal_id": proposal_id}))
+    assert (answer(own)["proposal_id"], answer(own)["status"]) == (proposal_id, "proposed")
+    assert answer(own)["review_url"].endswith(f"/proposals/{proposal_id}")
     assert world["backend"].stores[a.tenant].bakery.proposals[proposal_id].status.value == "proposed"
 
 

@@ -25,6 +25,16 @@ describe('fieldRows', () => {
   it('marks edited fields and keeps what the AI read', () => {
     expect(row('quantity')).toMatchObject({ proposed: 2, value: 5, edited: true });
     expect(row('price').edited).toBe(false);
+    expect(row('quantity').derived).toBe(false);
+  });
+  it('marks fields that followed an edit of another field apart from those the baker set', () => {
+    const carried = fieldRows({ ...op, args: { ...op.args, packages: 3, quantity: 15 }, proposed: { ...op.proposed, packages: 1 }, edited_fields: ['packages', 'quantity'], derived_fields: ['quantity'] });
+    const q = carried.rows.find((r) => r.field === 'quantity')!;
+    const p = carried.rows.find((r) => r.field === 'packages')!;
+    expect([q.edited, q.derived, p.edited, p.derived]).toEqual([true, true, true, false]);
+    expect(aiVsYou('en', q, f)).toBe('AI suggested 2 · now 15, following your change');
+    expect(aiVsYou('de', q, de)).toBe('KI schlug 2 vor · jetzt 15, folgt deiner Änderung');
+    expect(aiVsYou('en', p, f)).toBe('AI suggested 1 · you set 3');
   });
   it('puts low confidence, flags and problems on their fields', () => {
     expect(row('item_name')).toMatchObject({ low: true, confidence: 0.4, flags: ["'flour' is not matched to one product"] });

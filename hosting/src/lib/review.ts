@@ -23,6 +23,8 @@ export interface FieldRow {
   /** What stands now. */
   value: unknown;
   edited: boolean;
+  /** Changed because the baker changed another field it depends on (packages → quantity, unit price → total). */
+  derived: boolean;
   confidence: number | null;
   low: boolean;
   flags: string[];
@@ -75,6 +77,7 @@ export function fieldRows(op: Pick<ProposalOperation, 'proposed' | 'args'> & Par
     else generalProblems.push(p.field ? `${p.field}: ${p.reason}` : p.reason);
   }
   const editedList = new Set(op.edited_fields ?? []);
+  const derivedList = new Set(op.derived_fields ?? []);
   const rows = fields.map((field): FieldRow => {
     const proposed = op.proposed?.[field];
     const value = op.args?.[field];
@@ -84,6 +87,7 @@ export function fieldRows(op: Pick<ProposalOperation, 'proposed' | 'args'> & Par
       proposed,
       value,
       edited: editedList.has(field) || !same(proposed, value),
+      derived: derivedList.has(field),
       confidence,
       low: confidence !== null && confidence < LOW_CONFIDENCE,
       flags: byField.get(field) ?? [],
@@ -106,10 +110,12 @@ export function formatValue(field: string, value: unknown, f: Formatters): strin
   return JSON.stringify(value);
 }
 
-/** "AI suggested 2 lb · you set 5 lb" once edited, else "AI suggested 2 lb". */
-export function aiVsYou(locale: Locale, row: Pick<FieldRow, 'field' | 'proposed' | 'value' | 'edited'>, f: Formatters): string {
+/** "AI suggested 2 lb · you set 5 lb" once edited, "… · now 15 lb, following your change" when it moved with
+ *  another field the baker set, else "AI suggested 2 lb". */
+export function aiVsYou(locale: Locale, row: Pick<FieldRow, 'field' | 'proposed' | 'value' | 'edited'> & Partial<Pick<FieldRow, 'derived'>>, f: Formatters): string {
   const ai = formatValue(row.field, row.proposed, f);
   if (!row.edited) return translate(locale, 'review.aiSuggested', { value: ai });
+  if (row.derived) return translate(locale, 'review.aiVsDerived', { ai, now: formatValue(row.field, row.value, f) });
   return translate(locale, 'review.aiVsYou', { ai, you: formatValue(row.field, row.value, f) });
 }
 

@@ -94,6 +94,8 @@ export interface ProposalOperation {
   confidence?: Record<string, number>;
   flags?: string[];
   edited_fields?: string[];
+  /** Fields that moved with the baker's edit of another (packages → quantity, unit price → total). */
+  derived_fields?: string[];
   removed?: boolean;
   problems?: { field: string; reason: string }[];
   /** After a confirmation: what was applied ("you confirmed") and what it did. */
@@ -155,6 +157,7 @@ export interface Operations {
   get_bakery: { req: Record<string, never>; res: Bakery };
   save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
+  get_proposal: { req: { proposal_id: string }; res: Proposal };
   propose_from_text: { req: { text: string; source?: 'voice' | 'text' | 'event_voice'; today?: string }; res: Proposal };
   edit_proposal: { req: ProposalEdit; res: Proposal };
   confirm_proposal: { req: { proposal_id: string }; res: Proposal };

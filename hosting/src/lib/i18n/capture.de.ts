@@ -34,6 +34,8 @@ export const captureDe: Record<keyof typeof captureEn, string> = {
   'review.aiSuggested': 'KI schlug {value} vor',
   'review.youSet': 'du hast {value} gesetzt',
   'review.aiVsYou': 'KI schlug {ai} vor · du hast {you} gesetzt',
+  'review.aiVsDerived': 'KI schlug {ai} vor · jetzt {now}, folgt deiner Änderung',
+  'review.follows': 'folgt',
   'review.empty': '—',
   'review.lowConfidence': 'Unsicher ({percent}): bitte prüfen',
   'review.flag': 'Prüfen: {text}',

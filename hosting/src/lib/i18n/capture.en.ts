@@ -32,6 +32,8 @@ export const captureEn = {
   'review.aiSuggested': 'AI suggested {value}',
   'review.youSet': 'you set {value}',
   'review.aiVsYou': 'AI suggested {ai} · you set {you}',
+  'review.aiVsDerived': 'AI suggested {ai} · now {now}, following your change',
+  'review.follows': 'follows',
   'review.empty': '—',
   'review.lowConfidence': 'Not sure ({percent}): please check',
   'review.flag': 'Check: {text}',
