@@ -25,23 +25,47 @@ const hints = new Map<DecodeHintType, unknown>([
 ]);
 const reader = new MultiFormatUPCEANReader(hints);
 
-/** A grey image (one byte a pixel, row by row) → the code on it, or null. */
+/**
+ * A grey image (one byte a pixel, row by row) → the code on it, or null. ZXing reads single pixel rows, where a
+ * phone's sensor noise on blurred edges reads as extra thin bars; the rows are first averaged with their
+ * neighbours above and below (the bars run up and down, so they stay sharp), then read as they are.
+ */
 export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): Read | null {
-  const source = new RGBLuminanceSource(luminance, width, height);
-  // The global histogram suits a barcode on a plain label; the local (hybrid) one, uneven light.
-  for (const binarizer of [new GlobalHistogramBinarizer(source), new HybridBinarizer(source)]) {
-    try {
-      const result = reader.decode(new BinaryBitmap(binarizer), hints);
-      const format = OURS.get(result.getBarcodeFormat()) ?? null;
-      const text = result.getText();
-      if (format && checkCode(text, format).ok) return { text, format, by: 'fallback' };
-    } catch {
-      // NotFound / Checksum / Format: try the next way
-    } finally {
-      reader.reset();
+  for (const grey of [smoothColumns(luminance, width, height, 4), luminance]) {
+    const source = new RGBLuminanceSource(grey, width, height);
+    // The global histogram suits a barcode on a plain label; the local (hybrid) one, uneven light.
+    for (const binarizer of [new GlobalHistogramBinarizer(source), new HybridBinarizer(source)]) {
+      try {
+        const result = reader.decode(new BinaryBitmap(binarizer), hints);
+        const format = OURS.get(result.getBarcodeFormat()) ?? null;
+        const text = result.getText();
+        if (format && checkCode(text, format).ok) return { text, format, by: 'fallback' };
+      } catch {
+        // NotFound / Checksum / Format: try the next way
+      } finally {
+        reader.reset();
+      }
     }
   }
   return null;
+}
+
+/** Each pixel the mean of the `radius` pixels above and below it (a running sum down each column). */
+export function smoothColumns(grey: Uint8ClampedArray, width: number, height: number, radius: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(grey.length);
+  for (let x = 0; x < width; x++) {
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < Math.min(radius, height); y++, n++) sum += grey[y * width + x];
+    for (let y = 0; y < height; y++) {
+      const add = y + radius;
+      const drop = y - radius - 1;
+      if (add < height) (sum += grey[add * width + x]), n++;
+      if (drop >= 0) (sum -= grey[drop * width + x]), n--;
+      out[y * width + x] = sum / n;
+    }
+  }
+  return out;
 }
 
 /** RGBA pixels → grey (the usual luma weights). */

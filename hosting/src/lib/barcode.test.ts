@@ -156,8 +156,8 @@ describe('the fallback decoder (ZXing) reads generated pictures', () => {
     const { grey, width, height } = picture('4006381333931');
     expect(decodeLuminance(grey, width, height)).toEqual({ text: '4006381333931', format: 'ean_13', by: 'fallback' });
   });
-  it('a UPC-A, turned 4°, blurred and noisy', () => {
-    const { grey, width, height } = picture('036000291452', { degrees: 4, blur: 2, noise: 25, module: 3 });
+  it('a UPC-A, turned 8°, blurred and noisy (read on rows averaged with their neighbours)', () => {
+    const { grey, width, height } = picture('036000291452', { degrees: 8, blur: 3, noise: 40, module: 3, width: 900, height: 600 });
     const read = decodeLuminance(grey, width, height);
     expect(read).toEqual({ text: '036000291452', format: 'upc_a', by: 'fallback' });
     expect(findProducts([{ id: 'x', upc: '', gtin: '0036000291452' }], ok(read!.text, read!.format))).toHaveLength(1);

@@ -12,7 +12,7 @@ export const barcodeDe: Record<keyof typeof barcodeEn, string> = {
   'barcode.reading': 'Strichcode wird gelesen …',
   'barcode.notFound': 'Auf diesem Foto ist kein Strichcode zu erkennen. Fotografiere ihn näher, gerade und scharf, oder tippe die Ziffern unten ein.',
   'barcode.typeLabel': 'Oder die Ziffern unter den Strichen eintippen',
-  'barcode.typeHint': '8, 12 oder 13 Ziffern (EAN-13, UPC-A, EAN-8 oder UPC-E).',
+  'barcode.typeHint': '8, 12 oder 13 Ziffern, EAN oder UPC.',
   'barcode.lookUp': 'Suchen',
   'barcode.err.empty': 'Tippe zuerst die Ziffern unter den Strichen ein.',
   'barcode.err.digits': 'Ein Strichcode hat nur Ziffern.',

@@ -10,7 +10,7 @@ export const barcodeEn = {
   'barcode.reading': 'Reading the barcode…',
   'barcode.notFound': 'No barcode found in that photo. Take it again closer, straight on and sharp, or type the digits below.',
   'barcode.typeLabel': 'Or type the digits under the bars',
-  'barcode.typeHint': '8, 12 or 13 digits (EAN-13, UPC-A, EAN-8 or UPC-E).',
+  'barcode.typeHint': '8, 12 or 13 digits, EAN or UPC.',
   'barcode.lookUp': 'Look up',
   'barcode.err.empty': 'Type the digits under the bars first.',
   'barcode.err.digits': 'A barcode has digits only.',
