@@ -94,3 +94,42 @@ sw.addEventListener('sync', ((event: Event & { tag: string; waitUntil(p: Promise
     })
   );
 }) as EventListener);
+
+// Web push (FCM, opt-in in Settings; src/lib/push.svelte.ts): show what arrives, open its link on a tap.
+// FCM delivers `{notification: {title, body}, data: {link, tag}}`; the functions send both (adapters/push_sender.py).
+sw.addEventListener('push', (event) => {
+  let payload: { notification?: { title?: string; body?: string }; data?: Record<string, string> } = {};
+  try {
+    payload = event.data?.json() ?? {};
+  } catch {
+    payload = { notification: { title: 'BakeTracker', body: event.data?.text() ?? '' } };
+  }
+  const data = payload.data ?? {};
+  const title = payload.notification?.title ?? data.title ?? 'BakeTracker';
+  event.waitUntil(
+    sw.registration.showNotification(title, {
+      body: payload.notification?.body ?? data.body ?? '',
+      icon: '/icons/icon-192.png',
+      tag: data.tag,
+      data: { link: data.link ?? '/' }
+    })
+  );
+});
+
+sw.addEventListener('notificationclick', (event) => {
+  event.notification.close();
+  const link = new URL((event.notification.data as { link?: string } | null)?.link ?? '/', sw.location.origin);
+  if (link.origin !== sw.location.origin) return; // only the app's own pages
+  event.waitUntil(
+    (async () => {
+      const open = await sw.clients.matchAll({ type: 'window', includeUncontrolled: true });
+      const tab = open.find((c) => new URL(c.url).origin === sw.location.origin) as WindowClient | undefined;
+      if (tab) {
+        await tab.focus();
+        await tab.navigate(link.href).catch(() => sw.clients.openWindow(link.href));
+      } else {
+        await sw.clients.openWindow(link.href);
+      }
+    })()
+  );
+});

@@ -11,6 +11,9 @@ export interface FirebaseInit {
   apiKey: string;
   authDomain?: string;
   appId?: string;
+  messagingSenderId?: string;
+  /** Web push (FCM): the VAPID public key; without it push is not configured on this server (src/lib/push.ts). */
+  vapidKey?: string;
   /** Only locally: `{auth: "http://127.0.0.1:9099", firestore: {host: "127.0.0.1", port: 8080}}`. */
   emulators?: { auth?: string; firestore?: { host: string; port: number } };
 }
@@ -54,7 +57,7 @@ export function firestoreEmulator(init: FirebaseInit): { host: string; port: num
 
 export function firebase() {
   started ??= loadInit().then((init) => {
-    const app = initializeApp({ apiKey: init.apiKey, authDomain: init.authDomain, projectId: init.projectId, appId: init.appId });
+    const app = initializeApp({ apiKey: init.apiKey, authDomain: init.authDomain, projectId: init.projectId, appId: init.appId, messagingSenderId: init.messagingSenderId });
     const auth = initializeAuth(app, { persistence: indexedDBLocalPersistence });
     if (init.emulators?.auth) connectAuthEmulator(auth, init.emulators.auth, { disableWarnings: true });
     return { app, auth, init };

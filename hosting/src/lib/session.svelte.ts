@@ -7,6 +7,15 @@ import { forgetAll } from './data';
 import type { Role } from './types';
 
 const CLAIMS = 'baketracker.claims';
+/** Where src/lib/push.ts keeps this device's FCM token (read here: sign-out unregisters it). */
+export const PUSH_TOKEN = 'baketracker.pushToken';
+function readPushToken(): string | null {
+  try {
+    return localStorage.getItem(PUSH_TOKEN);
+  } catch {
+    return null;
+  }
+}
 function saveClaims(uid: string, tenantId: string | null, role: Role | null): void {
   try {
     localStorage.setItem(CLAIMS, JSON.stringify({ uid, tenantId, role }));
@@ -110,6 +119,16 @@ class Session {
 
   async signOut(): Promise<void> {
     const { auth } = await firebase();
+    // This device's web push token (src/lib/push.ts) is removed first, while the ID token still works.
+    const pushToken = readPushToken();
+    if (pushToken && this.user) {
+      await this.api.call('unregister_push_token', { token: pushToken }, { signal: AbortSignal.timeout(5000) }).catch(() => {});
+      try {
+        localStorage.removeItem(PUSH_TOKEN);
+      } catch {
+        /* nothing kept */
+      }
+    }
     await auth.signOut();
   }
 

@@ -155,6 +155,8 @@ export interface Operations {
   save_recipes: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
   save_finished_goods: { req: Record<string, unknown[]>; res: { changed: Record<string, number>; notices: unknown[] } };
   get_bakery: { req: Record<string, never>; res: Bakery };
+  register_push_token: { req: { token: string; locale?: 'en' | 'de' }; res: { registered: boolean; token_id: string } };
+  unregister_push_token: { req: { token: string }; res: { removed: boolean } };
   save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
   get_proposal: { req: { proposal_id: string }; res: Proposal };

@@ -1,0 +1,103 @@
+// Live updates between devices of one bakery: ONE Firestore listener, on tenants/{t}/meta/version (the
+// per-collection write counters every commit increments; firestore.rules lets members read it). When a
+// counter moves, the kept copies of that collection are dropped (data.ts `invalidate`) and the screens
+// showing it are told (`live.version.<screen>`, which their $effects read, as they read sync.savedVersion),
+// so they read again through the API client — with no reload, within a moment of the other device's write.
+//
+// The listener needs the full Firestore SDK (firebase/firestore, ≈ 100 kB gzipped more than the lite SDK
+// data.ts reads with), so it is loaded after the first screen is up (idle), never on the first paint.
+// Cost: one document read when it starts, and one per write of the bakery (the counters' document); plus the
+// re-reads of whatever the changed screens show. It stops on sign-out, restarts on a bakery switch, and
+// while offline it just waits (the SDK reconnects and delivers the latest counters).
+import { firebase, firestoreEmulator } from './firebase';
+import { invalidate } from './data';
+import { changedCollections, countersOf, invalidations, SCREENS, type Counters, type Screen } from './live';
+
+type Full = typeof import('firebase/firestore');
+let full: Promise<{ sdk: Full; db: import('firebase/firestore').Firestore }> | null = null;
+
+function firestore() {
+  full ??= Promise.all([import('firebase/firestore'), firebase()]).then(([sdk, { app, init }]) => {
+    // Long polling when the network needs it (proxies that buffer WebChannel's streams), detected by the SDK.
+    const db = sdk.initializeFirestore(app, { experimentalAutoDetectLongPolling: true });
+    const emulator = firestoreEmulator(init);
+    if (emulator) sdk.connectFirestoreEmulator(db, emulator.host, emulator.port);
+    return { sdk, db };
+  });
+  full.catch(() => (full = null));
+  return full;
+}
+
+const idle = (fn: () => void) =>
+  typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1500 }) : setTimeout(fn, 300);
+
+class Live {
+  /** Bumped per screen when another device (or this one) wrote what it shows. */
+  version = $state<Record<Screen, number>>(Object.fromEntries(SCREENS.map((s) => [s, 0])) as Record<Screen, number>);
+  /** off (signed out), starting, live (listening), error (refused: e.g. no longer a member). */
+  status = $state<'off' | 'starting' | 'live' | 'error'>('off');
+  /** When the last change arrived (ms since the epoch), and which collections it named. */
+  lastChange = $state<{ at: number; collections: string[] } | null>(null);
+
+  private tenant: string | null = null;
+  private unsubscribe: (() => void) | null = null;
+  private counters: Counters | null = null;
+  private generation = 0;
+
+  /** Listen to this bakery (null: stop). Called by the layout whenever the signed-in bakery changes. */
+  follow(tenantId: string | null): void {
+    if (tenantId === this.tenant) return;
+    this.stop();
+    this.tenant = tenantId;
+    if (!tenantId || typeof window === 'undefined') return;
+    const mine = ++this.generation;
+    this.status = 'starting';
+    idle(() => void this.listen(tenantId, mine));
+  }
+
+  private async listen(tenantId: string, mine: number): Promise<void> {
+    try {
+      const { sdk, db } = await firestore();
+      if (mine !== this.generation) return; // signed out or switched meanwhile
+      this.unsubscribe = sdk.onSnapshot(
+        sdk.doc(db, 'tenants', tenantId, 'meta', 'version'),
+        (snap) => {
+          if (mine !== this.generation) return;
+          this.status = 'live';
+          this.apply(countersOf(snap.data()));
+        },
+        (error) => {
+          // permission-denied (removed, or the token's claims are stale): stop; a bakery switch restarts it
+          if (mine !== this.generation) return;
+          this.status = 'error';
+          console.warn(`live updates stopped: ${error.code}`);
+        }
+      );
+    } catch (e) {
+      if (mine === this.generation) this.status = 'error';
+      console.warn('live updates are not available:', e);
+    }
+  }
+
+  /** A new snapshot of the counters: what moved is read again. */
+  apply(counters: Counters): void {
+    const changed = changedCollections(this.counters, counters);
+    this.counters = counters;
+    if (changed.length === 0) return;
+    const { collections, screens } = invalidations(changed);
+    if (collections.length) invalidate(...collections);
+    for (const s of screens) this.version[s]++;
+    this.lastChange = { at: Date.now(), collections: changed };
+  }
+
+  stop(): void {
+    this.generation++;
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.counters = null;
+    this.tenant = null;
+    this.status = 'off';
+  }
+}
+
+export const live = new Live();

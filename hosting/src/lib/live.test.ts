@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { changedCollections, countersOf, invalidations } from './live';
+
+describe('changed collections', () => {
+  it('the first snapshot changes nothing (the screens just read what they show)', () => {
+    expect(changedCollections(null, { lots: 3, purchases: 3 })).toEqual([]);
+  });
+  it('names each collection whose counter moved, new ones and ones that went down included', () => {
+    expect(changedCollections({ lots: 3, purchases: 3, recipes: 1 }, { lots: 4, purchases: 4, recipes: 1, proposals: 1 })).toEqual(['lots', 'proposals', 'purchases']);
+    expect(changedCollections({ lots: 9 }, { lots: 2 })).toEqual(['lots']);
+    expect(changedCollections({ lots: 9 }, { lots: 9 })).toEqual([]);
+  });
+  it('reads the meta/version document leniently', () => {
+    expect(countersOf({ tenant_id: 't', version: 7, collections: { lots: 2, purchases: 2, junk: 'x' } })).toEqual({ lots: 2, purchases: 2 });
+    expect(countersOf(undefined)).toEqual({});
+    expect(countersOf({ collections: null })).toEqual({});
+  });
+});
+
+describe('what a change means on this device', () => {
+  it('a purchase on another phone: purchases and lots read again; plan, shopping list, inventory, purchases and home refresh', () => {
+    expect(invalidations(['lots', 'purchases'])).toEqual({
+      collections: ['lots', 'purchases'],
+      screens: ['plan', 'shopping', 'inventory', 'purchases', 'home']
+    });
+  });
+  it('a confirmed proposal (a level set, its proposal stored): inventory and the plans refresh, and the proposals', () => {
+    const { collections, screens } = invalidations(['inventory_adjustments', 'lots', 'proposals']);
+    expect(collections).toEqual(['lots']);
+    expect(screens).toEqual(['plan', 'shopping', 'inventory', 'proposals', 'home']);
+  });
+  it('a proposal only stored (not confirmed) touches no plan and no kept collection', () => {
+    expect(invalidations(['proposals'])).toEqual({ collections: [], screens: ['proposals', 'home'] });
+    expect(invalidations(['receipts'])).toEqual({ collections: [], screens: ['proposals'] });
+  });
+  it('catalog edits refresh the catalog and everything computed from it', () => {
+    expect(invalidations(['products'])).toEqual({
+      collections: ['products'],
+      screens: ['plan', 'shopping', 'inventory', 'purchases', 'home', 'catalog']
+    });
+    expect(invalidations(['events']).screens).toEqual(['plan', 'shopping', 'home', 'events']);
+  });
+  it('a collection no screen shows changes nothing', () => {
+    expect(invalidations(['idempotency', 'plans'])).toEqual({ collections: [], screens: [] });
+    expect(invalidations([])).toEqual({ collections: [], screens: [] });
+  });
+});
