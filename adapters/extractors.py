@@ -8,10 +8,13 @@ both read through here, so they always agree.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from core.speech.operations import SAID, Operation, ParsedInput
 from core.speech.parse import parse_utterance
+
+if TYPE_CHECKING:
+    from adapters.gemini import ReadingHints
 
 OFFLINE_GRAMMAR = "offline-grammar"
 OFFLINE_OCR = "offline-receipt-ocr"
@@ -19,21 +22,29 @@ OFFLINE_PHOTO = "offline-photo-reader"
 TRANSIENT = ("timeout", "rate_limited", "http", "network")
 
 
-def read_text(text: str, today: dt.date) -> tuple[ParsedInput, str, list[str]]:
-    """A voice transcript or typed sentence; when Gemini fails, the offline grammar answers."""
+def gemini_configured() -> bool:
+    """Whether an AI model reads inputs here (GEMINI_API_KEY set); else the offline readers do."""
+    from adapters.gemini import extractor_from_env
+
+    return extractor_from_env() is not None
+
+
+def read_text(text: str, today: dt.date, hints: ReadingHints | None = None) -> tuple[ParsedInput, str, list[str]]:
+    """A voice transcript or typed sentence; when Gemini fails, the offline grammar answers. `hints` (the baker's
+    language, the bakery's currency) are told to Gemini; the offline grammar reads English only."""
     from adapters.gemini import GeminiError, extractor_from_env
 
     extractor = extractor_from_env()
     if extractor is not None:
         try:
-            return extractor.from_text(text, today), extractor.model, []
+            return extractor.from_text(text, today, hints), extractor.model, []
         except GeminiError as exc:
             return parse_utterance(text, today), OFFLINE_GRAMMAR, [f"Gemini was unavailable ({exc}); read offline"]
     return parse_utterance(text, today), OFFLINE_GRAMMAR, []
 
 
-def read_receipt(image: bytes, mime_type: str, today: dt.date, *,
-                 raise_transient: bool = False) -> tuple[ParsedInput, str, list[str]]:
+def read_receipt(image: bytes, mime_type: str, today: dt.date, *, raise_transient: bool = False,
+                 hints: ReadingHints | None = None) -> tuple[ParsedInput, str, list[str]]:
     """A receipt photo; Gemini's transient failures are raised when the caller can retry (a task)."""
     from adapters.gemini import GeminiError, extractor_from_env
 
@@ -41,7 +52,7 @@ def read_receipt(image: bytes, mime_type: str, today: dt.date, *,
     extractor = extractor_from_env()
     if extractor is not None:
         try:
-            return extractor.from_receipt(image, mime_type, today), extractor.model, []
+            return extractor.from_receipt(image, mime_type, today, hints), extractor.model, []
         except GeminiError as exc:
             if raise_transient and exc.reason in TRANSIENT:
                 raise

@@ -6,14 +6,18 @@ operation schemas. Errors are the core's, naming `operations.N.field`; each entr
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from adapters.extractors import read_text
+from adapters.extractors import OFFLINE_GRAMMAR, read_text
 from core.application.context import BakeryContext
 from core.errors import NotFoundError, ValidationError
 from core.proposals import service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import Proposal, ProposalStatus, ProposedOperation, Source
+from core.speech.language import refuse_other_language
+
+if TYPE_CHECKING:
+    from adapters.gemini import ReadingHints
 
 # catalog keys the resolver or the baker sets; checked by the core against this bakery's own records
 RESOLUTION_KEYS = frozenset({"product_id", "ingredient_slug", "supplier_slug", "alternatives"})
@@ -97,11 +101,14 @@ def confirm_validated(ctx: BakeryContext, proposal_id: str) -> Proposal:
         return service.confirm(uow, proposal_id, by=ctx.uid)
 
 
-def propose_from_text(ctx: BakeryContext, *, text: str, source: Source, today: dt.date | None = None
-                      ) -> Proposal:
+def propose_from_text(ctx: BakeryContext, *, text: str, source: Source, today: dt.date | None = None,
+                      hints: ReadingHints | None = None) -> Proposal:
     """What a sentence says was bought, is left, was lost or is to be baked, stored as a proposal (nothing else
-    is written); a ValidationError on `text` when nothing was understood."""
-    parsed, model, notes = read_text(text, today or dt.datetime.now(dt.UTC).date())
+    is written); a ValidationError on `text` when nothing was understood. `hints` (language, currency) go to
+    the AI model when one is configured."""
+    parsed, model, notes = read_text(text, today or dt.datetime.now(dt.UTC).date(), hints)
+    if model == OFFLINE_GRAMMAR:  # English only: another language is said so, never read into nonsense
+        refuse_other_language(text)
     operations, unresolved = draft_operations(parsed, ctx.catalog())
     if not operations:
         raise ValidationError("no purchase, inventory level or event was understood in that; "

@@ -146,6 +146,8 @@ class ProposeTextRequest(Strict):
     text: str = Field(min_length=1, max_length=2000, description="a voice transcript or typed sentence")
     source: Literal["voice", "text", "event_voice"] = "text"
     today: dt.date | None = Field(default=None, description="the caller's date, for 'yesterday' and 'Friday'")
+    language: str | None = Field(default=None, pattern=r"^[a-z]{2,3}(-[A-Za-z]{2,4})?$",
+                                 description="the language the baker spoke or typed in (BCP 47: 'de', 'fr-BE')")
 
 
 class ProposalRequest(Strict):

@@ -13,6 +13,7 @@ from typing import Any
 
 from adapters import proposal_answers as answers
 from adapters.extractors import read_inventory_photo, with_spoken_note
+from adapters.gemini import ReadingHints
 from adapters.proposal_answers import (
     RESOLUTION_KEYS,
     checked_args,
@@ -26,6 +27,7 @@ from core.proposals import service
 from core.proposals.consistency import EDIT_ONLY_FIELDS, carry
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ProposalStatus, Source
+from core.speech.language import OtherLanguage
 from functions.models import (
     EditProposalRequest,
     ListProposalsRequest,
@@ -43,10 +45,23 @@ from functions.shared.operation import RUNTIME, Context, operation
 def propose_from_text(ctx: Context, body: ProposeTextRequest) -> dict[str, Any]:
     """A spoken or typed purchase, inventory level or event → a proposal to review (nothing else is written)."""
     try:
-        proposal = answers.propose_from_text(ctx.bakery, text=body.text, source=Source(body.source), today=body.today)
+        proposal = answers.propose_from_text(ctx.bakery, text=body.text, source=Source(body.source), today=body.today,
+                                             hints=reading_hints(ctx, body.language))
+    except OtherLanguage as exc:  # its own code: the app says which language and what would read it
+        raise ApiError(400, exc.code, exc.message, "text") from exc
     except ValidationError as exc:  # nothing understood: its own code, so the app can say so
         raise ApiError(400, "nothing_understood", exc.message, "text") from exc
     return proposal_json(proposal)
+
+
+def reading_hints(ctx: Context, language: str | None) -> ReadingHints | None:
+    """The baker's language and the bakery's currency, for the AI model (read only when one is configured)."""
+    from adapters.extractors import gemini_configured
+
+    if not gemini_configured():
+        return None
+    tenant = ctx.backend.tenant(ctx.tenant_id)
+    return ReadingHints(language=language, currency=tenant.settings.currency if tenant else None)
 
 
 @operation(WRITERS, EditProposalRequest)

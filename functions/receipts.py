@@ -120,7 +120,8 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     from adapters.receipt_ocr import ReceiptImageError
 
     try:
-        parsed, model, read_notes = read_receipt(photo.data, photo.content_type, today, raise_transient=True)
+        parsed, model, read_notes = read_receipt(photo.data, photo.content_type, today, raise_transient=True,
+                                                 hints=_hints(backend, task.tenant_id))
     except ReceiptImageError as exc:  # the photo itself cannot be read: retrying will not help
         with backend.unit_of_work(task.tenant_id) as uow:
             receipt_scans.fail(uow, task.photo_id, str(exc) or "the receipt could not be read")
@@ -148,6 +149,17 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
 
         notify_receipt_read(backend, task.tenant_id, scan.uploaded_by, len(proposal.operations), proposal.id)
     return _answer(200, {"status": "proposed", "proposal_id": proposal.id})
+
+
+def _hints(backend: Any, tenant_id: str) -> Any:
+    """The bakery's currency for the AI model, when one reads receipts here (the offline reader needs none)."""
+    from adapters.extractors import gemini_configured
+    from adapters.gemini import ReadingHints
+
+    if not gemini_configured():
+        return None
+    tenant = backend.tenant(tenant_id)
+    return ReadingHints(currency=tenant.settings.currency if tenant else None)
 
 
 @operation(READERS, ReceiptStatusRequest)

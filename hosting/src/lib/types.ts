@@ -160,7 +160,7 @@ export interface Operations {
   save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
   get_proposal: { req: { proposal_id: string }; res: Proposal };
-  propose_from_text: { req: { text: string; source?: 'voice' | 'text' | 'event_voice'; today?: string }; res: Proposal };
+  propose_from_text: { req: { text: string; source?: 'voice' | 'text' | 'event_voice'; today?: string; language?: string }; res: Proposal };
   edit_proposal: { req: ProposalEdit; res: Proposal };
   confirm_proposal: { req: { proposal_id: string }; res: Proposal };
   reject_proposal: { req: { proposal_id: string; reason?: string }; res: Proposal };

@@ -11,6 +11,7 @@ export const captureDe: Record<keyof typeof captureEn, string> = {
   'capture.send': 'Lesen lassen',
   'capture.sending': 'Wird gelesen …',
   'capture.nothingUnderstood': 'Darin habe ich keinen Einkauf, keinen Bestand und kein Event erkannt. Sag, was, wie viel, wo und zu welchem Preis, und versuch es noch einmal — deine Worte stehen unten.',
+  'capture.otherLanguage': 'Das klingt nicht nach Englisch. Ohne den KI-Dienst versteht der Leser dieser Bäckerei nur Englisch: sag es auf Englisch oder bitte die Inhaberin bzw. den Inhaber, den KI-Dienst einzuschalten. Deine Worte stehen unten.',
   'capture.queued': 'Keine Verbindung: auf diesem Gerät gespeichert. Es wird gelesen, sobald du wieder online bist, und wartet dann unter „Zu prüfen“.',
   'capture.receipt': 'Kassenbon-Foto',
   'capture.shelf': 'Regal-Foto',

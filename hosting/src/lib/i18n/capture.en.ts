@@ -9,6 +9,7 @@ export const captureEn = {
   'capture.send': 'Read it',
   'capture.sending': 'Reading…',
   'capture.nothingUnderstood': 'I could not make out a purchase, a stock level or an event in that. Say what, how much, where and the price, then try again — your words are kept below.',
+  'capture.otherLanguage': 'That does not sound like English. Without the AI service this bakery’s reader understands English only: say it in English, or ask the owner to turn the AI service on. Your words are kept below.',
   'capture.queued': 'No connection: kept on this phone. It is read as soon as you are back online and then waits under “To review”.',
   'capture.receipt': 'Receipt photo',
   'capture.shelf': 'Shelf photo',
