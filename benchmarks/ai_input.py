@@ -2,8 +2,9 @@
 separately, on each frozen held-out set (tests/unit/speech/heldout/round*.json: phrasings written by someone who
 never read the grammar, frozen before any tuning; target >= 95%), the share of sentences that must give no
 proposal (other languages, off-topic: no_proposal_round*.json) that indeed give none,
-then receipt line-item F1 on synthetic receipt photos (target >= 0.9, `benchmarks/receipts.py`) and the
-inventory-photo level error (`benchmarks/inventory_photos.py`).
+then receipt line-item F1 on synthetic receipt photos (target >= 0.9, `benchmarks/receipts.py`), the
+inventory-photo level error (`benchmarks/inventory_photos.py`) and the share of receipt lines a baker can confirm
+as read on the demo bakery (target >= 90%, `benchmarks/receipt_confirm.py`).
 
 Run: .venv/bin/python benchmarks/ai_input.py [--verbose] [--speech-only]
 """
@@ -95,7 +96,7 @@ def main(argv: list[str]) -> int:
             print("  wrong:", wrong)
     if "--speech-only" in argv:
         return 0
-    for script in ("receipts.py", "inventory_photos.py"):
+    for script in ("receipts.py", "inventory_photos.py", "receipt_confirm.py"):
         if (REPO / "benchmarks" / script).exists():
             print(f"\n== benchmarks/{script}", flush=True)
             subprocess.run([sys.executable, str(REPO / "benchmarks" / script)], check=False)
