@@ -106,6 +106,14 @@ class ReadingHints:
         return " ".join(said)
 
 
+@dataclass(frozen=True, slots=True)
+class TokenUsage:
+    """What the last call cost in tokens (for scripts/eval_gemini.py's cost per item)."""
+
+    prompt: int = 0
+    answer: int = 0
+
+
 class GeminiError(Exception):
     """Gemini could not give a usable answer. `message` is short and safe to show to a baker."""
 
@@ -130,6 +138,7 @@ class GeminiExtractor:
         self.base_url = base_url or None
         self.timeout_s = float(timeout_s)
         self._client: genai.Client | None = None
+        self.usage = TokenUsage()
 
     def __repr__(self) -> str:  # never shows the key
         return f"GeminiExtractor(model={self.model!r}, base_url={self.base_url!r}, timeout_s={self.timeout_s})"
@@ -230,6 +239,9 @@ class GeminiExtractor:
                                   reason="network") from exc
             # an answer the SDK cannot read (wrong types in the envelope...)
             raise GeminiError("Gemini's answer could not be read; try again", reason="malformed") from exc
+        usage = getattr(response, "usage_metadata", None)
+        self.usage = TokenUsage(int(getattr(usage, "prompt_token_count", 0) or 0),
+                                int(getattr(usage, "candidates_token_count", 0) or 0))
         return _answer_text(response)
 
 

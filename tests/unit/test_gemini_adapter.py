@@ -64,8 +64,15 @@ def ops(parsed: ParsedInput) -> list[tuple[str, dict[str, Any]]]:
 
 
 def test_every_recording_is_used_here() -> None:
+    from tests.functions.test_gemini_languages import RECORDINGS as IN_OTHER_LANGUAGES  # used there, end to end
+
     names = {path.stem for path in RECORDINGS_DIR.glob("*.json")}
-    assert names == set(GOOD) | set(REJECTED) | set(FLAGGED)
+    assert names == set(GOOD) | set(REJECTED) | set(FLAGGED) | set(IN_OTHER_LANGUAGES)
+
+
+def test_the_tokens_of_the_last_call_are_kept_for_cost_reports(extractor: GeminiExtractor, fake: FakeGemini) -> None:
+    run(extractor, fake, "voice_purchase")
+    assert (extractor.usage.prompt, extractor.usage.answer) == (480, 104)  # the recording's usageMetadata
 
 
 def test_importing_the_adapter_does_not_import_the_sdk() -> None:
