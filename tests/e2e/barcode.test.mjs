@@ -39,7 +39,7 @@ function modules(code) {
 }
 
 /** A photo-like PNG of the code, drawn in the page (canvas): label, margin, turned, blurred, noisy. */
-async function photo(code, degrees = 5) {
+async function photo(code, degrees) {
   const dataUrl = await page.evaluate(
     ([bars, text, degrees]) => {
       const W = 1200, H = 900, m = 5;
@@ -66,13 +66,13 @@ async function photo(code, degrees = 5) {
       out.width = W;
       out.height = H;
       const o = out.getContext('2d');
-      o.filter = 'blur(1.6px)';
+      o.filter = 'blur(2px)';
       o.drawImage(c, 0, 0);
       const img = o.getImageData(0, 0, W, H);
       let seed = 7;
       for (let i = 0; i < img.data.length; i += 4) {
         seed = (seed * 1103515245 + 12345) & 0x7fffffff;
-        const n = ((seed / 0x7fffffff) - 0.5) * 36;
+        const n = ((seed / 0x7fffffff) - 0.5) * 50;
         img.data[i] += n;
         img.data[i + 1] += n;
         img.data[i + 2] += n;
@@ -140,7 +140,7 @@ test('a photo of a known UPC, read by the fallback decoder, opens that product\'
   await openBarcode();
   // No live camera without BarcodeDetector: the photo is the way in.
   assert.equal(await page.getByTestId('barcode-live').count(), 0);
-  await choosePhoto('pam.png', await photo(PAM_UPC, 5));
+  await choosePhoto('pam.png', await photo(PAM_UPC, 9));
   await page.waitForURL((u) => u.pathname === '/purchases' && u.searchParams.get('product') === state.pam, { timeout: 30_000 });
   const read = await page.evaluate(() => window.__btBarcodeRead);
   assert.deepEqual(read, { text: PAM_UPC, format: 'upc_a', by: 'fallback' });
@@ -164,7 +164,7 @@ test('a typed code with a wrong check digit is refused; an unknown code offers t
   await page.fill('#bc-digits', '4006381333932');
   await page.getByRole('button', { name: 'Look up' }).click();
   await page.getByText('The last digit does not fit the others').waitFor();
-  await choosePhoto('unknown.png', await photo(UNKNOWN_EAN, -7));
+  await choosePhoto('unknown.png', await photo(UNKNOWN_EAN, -14));
   await page.getByTestId('barcode-unknown').waitFor({ timeout: 30_000 });
   assert.equal(await page.getByTestId('barcode-code').textContent(), '4 006381 333931');
   assert.deepEqual(await page.evaluate(() => window.__btBarcodeRead), { text: UNKNOWN_EAN, format: 'ean_13', by: 'fallback' });

@@ -31,8 +31,14 @@ const reader = new MultiFormatUPCEANReader(hints);
  * neighbours above and below (the bars run up and down, so they stay sharp), then read as they are.
  */
 export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): Read | null {
-  for (const grey of [smoothColumns(luminance, width, height, 4), luminance]) {
-    const source = new RGBLuminanceSource(grey, width, height);
+  const rows = Math.min(height, 96);
+  const attempts: [Uint8ClampedArray, number][] = [
+    [edgeThreshold(sampleRows(luminance, width, height, rows, 4), width, rows), rows],
+    [smoothColumns(luminance, width, height, 4), height],
+    [luminance, height]
+  ];
+  for (const [grey, h] of attempts) {
+    const source = new RGBLuminanceSource(grey, width, h);
     // The global histogram suits a barcode on a plain label; the local (hybrid) one, uneven light.
     for (const binarizer of [new GlobalHistogramBinarizer(source), new HybridBinarizer(source)]) {
       try {
@@ -48,6 +54,44 @@ export function decodeLuminance(luminance: Uint8ClampedArray, width: number, hei
     }
   }
   return null;
+}
+
+/** `count` rows spread over the picture, each the mean of the `radius` rows above and below it. */
+export function sampleRows(grey: Uint8ClampedArray, width: number, height: number, count: number, radius: number): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(width * count);
+  const sums = new Float64Array(width);
+  for (let r = 0; r < count; r++) {
+    const y = Math.round(((r + 0.5) * height) / count);
+    const from = Math.max(0, y - radius);
+    const to = Math.min(height - 1, y + radius);
+    sums.fill(0);
+    for (let yy = from; yy <= to; yy++) for (let x = 0; x < width; x++) sums[x] += grey[yy * width + x];
+    for (let x = 0; x < width; x++) out[r * width + x] = sums[x] / (to - from + 1);
+  }
+  return out;
+}
+
+/**
+ * Black or white by the middle of the darkest and lightest pixel near each one on its row (±`reach` px), so a
+ * thin space between two bars, blurred to grey, is still white and bars keep their widths; where nothing nearby
+ * differs by `contrast`, white (a label's quiet zone, the counter around it).
+ */
+export function edgeThreshold(grey: Uint8ClampedArray, width: number, height: number, reach = 24, contrast = 48): Uint8ClampedArray {
+  const out = new Uint8ClampedArray(grey.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let lo = 255;
+      let hi = 0;
+      for (let i = Math.max(0, x - reach), end = Math.min(width - 1, x + reach); i <= end; i++) {
+        const v = grey[row + i];
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+      out[row + x] = hi - lo >= contrast && grey[row + x] < (hi + lo) / 2 ? 0 : 255;
+    }
+  }
+  return out;
 }
 
 /** Each pixel the mean of the `radius` pixels above and below it (a running sum down each column). */
