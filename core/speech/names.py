@@ -54,6 +54,20 @@ STORES: dict[str, str] = {
     "vons": "Vons", "ralphs": "Ralphs", "fred meyer": "Fred Meyer", "hy vee": "Hy-Vee",
     "the farmers market": "Farmers Market", "farmers market": "Farmers Market",
     "farmer's market": "Farmers Market", "king arthur": "King Arthur",
+    # UK
+    "tesco": "Tesco", "tescos": "Tesco", "tesco's": "Tesco", "sainsbury's": "Sainsbury's",
+    "sainsburys": "Sainsbury's", "sainsbury": "Sainsbury's", "asda": "Asda", "morrisons": "Morrisons",
+    "morrison's": "Morrisons", "waitrose": "Waitrose", "co op": "Co-op", "coop": "Co-op", "co-op": "Co-op",
+    "m and s": "M&S", "m&s": "M&S", "m & s": "M&S", "marks and spencer": "M&S", "marks and spencers": "M&S",
+    "iceland": "Iceland", "booker": "Booker", "bookers": "Booker", "makro": "Makro", "ocado": "Ocado",
+    "spar": "Spar", "nisa": "Nisa", "costcutter": "Costcutter",
+    # continental Europe
+    "carrefour": "Carrefour", "auchan": "Auchan", "leclerc": "Leclerc", "e leclerc": "Leclerc",
+    "intermarche": "Intermarché", "intermarché": "Intermarché", "monoprix": "Monoprix", "franprix": "Franprix",
+    "edeka": "Edeka", "rewe": "Rewe", "kaufland": "Kaufland", "netto": "Netto", "globus": "Globus",
+    "albert heijn": "Albert Heijn", "colruyt": "Colruyt", "delhaize": "Delhaize", "mercadona": "Mercadona",
+    "eroski": "Eroski", "esselunga": "Esselunga", "conad": "Conad", "migros": "Migros", "billa": "Billa",
+    "hofer": "Hofer", "metro": "Metro", "dirk": "Dirk", "hoogvliet": "Hoogvliet", "alcampo": "Alcampo",
 }
 
 BRANDS: dict[str, str] = {
@@ -75,6 +89,11 @@ BRANDS: dict[str, str] = {
     "sun maid": "Sun-Maid", "diamond": "Diamond", "blue diamond": "Blue Diamond", "wilton": "Wilton",
     "rodelle": "Rodelle", "simply organic": "Simply Organic", "365": "365", "kate's": "Kate's",
     "stonyfield": "Stonyfield", "president": "President", "vital farms": "Vital Farms",
+    "lurpak": "Lurpak", "anchor": "Anchor", "dr oetker": "Dr. Oetker", "dr. oetker": "Dr. Oetker",
+    "doctor oetker": "Dr. Oetker", "oetker": "Dr. Oetker", "allinson's": "Allinson's", "allinsons": "Allinson's",
+    "allinson": "Allinson's", "homepride": "Homepride", "mcdougalls": "McDougalls", "tate and lyle": "Tate & Lyle",
+    "tate & lyle": "Tate & Lyle", "silver spoon": "Silver Spoon", "billington's": "Billington's",
+    "billingtons": "Billington's", "stork": "Stork", "elle and vire": "Elle & Vire", "president's": "President",
     "pete and gerry's": "Pete and Gerry's", "eggland's best": "Eggland's Best", "egglands best": "Eggland's Best",
 }
 

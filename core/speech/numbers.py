@@ -47,10 +47,11 @@ ARTICLES = frozenset({"a", "an"})
 _TOKEN = re.compile(
     r"""
     (?P<frac>\d+/\d+)
+    | (?P<dcomma>\d+,\d\d)(?![\d,])
     | (?P<num>\d+(?:,\d{3})+(?:\.\d+)?|\d*\.\d+|\d+)(?P<ord>st|nd|rd|th)?
     | (?P<vulgar>[½¼¾⅓⅔⅛⅜⅝⅞⅕])
     | (?P<word>[^\W\d_]+(?:['’][^\W\d_]+)*)
-    | (?P<punct>[$€%&:;,.!?/()\-—–#@+])
+    | (?P<punct>[$€£%&:;,.!?/()\-—–#@+])
     """,
     re.VERBOSE,
 )
@@ -86,6 +87,9 @@ def tokenize(text: str) -> list[Token]:
             if value is None:
                 continue
             tokens.append(Token("num", raw, raw, value, start=m.start()))
+        elif m.group("dcomma"):  # "3,50": a decimal comma (a thousands comma has three digits after it)
+            digits = m.group("dcomma").replace(",", ".")
+            tokens.append(Token("num", digits, raw, Decimal(digits), start=m.start()))
         elif m.group("num"):
             digits = m.group("num").replace(",", "")
             tokens.append(Token("num", digits, raw, Decimal(digits), ordinal=bool(m.group("ord")), start=m.start()))

@@ -9,9 +9,10 @@ from core.measures.units import parse_unit
 from core.speech.events import looks_like_event, parse_event
 from core.speech.inventory_levels import has_level_cue, parse_inventory
 from core.speech.losses import has_loss_cue, parse_loss
+from core.speech.normalize import normalize
 from core.speech.numbers import Token, merge_numbers, tokenize
 from core.speech.operations import ParsedInput
-from core.speech.purchases import parse_purchase
+from core.speech.purchases import extract_money, fold_and_a_half, parse_purchase
 
 _PRICE_WORDS = frozenset({"dollars", "dollar", "bucks", "buck", "cents", "paid", "spent", "bought", "purchased"})
 _NOT_UNITS = frozenset({"t", "c", "g", "l", "m", "a", "in", "each", "per"})  # single letters read as units elsewhere
@@ -35,22 +36,27 @@ def _sounds_like_buying(tokens: list[Token]) -> bool:
 
 
 def _has_money(tokens: list[Token]) -> bool:
-    return any(t.text == "$" or (t.kind == "word" and t.text in _PRICE_WORDS) for t in tokens)
+    return any(t.text in ("$", "€", "£") or (t.kind == "word" and t.text in _PRICE_WORDS) for t in tokens)
+
+
+def _says_a_price(tokens: list[Token]) -> bool:
+    """A price in any form the purchase grammar reads ("5.48", "four pounds twenty", "3,50 €")."""
+    return _has_money(tokens) or bool(extract_money(fold_and_a_half(merge_numbers(tokens)))[1])
 
 
 def parse_utterance(text: str, today: dt.date) -> ParsedInput:
     """Read what a baker said or typed; nothing is guessed silently (see `unresolved`)."""
-    tokens = tokenize(text)
+    tokens = normalize(tokenize(text))
     if not tokens:
         return ParsedInput(text, "unknown", [], ["nothing was said"])
-    if looks_like_event(tokens, today):
+    if looks_like_event(tokens, today) and not _says_a_price(tokens):
         ops, notes = parse_event(tokens, today)
         return ParsedInput(text, "event", ops, notes)
-    if has_loss_cue(tokens) and not _has_money(tokens):
+    if has_loss_cue(tokens) and not _says_a_price(tokens):
         ops, notes = parse_loss(tokens, text)
         if ops:
             return ParsedInput(text, "inventory", ops, notes)
-    if has_level_cue(tokens) and not _has_money(tokens):
+    if has_level_cue(tokens) and not _says_a_price(tokens):
         ops, notes = parse_inventory(tokens)
         return ParsedInput(text, "inventory", ops, notes)
     if not _sounds_like_buying(tokens):

@@ -91,6 +91,82 @@ def _match(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
     return all(tokens[i + k].text == w and tokens[i + k].kind in ("word", "punct") for k, w in enumerate(words))
 
 
+_STERLING = frozenset({"pound", "pounds", "quid"})
+_PRICE_VERBS = frozenset({"for", "paid", "pay", "cost", "costs", "was", "were", "spent", "is", "are", "at"})
+# what may follow a price said in bare words ("three forty nine", "two fifty each")
+_AFTER_PRICE = words("each apiece ea a an per for at from in total altogether all and on yesterday today "
+                     "this last plus then so but total")
+_SLANG = {"fiver": Decimal(5), "tenner": Decimal(10)}
+
+
+def _said_in_words(tok: Token) -> bool:
+    return tok.kind == "num" and re.search(r"[a-z]", tok.text) is not None and "dozen" not in tok.text
+
+
+def _cents_at(tokens: list[Token], j: int) -> bool:
+    """A whole number 1..99 at j that is not itself an amount of something ("a pound twenty", not "2 pounds 8 oz")."""
+    v = tokens[j].value if j < len(tokens) else None
+    if v is None or tokens[j].kind != "num" or tokens[j].ordinal:
+        return False
+    if not (0 < v < 100 and v == v.to_integral_value()) or "." in tokens[j].text or "/" in tokens[j].text:
+        return False
+    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+    return not (_is_unitish(nxt) and not (nxt is not None and nxt.is_word("each", "ea"))) and not (
+        nxt is not None and (nxt.is_word("of", "percent", "dozen") or nxt.text == "%" or nxt.kind == "num")
+    )
+
+
+def _clause_has_amount(out: list[Token]) -> bool:
+    """Whether the clause read so far already says an amount with a unit ("a 38 ml bottle of …")."""
+    for k in range(len(out) - 1, 0, -1):
+        if out[k].kind == "punct" or out[k].kind == "money" or out[k].is_word("and", "plus"):
+            return False
+        if out[k - 1].kind == "num" and _is_unitish(out[k]):
+            return True
+    return False
+
+
+def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decimal, int] | None:
+    """Prices said the way people say them: "four pounds twenty", "a pound fifteen", "for 4 pounds", "89p" is
+    elsewhere; "a fiver"; "three forty nine" / "eleven ninety nine" (dollars and cents in bare words)."""
+    n = len(tokens)
+    t = tokens[i]
+    dollars = any(x.text == "$" or x.is_word("dollar", "dollars", "bucks", "buck", "cents") for x in tokens)
+    if t.is_word(*_SLANG):
+        return _SLANG[t.text], i + 1
+    if t.is_word("a", "an") and i + 1 < n and tokens[i + 1].is_word(*_SLANG):
+        return _SLANG[tokens[i + 1].text], i + 2
+    qty: Decimal | None = None
+    if t.kind == "num" and t.value is not None and not t.ordinal:
+        qty = t.value
+    elif t.is_word("a", "an"):
+        qty = ONE
+    if qty is not None and i + 1 < n and tokens[i + 1].is_word(*_STERLING) and not dollars:
+        j = i + 2
+        if _cents_at(tokens, j):  # "four pounds twenty", "a pound fifteen", "4 pounds 20"
+            return qty + tokens[j].number / 100, j + 1
+        after = tokens[j] if j < n else None
+        bare_end = after is None or after.kind == "punct" or after.is_word(*_AFTER_PRICE)
+        if after is not None and (after.is_word("of") or after.kind == "num" or (
+                _is_unitish(after) and not after.is_word("each", "ea"))):
+            return None
+        if tokens[i + 1].text == "quid":
+            return qty, j
+        intro = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_VERBS and not t.is_word("a", "an")
+        if bare_end and (intro or _clause_has_amount(out)):
+            return qty, j  # "for 4 pounds", "a 38 ml bottle of vanilla three pounds"
+        return None
+    if _said_in_words(t) and i + 1 < n and _said_in_words(tokens[i + 1]) and qty is not None:
+        cents = tokens[i + 1].value
+        whole = qty == qty.to_integral_value() and 0 < qty < 1000
+        if whole and cents is not None and 10 <= cents < 100 and cents == cents.to_integral_value():
+            after = tokens[i + 2] if i + 2 < n else None
+            if after is None or after.kind == "punct" or (after.kind == "word" and after.text in _AFTER_PRICE and (
+                    not _is_unitish(after) or after.is_word("each", "ea"))):
+                return qty + cents / 100, i + 2
+    return None
+
+
 def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
     """Replace each price phrase by a `money` token; return the stream and the prices."""
     out: list[Token] = []
@@ -102,13 +178,16 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
         amount: Decimal | None = None
         j = i
         before_total = False
-        if t.kind == "punct" and t.text in ("$", "€") and i + 1 < n and tokens[i + 1].kind == "num":
+        spoken = _spoken_price(tokens, i, out)
+        if spoken is not None:
+            amount, j = spoken
+        elif t.kind == "punct" and t.text in ("$", "€", "£") and i + 1 < n and tokens[i + 1].kind == "num":
             amount, j = tokens[i + 1].number, i + 2
             if (j + 2 < n and tokens[j].is_word("and") and tokens[j + 1].kind == "num"
                     and tokens[j + 2].is_word("cents", "cent")):
                 amount, j = amount + tokens[j + 1].number / 100, j + 3  # "$3 and 50 cents"
         elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("dollars", "dollar", "bucks", "buck", "usd",
-                                                                      "euros", "euro", "eur"):
+                                                                      "euros", "euro", "eur", "quid"):
             amount, j = t.value, i + 2
             if j < n and tokens[j].is_word("and") and j + 1 < n and tokens[j + 1].kind == "num":
                 if j + 2 < n and tokens[j + 2].is_word("cents", "cent"):
@@ -117,8 +196,14 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
                 amount, j = (amount or Decimal(0)) + tokens[j].number / 100, j + 1
                 if j < n and tokens[j].is_word("cents", "cent"):
                     j += 1
-        elif t.is_word("a", "an", "one") and i + 1 < n and tokens[i + 1].is_word("dollar", "buck"):
+        elif t.is_word("a", "an", "one") and i + 1 < n and tokens[i + 1].is_word("dollar", "buck", "euro", "quid"):
             amount, j = Decimal(1), i + 2
+            if _cents_at(tokens, j):  # "a dollar fifty", "one euro twenty"
+                amount, j = amount + tokens[j].number / 100, j + 1
+                if j < n and tokens[j].is_word("cents", "cent"):
+                    j += 1
+        elif t.kind == "num" and i + 1 < n and tokens[i + 1].text in ("€", "£", "$") and tokens[i + 1].kind == "punct":
+            amount, j = t.value, i + 2  # "3,50 €"
         elif (
             t.kind == "num" and re.fullmatch(r"\d+\.\d\d", t.text) is not None and not t.ordinal
             and (not _is_unitish(tokens[i + 1] if i + 1 < n else None)
@@ -126,9 +211,9 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
         ):
             # "3.49 a dozen", ", 4.99": a two-decimal amount is money
             amount, j = t.value, i + 1
-        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("cents", "cent"):
+        elif t.kind == "num" and i + 1 < n and tokens[i + 1].is_word("cents", "cent", "p", "pence", "pee"):
             amount, j = (t.value or Decimal(0)) / 100, i + 2
-        elif t.kind == "num" and not t.ordinal and out:
+        elif t.kind == "num" and not t.ordinal and out and "/" not in t.text:
             prev = out[-1]
             nxt = tokens[i + 1] if i + 1 < n else None
             after_total = prev.is_word("of", "to") and len(out) >= 2 and out[-2].is_word("total", "came", "comes")

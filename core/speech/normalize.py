@@ -1,0 +1,202 @@
+"""What people say around the facts, taken out before the grammar reads them.
+
+- fillers and hesitations: "um", "uh", "er", "like 3 pounds", "so yeah …";
+- self-corrections: "two bags, no, three bags", "9.99 no sorry 8.99", "three no wait four 500 gram bags"
+  (the later number wins; a bare corrected number keeps the words said after the first one);
+- speech-recognition homophones: "for"/"four" and "to"/"two" where a number must stand ("bought for bags",
+  "got to pounds", "bought to 4 pound bags", "need for dozen");
+- asides that restate an amount: "4 sticks of butter, that's one pound", "which is about 450 grams",
+  "24 eggs, that's two dozen" (a restated price, "that was like 15 bucks", is kept: it is the price).
+
+Every rule works on the shape of what was said (numbers, unit words, marker phrases), never on particular items.
+"""
+
+from __future__ import annotations
+
+from core.speech.names import MEASURE_UNITS, PACKAGE_UNITS
+from core.speech.numbers import DOZEN_WORDS, Token, read_number, words
+
+FILLERS = words("um umm uh uhh uhm er erm hmm hm ah eh mm mhm")
+# said before what was meant; dropped only at the start of the utterance
+DISCOURSE = words("so yeah yes okay ok alright right well oh anyway now hey")
+# "no wait", "sorry", "i mean": the number after replaces the number before
+CORRECTION_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("no", "no"), ("no", "wait"), ("no", "sorry"), ("sorry", "no"), ("oh", "no"), ("wait", "no"),
+    ("i", "mean"), ("or", "rather"), ("make", "that"), ("scratch", "that"), ("correction",), ("actually",),
+    ("sorry",), ("wait",), ("no",),
+)
+ASIDE_LEADS: tuple[tuple[str, ...], ...] = (
+    ("that's",), ("thats",), ("that", "is"), ("which", "is"), ("which's",), ("so", "that's"), ("i", "e"),
+    ("that", "makes"), ("which", "makes"), ("roughly",), ("about",), ("or",),
+)
+APPROX = words("about around roughly approximately like almost nearly just over under ish")
+# words after a number that make it money, not an amount
+MONEY_WORDS = words("dollars dollar bucks buck cents cent euros euro eur quid pence p usd gbp")
+_HOMOPHONES = {"for": "four", "to": "two", "too": "two"}
+_BUY_VERBS = words("bought buy got get grabbed picked purchased ordered need needed want have had")
+
+
+def _word(tokens: list[Token], i: int) -> str:
+    return tokens[i].text if 0 <= i < len(tokens) and tokens[i].kind == "word" else ""
+
+
+def _is_unit(tokens: list[Token], i: int) -> bool:
+    w = _word(tokens, i)
+    return w in MEASURE_UNITS or w in PACKAGE_UNITS
+
+
+def _phrase_at(tokens: list[Token], i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    for phrase in phrases:
+        if all(_word(tokens, i + k) == w for k, w in enumerate(phrase)):
+            return len(phrase)
+    return 0
+
+
+def _number_end(tokens: list[Token], i: int) -> int | None:
+    """The index after a number phrase (a currency sign allowed before it) starting at i, else None."""
+    j = i
+    if j < len(tokens) and tokens[j].kind == "punct" and tokens[j].text in ("$", "€", "£"):
+        j += 1
+    read = read_number(tokens, j)
+    if read is None or (_word(tokens, j) in ("a", "an") and read[1] == j + 1):
+        return None
+    return read[1]
+
+
+def drop_fillers(tokens: list[Token]) -> list[Token]:
+    """Hesitations anywhere; "like" before a number ("like 3 pounds", "like a fiver"); discourse words first."""
+    out: list[Token] = []
+    for i, t in enumerate(tokens):
+        if t.kind == "word" and t.text in FILLERS:
+            continue
+        if t.is_word("like") and (
+            _number_end(tokens, i + 1) is not None or _word(tokens, i + 1) in ("a", "an", "half", "maybe")
+            or (i + 1 < len(tokens) and tokens[i + 1].text in ("$", "€", "£"))
+        ) and not (out and out[-1].is_word("would", "i'd", "we'd", "you'd")):
+            continue
+        out.append(t)
+    start = 0
+    while start < len(out) - 1 and (
+        (out[start].kind == "word" and out[start].text in DISCOURSE)
+        or (out[start].kind == "punct" and out[start].text not in ("$", "€", "£"))
+    ):
+        start += 1
+    return out[start:]
+
+
+def _number_spans(tokens: list[Token]) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(tokens):
+        end = _number_end(tokens, i)
+        if end is not None and end > i:
+            spans.append((i, end))
+            i = end
+        else:
+            i += 1
+    return spans
+
+
+def apply_corrections(tokens: list[Token]) -> list[Token]:
+    """ "X no wait Y": Y replaces X, where X and Y are number phrases (with what follows X when Y says it again)."""
+    changed = True
+    while changed:
+        changed = False
+        spans = _number_spans(tokens)
+        for m in range(len(tokens)):
+            size = _phrase_at(tokens, m, CORRECTION_MARKERS)
+            if not size:
+                continue
+            after = m + size
+            while after < len(tokens) and tokens[after].kind == "punct" and tokens[after].text in (",", "-", "—", "…"):
+                after += 1
+            new_end = _number_end(tokens, after)
+            if new_end is None:
+                continue
+            before = [s for s in spans if s[1] <= m and m - s[0] <= 8]
+            if not before:
+                continue
+            old_start, old_end = before[-1]
+            between = tokens[old_end:m]
+            if any(t.is_word("and", "plus", "then", "also") for t in between):
+                continue
+            tail = [t for t in between if not (t.kind == "punct" and t.text in (",", "-", "—", "…"))]
+            repeated = _is_unit(tokens, new_end) or (
+                bool(tail) and new_end < len(tokens) and tokens[new_end].text == tail[0].text
+            )
+            if tail and not repeated:
+                # "3 bags no sorry 4": the new number, then what was said after the old one
+                tokens = tokens[:old_start] + tokens[after:new_end] + tail + tokens[new_end:]
+            else:
+                tokens = tokens[:old_start] + tokens[after:]
+            changed = True
+            break
+    return tokens
+
+
+def fix_homophones(tokens: list[Token]) -> list[Token]:
+    """ "for"/"to" heard where a count must be: right before a unit word or "dozen", or after a buying verb and
+    before a package size ("bought to 4 pound bags")."""
+    out = list(tokens)
+    for i, t in enumerate(tokens):
+        if t.kind != "word" or t.text not in _HOMOPHONES:
+            continue
+        nxt = _word(tokens, i + 1)
+        prev = _word(tokens, i - 1)
+        if prev in ("a", "an", "the") or i + 1 >= len(tokens):
+            continue
+        plural_unit = _is_unit(tokens, i + 1) and (nxt.endswith("s") or nxt in DOZEN_WORDS)
+        counted = nxt in DOZEN_WORDS or plural_unit
+        size_follows = (
+            prev in _BUY_VERBS and tokens[i + 1].kind == "num" and not tokens[i + 1].ordinal
+            and _is_unit(tokens, i + 2) and _word(tokens, i + 3) in PACKAGE_UNITS
+        )
+        if counted or size_follows:
+            out[i] = Token("word", _HOMOPHONES[t.text], t.raw, start=t.start)
+    return out
+
+
+def drop_asides(tokens: list[Token]) -> list[Token]:
+    """ "that's one pound", "which is about 450 grams", "that's two dozen" after an amount: a restatement."""
+    out = list(tokens)
+    i = 0
+    while i < len(out):
+        size = _phrase_at(out, i, ASIDE_LEADS)
+        if not size or not any(t.kind == "num" or _word(out, k) in ("a", "an") for k, t in enumerate(out[:i])):
+            i += 1
+            continue
+        lead = out[i].text
+        j = i + size
+        while _word(out, j) in APPROX:
+            j += 1
+        end = _number_end(out, j)
+        if end is None and _word(out, j) in ("a", "an") and _is_unit(out, j + 1):
+            end = j + 1
+        if end is None:
+            i += 1
+            continue
+        dozen = any(_word(out, k) in DOZEN_WORDS for k in range(j, end))
+        if _is_unit(out, end) and _word(out, end) not in MONEY_WORDS and not (
+            _word(out, end) in ("pound", "pounds") and out[end + 1:end + 2] and out[end + 1].kind == "num"
+        ):
+            end += 1
+        elif not dozen:
+            i += 1
+            continue
+        if lead in ("about", "roughly", "or") and not (i > 0 and out[i - 1].kind == "punct"):
+            i += 1  # "about 2 pounds" is the amount itself unless set off by a comma
+            continue
+        if _word(out, end) == "of" or (end < len(out) and out[end].kind == "num"):
+            i += 1  # "that's 2 pounds of flour": a new amount, not an aside
+            continue
+        start = i - 1 if i > 0 and out[i - 1].kind == "punct" and out[i - 1].text in (",", "(", "-", "—") else i
+        if end < len(out) and out[end].kind == "punct" and out[end].text == ")":
+            end += 1
+        out = out[:start] + out[end:]
+        i = start
+    return out
+
+
+def normalize(tokens: list[Token]) -> list[Token]:
+    """The tokens with fillers, corrections, homophones and asides settled (raw tokens, numbers not merged)."""
+    return drop_asides(fix_homophones(apply_corrections(drop_fillers(tokens))))
