@@ -10,8 +10,10 @@ export interface KV<T> {
 }
 
 export const DB_NAME = 'baketracker';
-/** Object stores: `lastSeen` (answers and collections last read), `outbox` (writes waiting to sync). */
-export const STORES = ['lastSeen', 'outbox'] as const;
+/** Object stores: `lastSeen` (answers and collections last read), `outbox` (writes waiting to sync), `photos` (receipt photos on their way). */
+export const STORES = ['lastSeen', 'outbox', 'photos'] as const;
+/** The database's version grows with its stores, so adding a store upgrades a database made before it. */
+export const DB_VERSION = STORES.length;
 export type StoreName = (typeof STORES)[number];
 
 const opened = new Map<string, Promise<IDBDatabase>>();
@@ -20,7 +22,7 @@ function open(factory: IDBFactory, name: string): Promise<IDBDatabase> {
   let db = opened.get(name);
   if (!db) {
     db = new Promise<IDBDatabase>((resolve, reject) => {
-      const request = factory.open(name, 1);
+      const request = factory.open(name, DB_VERSION);
       request.onupgradeneeded = () => {
         for (const store of STORES) if (!request.result.objectStoreNames.contains(store)) request.result.createObjectStore(store);
       };

@@ -305,6 +305,11 @@ export function describePhotoError(e: unknown, t: T): string {
   return t(key, { message: (e as Error)?.message ?? String(e) });
 }
 
+/** A photo's size for people: "850 KB", "2.4 MB" (the number formatted by the caller's locale). */
+export function sizeText(bytes: number, num: (value: number, digits: number) => string): string {
+  return bytes < 1024 * 1024 ? `${num(Math.max(1, Math.round(bytes / 1024)), 0)} KB` : `${num(bytes / (1024 * 1024), 1)} MB`;
+}
+
 /** Lines a proposal would record (struck-out lines do not count). */
 export function linesToReview(proposal: { operations: { removed?: boolean }[] } | null | undefined): number {
   return proposal?.operations.filter((o) => !o.removed).length ?? 0;

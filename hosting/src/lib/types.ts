@@ -165,6 +165,11 @@ export interface Operations {
   confirm_proposal: { req: { proposal_id: string }; res: Proposal };
   reject_proposal: { req: { proposal_id: string; reason?: string }; res: Proposal };
   undo_proposal: { req: { proposal_id: string }; res: Proposal };
+  propose_from_photo: { req: { photo_id: string; note?: string; item?: string }; res: Proposal };
+  receipt_status: {
+    req: { photo_id: string };
+    res: { photo_id: string; status: 'uploaded' | 'queued' | 'reading' | 'proposed' | 'failed'; attempts?: number; proposal_id: string | null; error: string | null; proposal: Proposal | null };
+  };
 }
 export type Op = keyof Operations;
 

@@ -40,5 +40,6 @@ export const photoDe: Record<keyof typeof photoEn, string> = {
   'photo.shelfNothing': 'Aus diesem Foto ließ sich nichts lesen. Sag, was es ist und wie voll, und versuche es noch einmal.',
   'photo.shelfNeedsPhoto': 'Nimm zuerst ein Foto auf oder wähle eines.',
   'photo.shelfOffline': 'Keine Verbindung: Ein Regalfoto wird online gelesen. Versuche es wieder, wenn du online bist; Foto und Worte bleiben hier.',
+  'photo.fromReceipt': 'Aus einem Kassenbon-Foto gelesen',
   'photo.retake': 'Neu aufnehmen'
 };

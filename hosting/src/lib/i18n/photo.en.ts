@@ -38,5 +38,6 @@ export const photoEn = {
   'photo.shelfNothing': 'Nothing could be read from this photo. Say what it is and how full, then try again.',
   'photo.shelfNeedsPhoto': 'Take or choose a photo first.',
   'photo.shelfOffline': 'No connection: a shelf photo is read while online. Try again when you are back online; the photo and your words stay here.',
+  'photo.fromReceipt': 'Read from a receipt photo',
   'photo.retake': 'Take another'
 } as const;
