@@ -162,7 +162,7 @@ def drop_asides(tokens: list[Token]) -> list[Token]:
     i = 0
     while i < len(out):
         size = _phrase_at(out, i, ASIDE_LEADS)
-        if not size or not any(t.kind == "num" or _word(out, k) in ("a", "an") for k, t in enumerate(out[:i])):
+        if not size or not (_number_spans(out[:i]) or any(_word(out, k) in ("a", "an") for k in range(i))):
             i += 1
             continue
         lead = out[i].text

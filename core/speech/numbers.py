@@ -239,7 +239,10 @@ def merge_numbers(tokens: list[Token]) -> list[Token]:
         if read is not None and not (t.is_word("a", "an") and read[1] == i + 1):
             value, j = read
             text = " ".join(x.raw for x in tokens[i:j])
-            out.append(Token("num", text, text, value, ordinal=t.ordinal and j == i + 1, start=t.start))
+            if j == i + 1 and t.kind == "num":
+                out.append(t)  # one number token as read ("3,50" keeps its text "3.50")
+            else:
+                out.append(Token("num", text, text, value, ordinal=t.ordinal and j == i + 1, start=t.start))
             i = j
         else:
             out.append(t)

@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from core.measures.units import UNITS, Dimension, convert
+from core.speech.events import MONTHS, ORDINALS, WEEKDAYS
 from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
 from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, tokenize, words
 from core.speech.operations import DERIVED, MISSING, SAID, Operation
@@ -37,7 +38,7 @@ _PER_WORDS = frozenset({"a", "an", "per", "/", "every", "the"})
 _STORE_PREPS = frozenset({"at", "from", "on"})
 _STORE_STOP = words(
     "for and paid today yesterday this last on i we then so but which that it its it's was were "
-    "today's spent cost costs with"
+    "today's spent cost costs with a an some like got bought picked grabbed"
 )
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
@@ -54,6 +55,7 @@ class Money:
     amount: Decimal
     per: str | None = None  # None: a total; "each"; or a unit code ("LBR", "BG")
     explicit_total: bool = False  # "in total", "altogether", "a total of"
+    after_verb: bool = False  # "milk was 3.29": said as what something cost
 
 
 @dataclass(slots=True)
@@ -241,13 +243,15 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             i += 1
             continue
         # intro words before the price: "for", "paid", "a total of", "came to"
+        after_verb = False
         while out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO:
             if out[-1].text in ("total", "all", "altogether", "spent"):
                 before_total = True  # "spent $40 on …" is what everything cost
+            after_verb = after_verb or out[-1].text in ("was", "were", "is", "cost", "costs")
             if out[-1].text == "a" and len(out) >= 2 and out[-2].text not in _PRICE_INTRO:
                 break
             out.pop()
-        money = Money(amount, explicit_total=before_total)
+        money = Money(amount, explicit_total=before_total, after_verb=after_verb)
         # qualifiers after the price
         progressed = True
         while progressed:
@@ -344,10 +348,15 @@ def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
 
 
 def _store_lead_ok(tokens: list[Token], i: int) -> bool:
+    """A known store said first ("kroger 3 pounds of bananas …") or set off ("Costco run: …")."""
     known = _known_at(tokens, i, STORES)
     if known is None:
         return False
     end = known[1]
+    if (i == 0 or all(t.kind == "word" and t.text in _LEAD_FILLERS for t in tokens[:i])) and (
+        _known_at(tokens, i, BRANDS) is None  # "King Arthur bread flour": the brand, not the store
+    ):
+        return True
     return end >= len(tokens) or tokens[end].text in (",", ":", "run", "-", "trip", ";")
 
 
@@ -401,13 +410,36 @@ def _starts_quantity(tokens: list[Token], i: int) -> bool:
     return t.is_word("a", "an", "some", "i", "we", "also", "another", "then")
 
 
+def _price_references(tokens: list[Token], money: list[Money]) -> set[int]:
+    """Where "milk was 3.29, butter was 4.99" starts a price for an item named earlier: the index of the
+    name's first word (the word right before a price, said already earlier in the utterance)."""
+    starts: set[int] = set()
+    for p, t in enumerate(tokens):
+        if t.kind != "money" or p < 2 or not money[int(t.value or 0)].after_verb:
+            continue
+        k = p - 1
+        while k >= 0 and tokens[k].kind == "word" and p - k <= 3 and not _is_unitish(tokens[k]):
+            earlier = {x.text for x in tokens[: k] if x.kind == "word"}
+            if tokens[k].text in earlier and tokens[p - 1].text in earlier and k > 0 and tokens[k - 1].kind != "num":
+                starts.add(k)
+                break
+            k -= 1
+    return starts
+
+
 def split_segments(tokens: list[Token], money: list[Money]) -> list[Segment]:
     segments: list[Segment] = [Segment()]
+    references = _price_references(tokens, money)
     for i, t in enumerate(tokens):
         if t.kind == "punct" and t.text in _SEGMENT_PUNCT:
             segments.append(Segment())
             continue
-        if t.kind == "word" and t.text in _SPLIT_WORDS and _starts_quantity(tokens, i + 1):
+        if i in references and segments[-1].tokens:
+            segments.append(Segment())
+        if t.kind == "word" and t.text in _SPLIT_WORDS and (
+            _starts_quantity(tokens, i + 1) or (segments[-1].money and i + 1 < len(tokens))
+        ):
+            # "… and 2 lemons", and after a line's own price "10 eggs 2,29 and butter 250 g 1,99"
             segments.append(Segment())
             continue
         if t.kind == "money":
@@ -500,6 +532,22 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     if i < len(toks) and toks[i].is_word("of"):
         i += 1
     name_tokens = toks[i:]
+    if qty is None and len(name_tokens) > 1:
+        # the amount after the name: "cocoa powder 8 ounce can", "heavy cream a quart", "almond flour one pound bag"
+        for k in range(1, len(name_tokens)):
+            if name_tokens[k].kind != "num" and not (
+                name_tokens[k].is_word("a", "an") and _read_unit(name_tokens, k + 1) is not None
+            ):
+                continue
+            tail = parse_item(name_tokens[k:])
+            head = _strip(name_tokens[:k])
+            if tail is not None and not tail.name and tail.brand is None and tail.quantity is not None and head:
+                tail.name = " ".join(t.text for t in head if t.kind in ("word", "num"))
+                rest = parse_item(head)
+                tail.brand = rest.brand if rest is not None else None
+                if rest is not None:
+                    tail.name = rest.name
+                return tail
     if qty is None and name_tokens:
         # reverse order: "flour, 10 pounds" / "butter 2 lbs" / "eggs two dozen"
         for k in range(len(name_tokens) - 1, 0, -1):
@@ -593,6 +641,12 @@ def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, lis
     loose: list[Money] = []
     for seg in segments:
         line = parse_item(seg.tokens)
+        if line is not None and line.quantity is None and line.brand is None and line.name and seg.money:
+            named = set(line.name.split())
+            earlier = [ln for ln in lines if ln[0].name and named <= set(ln[0].name.split())]
+            if len(earlier) == 1:  # "… milk was 3.29": the price of the milk said before
+                earlier[0][1].extend(seg.money)
+                continue
         if line is None:
             if seg.money:
                 if lines and not any(m.per is None and not m.explicit_total for m in lines[-1][1]) and not all(
@@ -625,6 +679,62 @@ def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, lis
     return lines
 
 
+def past_date(tokens: list[Token], today: dt.date) -> tuple[dt.date, int, int] | None:
+    """The day something was bought, when said: "on Tuesday", "last Saturday", "on the 3rd", "on the 9th of
+    November", "on November 9th" — the latest such day on or before today. (date, start, end) in raw tokens."""
+    n = len(tokens)
+
+    def w(k: int) -> str:
+        return tokens[k].text if 0 <= k < n and tokens[k].kind == "word" else ""
+
+    def day_at(k: int) -> tuple[int, int] | None:
+        if w(k) == "the":
+            k += 1
+        if k < n and tokens[k].kind == "num" and tokens[k].ordinal and tokens[k].value is not None:
+            return int(tokens[k].value), k + 1
+        if w(k) in ORDINALS:
+            return ORDINALS[w(k)], k + 1
+        if w(k) in ("twenty", "thirty") and w(k + 1) in ORDINALS and ORDINALS[w(k + 1)] < 10:
+            return (20 if w(k) == "twenty" else 30) + ORDINALS[w(k + 1)], k + 2
+        return None
+
+    for i in range(n):
+        lead = w(i) in ("on", "last", "this", "past")
+        j = i + 1 if lead else i
+        if not lead and i > 0:
+            continue  # a bare weekday or date must open the sentence or follow "on"/"last"
+        if w(j) in WEEKDAYS:
+            back = (today.weekday() - WEEKDAYS[w(j)]) % 7
+            if w(i) == "last" and back == 0:
+                back = 7
+            return today - dt.timedelta(days=back), i, j + 1
+        month: int | None = None
+        day: tuple[int, int] | None = None
+        if w(j) in MONTHS and (day := day_at(j + 1)) is not None:
+            month = MONTHS[w(j)]
+        elif (day := day_at(j)) is not None and w(i) == "on":
+            if w(day[1]) == "of" and w(day[1] + 1) in MONTHS:
+                month, day = MONTHS[w(day[1] + 1)], (day[0], day[1] + 2)
+        else:
+            continue
+        if day is None:
+            continue
+        for back in range(0, 13):
+            if month is None:
+                y, m = divmod(today.year * 12 + today.month - 1 - back, 12)
+                m += 1
+            else:
+                y, m = today.year - back, month
+            try:
+                when = dt.date(y, m, day[0])
+            except ValueError:
+                continue
+            if when <= today:
+                return when, i, day[1]
+        return None
+    return None
+
+
 def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation], list[str]]:
     """`add_purchase` operations from a purchase utterance (already tokenised, numbers not merged)."""
     notes: list[str] = []
@@ -634,11 +744,15 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
         if not (t.kind == "punct" and t.text == "." and k > 0 and _is_unitish(tokens[k - 1])
                 and k + 1 < len(tokens) and tokens[k + 1].kind == "word")
     ]
+    said_date = past_date(tokens, today)
+    purchase_date: dt.date | None = None
+    if said_date is not None:
+        purchase_date, start, end = said_date
+        tokens = tokens[:start] + tokens[end:]
     stream = fold_and_a_half(merge_numbers(tokens))
     stream, money = extract_money(stream)
     stream, store, vague_store = extract_store(stream)
-    purchase_date: dt.date | None = None
-    if any(t.is_word("yesterday") for t in stream):
+    if purchase_date is None and any(t.is_word("yesterday") for t in stream):
         purchase_date = today - dt.timedelta(days=1)
     lines = _merge_reverse_segments(split_segments(stream, money))
     lines = [(line, m) for line, m in lines if line.name or line.brand or line.quantity is not None or m]
