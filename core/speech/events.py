@@ -50,7 +50,8 @@ _NAME_LEAD = words(
 _ITEM_INTRO = (
     ("we", "need"), ("we'll", "need"), ("we", "will", "need"), ("i", "need"), ("need",), ("needs",),
     ("needing",), ("with",), ("for",), ("order",), ("making",), ("make",), ("bake",), ("baking",),
-    ("we're", "making"), ("we're", "baking"), ("i'm", "making"), ("i'm", "baking"),
+    ("we're", "making"), ("we're", "baking"), ("i'm", "making"), ("i'm", "baking"), ("i'm", "doing"),
+    ("we're", "doing"), ("doing",),
 )
 _ITEM_LEAD = words("and plus also then of the some about around approximately roughly")
 

@@ -24,8 +24,8 @@ _ZERO_PHRASES: tuple[tuple[str, ...], ...] = (
     ("all", "gone"), ("ran", "out", "of"), ("run", "out", "of"), ("ran", "out"), ("run", "out"),
     ("out", "of"), ("used", "up", "all"), ("used", "all", "of"), ("used", "all"), ("used", "up"),
     ("no", "more"), ("none", "left"), ("nothing", "left"), ("finished", "off"), ("all", "out", "of"),
-    ("completely", "empty"), ("totally", "empty"), ("all", "used"), ("empty",), ("gone",), ("finished",),
-    ("depleted",), ("zero",),
+    ("none", "of"), ("none",), ("completely", "empty"), ("totally", "empty"), ("all", "used"), ("empty",),
+    ("gone",), ("finished",), ("depleted",), ("zero",),
 )
 _VAGUE_PHRASES: tuple[tuple[tuple[str, ...], Decimal], ...] = (
     (("almost", "empty"), Decimal(10)), (("nearly", "empty"), Decimal(10)), (("almost", "out", "of"), Decimal(10)),
@@ -101,6 +101,14 @@ def _read_clause(tokens: list[Token]) -> _Clause:
     consumed_dir = any(t.kind == "word" and t.text in _CONSUMED for t in tokens)
     remaining_dir = any(t.kind == "word" and t.text in _REMAINING for t in tokens)
     i = 0
+    if not any(t.kind == "num" for t in tokens):
+        # "about a cup of powdered sugar left": an article before a measure is one of it
+        for k, t in enumerate(tokens[:-1]):
+            nxt = tokens[k + 1]
+            if t.is_word("a", "an") and nxt.kind == "word" and nxt.text in MEASURE_UNITS and nxt.text != "each":
+                clause.quantity, clause.unit = Decimal(1), MEASURE_UNITS[nxt.text]
+                used[k] = used[k + 1] = True
+                break
     while i < len(tokens):
         t = tokens[i]
         if t.kind == "num" and t.value is not None and clause.percent is None and clause.quantity is None:
@@ -184,7 +192,7 @@ def _name(tokens: list[Token], used: list[bool]) -> str:
     best: list[str] = []
     for run in runs:
         words = [t.text for t in run]
-        while words and words[0] in _FILLERS:
+        while words and words[0] in _FILLERS and words[:2] != ["all", "purpose"]:
             words.pop(0)
         while words and (words[-1] in _FILLERS or words[-1] in _CONTAINER_WORDS):
             words.pop()

@@ -308,6 +308,13 @@ def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
     n = len(tokens)
     while i < n:
         t = tokens[i]
+        if store is not None and t.is_word("from") and i + 2 < n and tokens[i + 1].is_word("the", "our", "a"):
+            # "walnuts from the bulk bins": where in the store, not another store
+            end = i + 2
+            while end < n and tokens[end].kind == "word" and tokens[end].text not in _STORE_STOP and end - i < 5:
+                end += 1
+            i = end
+            continue
         start_known = _known_at(tokens, i, STORES)
         if store is None and t.kind == "word" and (
             (t.text in _STORE_PREPS and i + 1 < n and tokens[i + 1].kind == "word")
@@ -543,10 +550,9 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
             head = _strip(name_tokens[:k])
             if tail is not None and not tail.name and tail.brand is None and tail.quantity is not None and head:
                 tail.name = " ".join(t.text for t in head if t.kind in ("word", "num"))
-                rest = parse_item(head)
-                tail.brand = rest.brand if rest is not None else None
-                if rest is not None:
-                    tail.name = rest.name
+                named = parse_item(head)
+                if named is not None:
+                    tail.name, tail.brand = named.name, named.brand
                 return tail
     if qty is None and name_tokens:
         # reverse order: "flour, 10 pounds" / "butter 2 lbs" / "eggs two dozen"
@@ -690,8 +696,9 @@ def past_date(tokens: list[Token], today: dt.date) -> tuple[dt.date, int, int] |
     def day_at(k: int) -> tuple[int, int] | None:
         if w(k) == "the":
             k += 1
-        if k < n and tokens[k].kind == "num" and tokens[k].ordinal and tokens[k].value is not None:
-            return int(tokens[k].value), k + 1
+        value = tokens[k].value if k < n else None
+        if value is not None and tokens[k].ordinal:
+            return int(value), k + 1
         if w(k) in ORDINALS:
             return ORDINALS[w(k)], k + 1
         if w(k) in ("twenty", "thirty") and w(k + 1) in ORDINALS and ORDINALS[w(k + 1)] < 10:
