@@ -103,11 +103,12 @@ def _read_clause(tokens: list[Token]) -> _Clause:
     i = 0
     if not any(t.kind == "num" for t in tokens):
         # "about a cup of powdered sugar left": an article before a measure is one of it
-        for k, t in enumerate(tokens[:-1]):
-            nxt = tokens[k + 1]
-            if t.is_word("a", "an") and nxt.kind == "word" and nxt.text in MEASURE_UNITS and nxt.text != "each":
-                clause.quantity, clause.unit = Decimal(1), MEASURE_UNITS[nxt.text]
-                used[k] = used[k + 1] = True
+        for at, (article, unit_word) in enumerate(zip(tokens, tokens[1:], strict=False)):
+            if article.is_word("a", "an") and unit_word.kind == "word" and unit_word.text in MEASURE_UNITS and (
+                unit_word.text != "each"
+            ):
+                clause.quantity, clause.unit = Decimal(1), MEASURE_UNITS[unit_word.text]
+                used[at] = used[at + 1] = True
                 break
     while i < len(tokens):
         t = tokens[i]
