@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from itertools import pairwise
 from typing import Any
 
 from core.measures.units import UNITS, Dimension
@@ -103,7 +104,7 @@ def _read_clause(tokens: list[Token]) -> _Clause:
     i = 0
     if not any(t.kind == "num" for t in tokens):
         # "about a cup of powdered sugar left": an article before a measure is one of it
-        for at, (article, unit_word) in enumerate(zip(tokens, tokens[1:], strict=False)):
+        for at, (article, unit_word) in enumerate(pairwise(tokens)):
             if article.is_word("a", "an") and unit_word.kind == "word" and unit_word.text in MEASURE_UNITS and (
                 unit_word.text != "each"
             ):
