@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -41,18 +42,20 @@ ABBREVIATIONS: dict[str, str] = {
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5"})
 _P = r"[0-9OoIlS|s@]"
 _PRICE_AT_END = re.compile(
-    rf"(?:^|(?<=\s))(?P<token>\(?(?P<minus>-)?(?:\$\s?)?(?P<minus2>-)?(?P<int>{_P}{{1,5}})\s?[.,]\s?"
-    rf"(?P<dec>{_P}{{2}})\)?(?P<trail>-)?)(?:\s*(?P<flag>[A-Z*]{{1,2}}|(?<=\s)7))?\s*$"
+    rf"(?:^|(?<=\s))(?P<token>\(?(?P<minus>-)?(?:[$£€]\s?)?(?P<minus2>-)?(?P<int>{_P}{{1,5}})\s?[.,]\s?"
+    rf"(?P<dec>{_P}{{2}})\)?(?P<trail>-)?)(?:\s?(?:€|EUR)(?P<trail2>-)?)?(?:\s*(?P<flag>[A-Z*]{{1,2}}|(?<=\s)[17]))?\s*$"
 )
 _NOT_FLAGS = frozenset({"LB", "KG", "OZ", "G", "L", "EA", "CT", "PK", "ML", "DZ", "GAL", "QT", "PT"})
 _PRICEISH_END = re.compile(r"(?:^|\s)[-$(]*[\dOoIlS|?]*\d[\dOoIlS|?]*(?:[.,][\dOoIlS|?#]*)?\)?-?\s*[A-Z*]?\s*$")
-_AMOUNT = r"\$?\s?(\d{1,5}[.,]\d{2})"
+_AMOUNT = r"[$£€]?\s?(\d{1,5}[.,]\d{2})(?:\s?(?:€|EUR)(?![A-Za-z]))?"
 _UNIT_WORD = r"(?:lbs?|kgs?|oz|g|#)"
-# "2.14 lb @ 0.59/lb", "2.14 @ $0.59 per lb", "2.48 lb @ 1 lb /0.50"
+_CURRENCY = r"(?:[$£€]|EUR|GBP)"
+# "2.14 lb @ 0.59/lb", "2.14 @ $0.59 per lb", "2.48 lb @ 1 lb /0.50", "1.448 kg @ £0.94/kg",
+# "0,512 kg x 2,99 EUR/kg"
 _WEIGHED = re.compile(
-    rf"(?P<weight>\d{{1,4}}(?:[.,]\d{{1,3}})?)\s*(?:(?P<unit>{_UNIT_WORD})\.?)?\s*(?:[@©®]|at)\s*"
-    rf"(?:\$?\s?(?P<price>\d{{1,5}}[.,]\d{{2}})\s*(?:/|per)\s*(?P<per>{_UNIT_WORD})(?![A-Za-z])\.?"
-    rf"|(?:1\s*)?(?P<per_first>{_UNIT_WORD})\.?\s*/\s*\$?\s?(?P<price_after>\d{{1,5}}[.,]\d{{2}}))",
+    rf"(?P<weight>\d{{1,4}}(?:[.,]\d{{1,3}})?)\s*(?:(?P<unit>{_UNIT_WORD})\.?)?\s*(?:[@©®]|at|(?<=[a-z#.] )[xX×*])\s*"
+    rf"(?:{_CURRENCY}?\s?(?P<price>\d{{1,5}}[.,]\d{{2}})\s?{_CURRENCY}?\s*(?:/|per)\s*(?P<per>{_UNIT_WORD})(?![A-Za-z])"
+    rf"\.?|(?:1\s*)?(?P<per_first>{_UNIT_WORD})\.?\s*/\s*{_CURRENCY}?\s?(?P<price_after>\d{{1,5}}[.,]\d{{2}}))",
     re.IGNORECASE,
 )
 _MULTIPLIER = re.compile(rf"(?<![\w.,])(?P<count>\d{{1,3}})\s*(?:[@©®]|[xX×*])\s*{_AMOUNT}(?:\s*(?:ea|each)\b)?",
@@ -61,19 +64,28 @@ _DANGLING_COUNT = re.compile(r"(?<![\w.,])(?P<count>\d{1,3})\s*(?:[@©®]|[xX×*
 _LEADING_COUNT = re.compile(r"^\s*(?P<count>\d{1,2})\s*(?:[xX×]\s+|\s)(?=\s*[A-Za-z]{2})")
 _ITEM_COUNT = re.compile(r"\b(?:items?|count)\b[^\d]{0,12}(\d{1,3})\s*$", re.IGNORECASE)
 
-_SUBTOTAL = frozenset({"SUBTOTAL", "SUBTTL"})
-_TAX = frozenset({"TAX", "TAXES", "HST", "GST", "PST", "QST", "VAT", "MWST", "UST", "IVA", "TVA", "BTW"})
-_TOTAL = frozenset({"TOTAL", "TTL", "DUE", "BALANCE", "SUMME", "GESAMT", "TOTALE", "TOTAAL"})
+_SUBTOTAL = frozenset({"SUBTOTAL", "SUBTTL", "SUBTOTAAL", "ZWISCHENSUMME", "SOUSTOTAL"})
+_TAX = frozenset({"TAX", "TAXES", "HST", "GST", "PST", "QST", "VAT", "MWST", "UST", "IVA", "TVA", "BTW", "STEUER",
+                  "NETTO", "BRUTTO", "NET"})
+_TOTAL = frozenset({"TOTAL", "TTL", "DUE", "BALANCE", "SUMME", "GESAMT", "GESAMTBETRAG", "TOTALE", "TOTAAL",
+                    "ZAHLEN", "PAYER", "TOTAUX"})
 _PAYMENT = frozenset({
     "CASH", "CHANGE", "VISA", "MASTERCARD", "MC", "AMEX", "DISCOVER", "DEBIT", "CREDIT", "CARD", "TEND",
     "TENDER", "TENDERED", "PAYMENT", "EBT", "CHECK", "PAID", "APPROVED", "AUTH", "ACCOUNT", "ACCT", "REFUND",
-    "TIP", "GRATUITY", "ROUNDING", "CASHBACK",
+    "TIP", "GRATUITY", "ROUNDING", "CASHBACK", "CONTACTLESS",
+    # German, French, Dutch
+    "KARTE", "GIROCARD", "KARTENZAHLUNG", "RUCKGELD", "GEGEBEN", "ESPECES", "RENDU", "MONNAIE", "CARTE",
+    "PINNEN", "CONTANT", "WISSELGELD", "BETAALD",
 })
+# payment words too short or too common to rule out an item unless the line has nothing else ("Geg. BAR 20,00")
+_PAYMENT_ALONE = frozenset({"BAR", "CB", "EC", "GEG", "PIN", "EUR", "GBP"})
 _SUMMARY = frozenset({"SAVINGS", "SAVED", "SAVE", "ITEMS", "POINTS", "REWARDS", "EARNED", "PRICE", "QTY",
-                      "DESCRIPTION"})
-_DISCOUNT = frozenset({"COUPON", "CPN", "DISCOUNT", "DISC", "PROMO", "MFR", "MARKDOWN", "OFF"})
+                      "DESCRIPTION", "AANTAL", "OMSCHRIJVING", "BEDRAG"})
+_DISCOUNT = frozenset({"COUPON", "CPN", "DISCOUNT", "DISC", "PROMO", "MFR", "MARKDOWN", "OFF", "MULTIBUY",
+                       "ROLLBACK", "CLUBCARD", "NECTAR", "RABATT", "PREISVORTEIL", "REMISE", "BONUS", "KORTING"})
 _FUZZY = frozenset({"SUBTOTAL", "TOTAL", "BALANCE", "MASTERCARD", "DISCOUNT", "COUPON", "SAVINGS", "CHANGE",
-                    "PAYMENT", "CREDIT", "DEBIT"})
+                    "PAYMENT", "CREDIT", "DEBIT", "SUBTOTAAL", "TOTAAL", "RUCKGELD", "MULTIBUY", "PREISVORTEIL",
+                    "ZWISCHENSUMME", "GESAMTBETRAG", "WISSELGELD", "CLUBCARD", "CONTACTLESS"})
 _HEADER_SKIP = re.compile(
     r"\b(receipt|invoice|welcome|thank|tel|phone|fax|www|http|store\s*#|cashier|register|lane|trans|terminal|"
     r"open|hours|manager|order)\b",
@@ -92,7 +104,14 @@ _DATEISH = re.compile(r"[\dOoIl]{1,4}[-/.][\dOoIl]{1,2}[-/.][\dOoIl]{2,4}")
 # Unit words after a number on a receipt: the speech grammar's measure words, plus receipt spellings.
 _SIZE_UNITS: dict[str, str] = {w: c for w, c in MEASURE_UNITS.items() if c != COUNT}
 _SIZE_UNITS.update({"#": "LBR", "lt": "LTR", "floz": "OZA", "gl": "GLL"})
-_PIECE_WORDS = frozenset({"ct", "count", "pk", "pack", "pc", "pcs", "piece", "pieces"})
+_PIECE_WORDS = frozenset({"ct", "count", "pk", "pack", "pc", "pcs", "piece", "pieces", "st", "stk", "stuk", "stuks",
+                          "stück"})
+# a container word printed without a number is one of it: "WHOLE MILK GAL", "HEAVY CREAM QT"
+_BARE_UNIT = re.compile(r"(?<![\w.&])(gal|gallon|qt|quart|pt|pint)\.?\s*$", re.IGNORECASE)
+# "2 AH ROOMBOTER 250G 2,69   5,38": the price of one, printed before the line's total
+_UNIT_PRICE_AT_END = re.compile(r"(?<![\w.,])[$£€]?\s?(\d{1,5}[.,]\d{2})(?:\s?€)?\s*$")
+# a decimal comma inside a description: "0,512 kg", "1,5kg"
+_DECIMAL_COMMA = re.compile(r"(?<![\d,.])(\d{1,4}),(\d{1,3})(?![\d,])")
 _EACH_WORDS = frozenset({"ea", "each"})
 
 
@@ -173,7 +192,7 @@ def _price_at_end(text: str) -> _Price | None:
     except InvalidOperation:
         return None
     token = m.group("token")
-    negative = bool(m.group("minus") or m.group("minus2") or m.group("trail")) or (
+    negative = bool(m.group("minus") or m.group("minus2") or m.group("trail") or m.group("trail2")) or (
         token.startswith("(") and token.endswith(")")
     )
     repaired = fixed != f"{int_part}.{dec_part}"  # a decimal comma is how much of the world prints prices
@@ -200,11 +219,20 @@ def _near(word: str, target: str) -> bool:
     return any(long_[:k] + long_[k + 1 :] == short for k in range(len(long_)))
 
 
+def _fold(text: str) -> str:
+    """Accents dropped: "Rückgeld" is "Ruckgeld", "ESPÈCES" is "ESPECES"."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
 def _keywords(text: str) -> set[str]:
     """The summary/payment words on a line, read leniently ("T0TAL", "SUB TOTAL", "SUB-TOTAL")."""
-    upper = re.sub(r"\bSUB[\s-]+(TOTAL|TTL)\b", r"SUB\1", text.upper())
+    upper = re.sub(r"\b(SUB|SOUS)[\s-]+(TOTAL|TTL|TOTAAL)\b", r"\1\2", _fold(text).upper())
     found: set[str] = set()
-    for raw in re.findall(r"[A-Z0-9]+", upper):
+    raws = re.findall(r"[A-Z0-9]+", upper)
+    letters = [raw for raw in raws if re.search(r"[A-Z]", raw)]
+    if letters and all(raw in _PAYMENT_ALONE for raw in letters) and not set(letters) <= {"EUR", "GBP"}:
+        found.add("CASH")  # "BAR 20,00", "Geg. BAR", "CB 12,34 EUR": a payment
+    for raw in raws:
         if not re.search(r"[A-Z]", raw):
             continue
         word = raw.replace("0", "O").replace("1", "L") if re.search(r"[A-Z]{2}", raw) else raw
@@ -274,6 +302,8 @@ def _read_sizes(text: str, amount: _Amount) -> list[tuple[int, int]]:
         unit = _size_unit(tokens, k) if t.kind in ("word", "punct") else None
         if unit is not None and k > 0:
             for j in range(max(0, k - 3), k):
+                if tokens[j].kind == "word" and j > 0 and tokens[j - 1].text in ("&", "and", "n"):
+                    continue  # "HALF & HALF PT": the second "half" is part of the name
                 read = read_number(tokens, j)
                 if read is None or read[1] != k or read[0] <= 0:
                     continue
@@ -318,7 +348,7 @@ def _repair_units(text: str) -> str:
 
 def _read_amount(description: str) -> tuple[_Amount, str]:
     """Quantity facts in an item description, and the description with them cut out."""
-    description = _repair_units(description)
+    description = _DECIMAL_COMMA.sub(r"\1.\2", _repair_units(description))
     amount = _Amount()
     cut: list[tuple[int, int]] = []
     weighed = _WEIGHED.search(description)
@@ -345,6 +375,14 @@ def _read_amount(description: str) -> tuple[_Amount, str]:
         if amount.count is None and (lead := _LEADING_COUNT.match(rest)) is not None:
             amount.count = Decimal(lead.group("count"))
             cut.append(lead.span("count"))
+            rest = _blank(description, cut)
+            if amount.unit_price is None and (each := _UNIT_PRICE_AT_END.search(rest)) is not None:
+                amount.unit_price = _money(each.group(1))
+                cut.append(each.span())
+                rest = _blank(description, cut)
+        if amount.size is None and (bare := _BARE_UNIT.search(rest.rstrip(" *"))) is not None:
+            amount.size, amount.size_unit = Decimal(1), _SIZE_UNITS[bare.group(1).lower()]
+            cut.append(bare.span())
             rest = _blank(description, cut)
     return amount, rest
 
@@ -544,7 +582,8 @@ def _read_line(state: _State, line: str) -> None:
         return
     price = _price_at_end(line)
     before = len(state.drafts)
-    used = _text_line(state, line, previous) if price is None else _priced_line(state, line, price, previous)
+    used = (_text_line(state, line, previous, previous_in_body) if price is None
+            else _priced_line(state, line, price, previous, previous_in_body))
     if previous is not None and not used and previous_in_body:
         _unpriced(state, previous, at=before)
 
@@ -553,7 +592,7 @@ def _remember_name(state: _State, line: str) -> None:
     state.name_line, state.name_in_body = line, state.in_body
 
 
-def _text_line(state: _State, line: str, previous: str | None) -> bool:
+def _text_line(state: _State, line: str, previous: str | None, previous_in_body: bool = True) -> bool:
     """A line without a price: header, an item name above its price, a quantity line, or noise."""
     words = _keywords(line)
     if _item_count(state, line):
@@ -567,6 +606,8 @@ def _text_line(state: _State, line: str, previous: str | None) -> bool:
         _quantity_line(state, line, amount)
         if previous is not None:
             _remember_name(state, previous)  # "BANANAS" / "2.14 lb @ 0.59/lb" / "1.26"
+            # a header line above "2 x 0,89" (the item follows it) is no item of its own
+            state.name_in_body = previous_in_body or state.pending is None
             return True
         return False
     if not state.in_body:
@@ -709,7 +750,8 @@ def _expected_price(amount: _Amount) -> Decimal | None:
     return None
 
 
-def _priced_line(state: _State, line: str, price: _Price, previous: str | None) -> bool:
+def _priced_line(state: _State, line: str, price: _Price, previous: str | None,
+                 previous_in_body: bool = True) -> bool:
     words = _keywords(line[: price.start])
     if words and _summary_line(state, price, words):
         return False
@@ -731,6 +773,7 @@ def _priced_line(state: _State, line: str, price: _Price, previous: str | None) 
             _quantity_line(state, line, amount)
             if previous is not None:
                 _remember_name(state, previous)
+                state.name_in_body = previous_in_body or state.pending is None  # a header line is no item
                 return True
             return False
         _add_item(state, line, price, amount, rest, total=_cents(amount.count * price.amount))
