@@ -32,6 +32,7 @@ from adapters.document_codec import decode, encode
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.errors import RetryableConflict
+from core.planning.equipment import Equipment
 from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
@@ -46,7 +47,7 @@ ENTITY_TYPES: dict[str, type[Any]] = {
     "depletions": Depletion, "recipes": Recipe, "finished_units": FinishedUnit, "finished_goods": FinishedGood,
     "recipients": Recipient, "events": Event, "production_runs": ProductionRun, "assembly_runs": AssemblyRun,
     "materials": Material, "material_products": MaterialProduct, "material_lots": MaterialLot,
-    "proposals": Proposal, "receipts": ReceiptScan,
+    "proposals": Proposal, "receipts": ReceiptScan, "equipment": Equipment,
 }
 
 

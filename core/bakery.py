@@ -7,6 +7,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
 from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.planning.equipment import Equipment
 from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
@@ -38,6 +39,7 @@ class Bakery:
     material_lots: dict[str, MaterialLot] = field(default_factory=dict)
     proposals: dict[str, Proposal] = field(default_factory=dict)  # AI input awaiting or after review
     receipts: dict[str, ReceiptScan] = field(default_factory=dict)  # receipt photos being read
+    equipment: dict[str, Equipment] = field(default_factory=dict)  # mixers and ovens, with what a batch takes
     # Desktop sections the core does not model (packages, batch decisions...), kept verbatim.
     passthrough: dict[str, Any] = field(default_factory=dict)
 

@@ -11,6 +11,7 @@ from typing import Protocol, TypeVar
 
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
+from core.planning.equipment import Equipment
 from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
@@ -51,6 +52,7 @@ class UnitOfWork(Protocol):
     material_lots: Collection[MaterialLot]
     proposals: Collection[Proposal]
     receipts: Collection[ReceiptScan]
+    equipment: Collection[Equipment]
 
     def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
         """Everything at once (one read per collection), for planning and export; `only` names
@@ -90,11 +92,12 @@ COLLECTION_NAMES: tuple[str, ...] = (
     "material_lots",
     "proposals",
     "receipts",
+    "equipment",
 )
 
 
 # What planning an event reads: no depletions, runs of assembly, packaging or recipients.
 PLANNING_COLLECTIONS = frozenset({
     "suppliers", "ingredients", "products", "purchases", "lots", "recipes", "finished_units", "finished_goods",
-    "events", "production_runs",
+    "events", "production_runs", "equipment",
 })

@@ -23,6 +23,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "save_finished_goods": ("finished_goods", "compositions"),
     "save_events": ("events", "event_recipes", "event_finished_goods", "event_production_targets",
                     "event_assembly_targets", "recipients"),
+    "save_equipment": ("equipment",),  # mixers and ovens, each with what a batch of a recipe takes of it
 }
 
 

@@ -7,7 +7,7 @@ from core.errors import ConflictError, NotFoundError
 from core.recipes.finished_goods import ComponentKind
 
 DELETABLE = ("suppliers", "ingredients", "products", "recipes", "finished_units", "finished_goods", "events",
-             "recipients", "materials", "material_products")
+             "recipients", "materials", "material_products", "equipment")
 
 
 def users_of(bakery: Bakery, collection: str, key: str) -> list[str]:
@@ -29,7 +29,8 @@ def users_of(bakery: Bakery, collection: str, key: str) -> list[str]:
                 + [f"recipe {r.slug}" for r in b.recipes.values()
                    if r.base_recipe_slug == key or any(c.recipe_slug == key for c in r.components)]
                 + [f"event {e.slug}" for e in b.events.values() if key in e.recipe_slugs]
-                + [f"production run {r.id}" for r in b.production_runs.values() if r.recipe_slug == key])
+                + [f"production run {r.id}" for r in b.production_runs.values() if r.recipe_slug == key]
+                + [f"{e.kind} {e.slug}" for e in b.equipment.values() if e.use_by(key) is not None])
     if collection in ("finished_units", "finished_goods"):
         kind = ComponentKind.FINISHED_UNIT if collection == "finished_units" else ComponentKind.FINISHED_GOOD
         return ([f"finished good {g.slug}" for g in b.finished_goods.values()

@@ -21,6 +21,7 @@ from core.desktop_format.desktop_import import (
     desktop_base_slug,
     supplier_display_name,
 )
+from core.desktop_format.equipment_records import equipment_out
 from core.desktop_format.spelling import respell, spelled
 from core.measures.units import symbol_for
 from core.planning.events import AssemblyRun, Event, ProductionRun
@@ -136,6 +137,8 @@ def export_desktop(bakery: Bakery, exported_at: dt.datetime | None = None) -> di
     out["inventory_depletions"] = [details.depletion_out(d) for d in _sorted(bakery.depletions)]
     out["material_lots"] = [details.material_lot_out(m) for m in _sorted(bakery.material_lots)]
     _respell_runs(out, bakery)
+    if bakery.equipment:  # this project's section (the desktop ignores it): only when there is equipment
+        out["equipment"] = equipment_out(bakery)
     for key in sorted(set(bakery.passthrough) - {PACKAGE_COMPOSITIONS}):
         out.setdefault(key, bakery.passthrough[key])
     return out

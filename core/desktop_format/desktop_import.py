@@ -59,7 +59,7 @@ MODELLED_SECTIONS = {
     "inventory_items", "recipes", "finished_units", "finished_goods", "compositions", "recipients", "events",
     "event_recipes", "event_finished_goods", "event_production_targets", "event_assembly_targets",
     "event_recipient_packages", "production_runs", "assembly_runs", "materials", "material_products",
-    "inventory_depletions", "material_lots",
+    "inventory_depletions", "material_lots", "equipment",
 }
 
 
@@ -229,6 +229,7 @@ class _FileReader:
         self._runs()
         self._materials()
         self._stock_history()
+        self._equipment()
         for key, value in self.data.items():
             if key not in MODELLED_SECTIONS:
                 self.bakery.passthrough[key] = value
@@ -869,6 +870,18 @@ class _FileReader:
         else:
             r.fail(field_name, f"no finished good or finished unit {ref!r} in the file" if ref else "is required")
         return None
+
+    def _equipment(self) -> None:
+        """Mixers and ovens (core.desktop_format.equipment_records): a section the desktop ignores."""
+        from core.desktop_format.equipment_records import SECTION, one_mixer_and_oven, read_equipment
+
+        for r, _ in self.records(SECTION):
+            item = read_equipment(r, lambda use, _row: self._recipe_ref(use))
+            if item is not None:
+                self.put(SECTION, item)
+        if self.data.get(SECTION):
+            for message in one_mixer_and_oven(self.bakery):
+                self.problems.append(ImportProblem(SECTION, None, "recipes", message))
 
     # -- runs and packaging -----------------------------------------------------------------
     def _runs(self) -> None:

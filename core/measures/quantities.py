@@ -8,7 +8,7 @@ staying fast. Values coming from JSON floats go through `str()` first so that
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Decimal, InvalidOperation, getcontext
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, InvalidOperation, getcontext
 
 getcontext().prec = 34
 
@@ -50,6 +50,14 @@ def ceil_whole(value: Decimal) -> int:
     if abs(value - nearest) < EPSILON:
         return int(nearest)
     return int(value.to_integral_value(rounding=ROUND_CEILING))
+
+
+def floor_whole(value: Decimal) -> int:
+    """Largest whole number <= value, ignoring division noise below EPSILON (2.9999999999 counts as 3)."""
+    nearest = value.to_integral_value(rounding=ROUND_HALF_EVEN)
+    if abs(value - nearest) < EPSILON:
+        return int(nearest)
+    return int(value.to_integral_value(rounding=ROUND_FLOOR))
 
 
 def rounded(value: Decimal) -> Decimal:

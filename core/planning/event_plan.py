@@ -11,7 +11,9 @@ from decimal import Decimal
 from core.bakery import Bakery
 from core.errors import NotFoundError
 from core.measures.quantities import EPSILON, ceil_whole
+from core.planning.buffers import buffer_for, with_buffer
 from core.planning.bundle_needs import finished_unit_needs
+from core.planning.equipment import EquipmentKind, LoadPlan, MixPlan, equipment_for, loads_for, mixes_for
 from core.planning.events import Event
 from core.planning.factors_used import FactorUsed, factors_used
 from core.planning.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
@@ -28,7 +30,8 @@ class FinishedUnitPlan:
     per_batch: Decimal
     batches: int
     produced: Decimal
-    surplus: Decimal
+    surplus: Decimal  # produced − needed − buffer
+    buffer: Decimal = Decimal(0)  # extra pieces for breakage (core.planning.buffers), batched with the need
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +40,8 @@ class RecipePlan:
     recipe_name: str
     batches: int
     completed: Decimal = Decimal(0)
+    mixes: MixPlan | None = None  # when the bakery says which mixer the recipe uses (core.planning.equipment)
+    oven_loads: LoadPlan | None = None  # when it says which oven
 
     @property
     def remaining(self) -> Decimal:
@@ -116,8 +121,26 @@ def _needs(bakery: Bakery, event: Event) -> tuple[dict[str, Decimal], dict[str, 
     return finished_unit_needs(wanted, bakery.finished_goods, bakery.finished_units)
 
 
+def _buffer_pieces(bakery: Bakery, event: Event) -> dict[str, Decimal]:
+    """Extra pieces per finished unit: each ordered good's pieces with its buffer, rounded up, minus the pieces."""
+    wanted = [(fg.finished_good_slug, fg.quantity) for fg in event.finished_goods]
+    if not wanted:
+        wanted = [(t.finished_good_slug, t.target_quantity) for t in event.assembly_targets]
+    extra: dict[str, Decimal] = {}
+    for slug, quantity in wanted:
+        good = bakery.finished_goods.get(slug)
+        percentage = buffer_for(good.extra if good is not None else {}, event.extra, slug, event.slug)
+        if percentage <= 0:
+            continue
+        units, _ = finished_unit_needs([(slug, quantity)], bakery.finished_goods, bakery.finished_units)
+        for unit_slug, pieces in units.items():
+            extra[unit_slug] = extra.get(unit_slug, Decimal(0)) + with_buffer(pieces, percentage) - pieces
+    return extra
+
+
 def _finished_unit_plans(bakery: Bakery, event: Event) -> list[FinishedUnitPlan]:
     needs, _ = _needs(bakery, event)
+    buffers = _buffer_pieces(bakery, event)
     plans = []
     for slug in sorted(needs):
         unit = bakery.finished_units[slug]
@@ -125,11 +148,12 @@ def _finished_unit_plans(bakery: Bakery, event: Event) -> list[FinishedUnitPlan]
         if recipe is None:
             raise NotFoundError(f"finished unit {slug!r} belongs to unknown recipe {unit.recipe_slug!r}")
         need = needs[slug]
-        batches = batches_for(unit, need)
+        buffer = buffers.get(slug, Decimal(0))
+        batches = batches_for(unit, need + buffer)
         produced = batches * unit.units_per_batch
         plans.append(
             FinishedUnitPlan(slug, recipe.slug, recipe.name, need, unit.units_per_batch, batches, produced,
-                             produced - need)
+                             produced - need - buffer, buffer)
         )
     return plans
 
@@ -146,10 +170,19 @@ def _recipe_plans(bakery: Bakery, event: Event, units: list[FinishedUnitPlan]) -
     for run in bakery.production_runs.values():
         if run.event_slug == event.slug:
             completed[run.recipe_slug] = completed.get(run.recipe_slug, Decimal(0)) + run.batches
-    return [
-        RecipePlan(slug, bakery.recipes[slug].name, batches[slug], completed.get(slug, Decimal(0)))
-        for slug in sorted(batches)
-    ]
+    return [_with_equipment(bakery, RecipePlan(slug, bakery.recipes[slug].name, batches[slug],
+                                               completed.get(slug, Decimal(0))))
+            for slug in sorted(batches)]
+
+
+def _with_equipment(bakery: Bakery, plan: RecipePlan) -> RecipePlan:
+    """Mixes and oven loads for the recipe's batches, when the bakery says which mixer and oven it uses."""
+    mixer = equipment_for(plan.recipe_slug, bakery.equipment, EquipmentKind.MIXER)
+    oven = equipment_for(plan.recipe_slug, bakery.equipment, EquipmentKind.OVEN)
+    if mixer is None and oven is None:
+        return plan
+    return replace(plan, mixes=mixes_for(plan.batches, *mixer) if mixer else None,
+                   oven_loads=loads_for(plan.batches, *oven) if oven else None)
 
 
 def _shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list[str]) -> list[ShoppingLine]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.measures.quantities import as_number
 from core.measures.units import Origin, symbol_for
+from core.planning.equipment import LoadPlan, MixPlan
 from core.planning.event_plan import EventPlan, ShoppingLine
 from core.planning.factors_used import Factor, FactorUsed
 
@@ -29,6 +30,7 @@ def plan_to_json(plan: EventPlan) -> dict[str, Any]:
                 "batches": u.batches,
                 "produced": as_number(u.produced),
                 "surplus": as_number(u.surplus),
+                "buffer": as_number(u.buffer),
             }
             for u in plan.finished_units
         ],
@@ -39,6 +41,8 @@ def plan_to_json(plan: EventPlan) -> dict[str, Any]:
                 "batches": r.batches,
                 "completed": as_number(r.completed),
                 "remaining": as_number(r.remaining),
+                **({"mixes": mixes_json(r.mixes)} if r.mixes else {}),
+                **({"oven_loads": oven_loads_json(r.oven_loads)} if r.oven_loads else {}),
             }
             for r in plan.recipes
         ],
@@ -51,6 +55,20 @@ def plan_to_json(plan: EventPlan) -> dict[str, Any]:
         "packaging": [{"material": slug, "quantity": as_number(q)} for slug, q in plan.packaging],
         "warnings": list(plan.warnings),
     }
+
+
+def mixes_json(mixes: MixPlan) -> dict[str, Any]:
+    """How a recipe's batches go through its mixer: `mixes` lists the batches in each mix (whole unless split)."""
+    return {"mixer": mixes.mixer_slug, "mixer_name": mixes.mixer_name, "capacity": as_number(mixes.capacity),
+            "capacity_unit": mixes.capacity_unit, "batch_size": as_number(mixes.batch_size),
+            "batch_unit": mixes.batch_unit, "count": mixes.count, "batches_per_mix": mixes.batches_per_mix,
+            "whole_batches": mixes.split_into == 1, "split_into": mixes.split_into,
+            "mixes": [as_number(m) for m in mixes.mixes], "text": mixes.describe()}
+
+
+def oven_loads_json(loads: LoadPlan) -> dict[str, Any]:
+    return {"oven": loads.oven_slug, "oven_name": loads.oven_name, "pans_per_batch": as_number(loads.pans_per_batch),
+            "pans": loads.pans, "pans_per_load": loads.pans_per_load, "count": loads.loads, "text": loads.describe()}
 
 
 def _shopping_line_json(line: ShoppingLine) -> dict[str, Any]:
@@ -148,6 +166,7 @@ def render_plan_text(plan: EventPlan) -> str:
     )]
     out.append(f"{'Total batches':<{max(13, *(len(r.recipe_name) for r in plan.recipes))}}  "
                f"{sum(r.batches for r in plan.recipes)}" if plan.recipes else "No batches needed.")
+    out += [f"  {r.recipe_name}: {e.describe()}" for r in plan.recipes for e in (r.mixes, r.oven_loads) if e]
     out += ["", *_table(
         ["Ingredient", "Needed", "On hand", "To buy"],
         [[line.ingredient_name, _amount(line.needed, line.unit), _amount(line.on_hand, line.unit),
