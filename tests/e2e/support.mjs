@@ -138,6 +138,7 @@ export async function watch(context, who) {
     });
   });
   const onPage = (page) => {
+    trackRequests(page);
     page.on('console', (m) => {
       if (m.type() !== 'error') return;
       if (net.offline && OFFLINE_NOISE.test(m.text())) return;
@@ -160,8 +161,40 @@ export function checkScreen(page, name) {
 export async function visit(page, path, ready, name) {
   await page.goto(stack.url + path);
   await ready();
-  await page.waitForLoadState('networkidle').catch(() => {});
+  await networkQuiet(page).catch(() => {});
   checkScreen(page, name ?? path);
+}
+
+// Playwright's 'networkidle' never comes once the app's live-updates listener is open (its Firestore
+// Listen channel is a request that stays open), so watched pages count their own requests in flight,
+// leaving out that channel.
+const LONG_LIVED = /\/google\.firestore\.v1\.Firestore\/(Listen|Write)\/channel/;
+const inflight = new WeakMap(); // page → { open: Set<Request>, last: ms }
+
+function trackRequests(page) {
+  const t = { open: new Set(), last: Date.now() };
+  inflight.set(page, t);
+  page.on('request', (r) => {
+    if (LONG_LIVED.test(r.url())) return;
+    t.open.add(r);
+    t.last = Date.now();
+  });
+  const done = (r) => {
+    if (t.open.delete(r)) t.last = Date.now();
+  };
+  page.on('requestfinished', done);
+  page.on('requestfailed', done);
+}
+
+/** No request in flight (but the listener's channel) for `quietMs`; Playwright's networkidle for unwatched pages. */
+export async function networkQuiet(page, quietMs = 500, timeout = 20_000) {
+  const t = inflight.get(page);
+  if (!t) return page.waitForLoadState('networkidle', { timeout });
+  const deadline = Date.now() + timeout;
+  while (!(t.open.size === 0 && Date.now() - t.last >= quietMs)) {
+    if (Date.now() > deadline) throw new Error(`the network did not go quiet: ${[...t.open].map((r) => r.url()).join(', ')}`);
+    await sleep(50);
+  }
 }
 
 export async function shoot(page, name) {

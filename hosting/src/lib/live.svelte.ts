@@ -13,21 +13,6 @@ import { firebase, firestoreEmulator } from './firebase';
 import { invalidate } from './data';
 import { changedCollections, countersOf, invalidations, SCREENS, type Counters, type Screen } from './live';
 
-type Full = typeof import('firebase/firestore');
-let full: Promise<{ sdk: Full; db: import('firebase/firestore').Firestore }> | null = null;
-
-function firestore() {
-  full ??= Promise.all([import('firebase/firestore'), firebase()]).then(([sdk, { app, init }]) => {
-    // Long polling when the network needs it (proxies that buffer WebChannel's streams), detected by the SDK.
-    const db = sdk.initializeFirestore(app, { experimentalAutoDetectLongPolling: true });
-    const emulator = firestoreEmulator(init);
-    if (emulator) sdk.connectFirestoreEmulator(db, emulator.host, emulator.port);
-    return { sdk, db };
-  });
-  full.catch(() => (full = null));
-  return full;
-}
-
 const idle = (fn: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1500 }) : setTimeout(fn, 300);
 
@@ -57,20 +42,23 @@ class Live {
 
   private async listen(tenantId: string, mine: number): Promise<void> {
     try {
-      const { sdk, db } = await firestore();
+      const [{ listenToCounters }, { app, init }] = await Promise.all([import('./live-listener'), firebase()]);
       if (mine !== this.generation) return; // signed out or switched meanwhile
-      this.unsubscribe = sdk.onSnapshot(
-        sdk.doc(db, 'tenants', tenantId, 'meta', 'version'),
-        (snap) => {
+      this.unsubscribe = listenToCounters(
+        app,
+        firestoreEmulator(init),
+        tenantId,
+        (data) => {
           if (mine !== this.generation) return;
           this.status = 'live';
-          this.apply(countersOf(snap.data()));
+          document.documentElement.dataset.live = 'on'; // for the e2e tests: the listener has its first snapshot
+          this.apply(countersOf(data));
         },
-        (error) => {
+        (code) => {
           // permission-denied (removed, or the token's claims are stale): stop; a bakery switch restarts it
           if (mine !== this.generation) return;
           this.status = 'error';
-          console.warn(`live updates stopped: ${error.code}`);
+          console.warn(`live updates stopped: ${code}`);
         }
       );
     } catch (e) {
@@ -97,6 +85,7 @@ class Live {
     this.counters = null;
     this.tenant = null;
     this.status = 'off';
+    if (typeof document !== 'undefined') delete document.documentElement.dataset.live;
   }
 }
 
