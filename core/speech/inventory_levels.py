@@ -248,6 +248,7 @@ def parse_inventory(tokens: list[Token]) -> tuple[list[Operation], list[str]]:
             args["quantity"] = c.quantity
             args["unit"] = c.unit
             conf["quantity"] = SAID
+            conf["unit"] = SAID
         elif c.percent is not None:
             pct = _pct(c.percent)
             args["remaining_percentage"] = pct

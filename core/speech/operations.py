@@ -9,10 +9,12 @@ from typing import Any
 from core.measures.quantities import as_number
 
 # Confidence levels: said outright, worked out from what was said (arithmetic),
-# read from a vague word ("almost empty"), not said at all.
+# read from a vague word ("almost empty") or guessed, not said at all. Below 0.6 the review screen flags it.
 SAID = 1.0
 DERIVED = 0.9
 VAGUE = 0.5
+GUESSED = 0.5  # a reading the grammar had to guess ("three forty nine" as $3.49, "for bags" as 4 bags)
+UNPLACED = 0.3  # a name holding words the grammar could not place in a name
 MISSING = 0.0
 
 

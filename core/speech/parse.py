@@ -13,6 +13,7 @@ from core.speech.normalize import normalize
 from core.speech.numbers import Token, merge_numbers, tokenize
 from core.speech.operations import ParsedInput
 from core.speech.purchases import extract_money, fold_and_a_half, parse_purchase
+from core.speech.understood import check
 
 _PRICE_WORDS = frozenset({"dollars", "dollar", "bucks", "buck", "cents", "paid", "spent", "bought", "purchased"})
 _NOT_UNITS = frozenset({"t", "c", "g", "l", "m", "a", "in", "each", "per"})  # single letters read as units elsewhere
@@ -45,7 +46,18 @@ def _says_a_price(tokens: list[Token]) -> bool:
 
 
 def parse_utterance(text: str, today: dt.date) -> ParsedInput:
-    """Read what a baker said or typed; nothing is guessed silently (see `unresolved`)."""
+    """Read what a baker said or typed; nothing is guessed silently (see `unresolved`), and operations made of
+    words the grammar could not place are not proposed (see `core.speech.understood`)."""
+    parsed = _parse(text, today)
+    if not parsed.operations:
+        return parsed
+    kept, notes = check(parsed.operations, text)
+    if not kept:
+        return ParsedInput(text, "unknown", [], [*notes, "no purchase, inventory level or event was understood"])
+    return ParsedInput(text, parsed.kind, kept, [*notes, *parsed.unresolved])
+
+
+def _parse(text: str, today: dt.date) -> ParsedInput:
     tokens = normalize(tokenize(text))
     if not tokens:
         return ParsedInput(text, "unknown", [], ["nothing was said"])

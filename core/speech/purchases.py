@@ -18,9 +18,11 @@ from core.measures.units import UNITS, Dimension, convert
 from core.speech.events import MONTHS, ORDINALS, WEEKDAYS
 from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
 from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, tokenize, words
-from core.speech.operations import DERIVED, MISSING, SAID, Operation
+from core.speech.operations import DERIVED, GUESSED, MISSING, SAID, Operation
+from core.speech.understood import guessed_name
 
 CENT = Decimal("0.01")
+_KNOWN_STORES = frozenset(STORES.values())
 COUNT = "H87"
 
 _PRICE_INTRO = words(
@@ -56,6 +58,7 @@ class Money:
     per: str | None = None  # None: a total; "each"; or a unit code ("LBR", "BG")
     explicit_total: bool = False  # "in total", "altogether", "a total of"
     after_verb: bool = False  # "milk was 3.29": said as what something cost
+    guessed: bool = False  # read from bare words with nothing saying it is a price ("eggs four twenty nine")
 
 
 @dataclass(slots=True)
@@ -77,6 +80,7 @@ class ItemLine:
     money: list[Money] = field(default_factory=list)
     price: Decimal | None = None
     price_confidence: float = MISSING
+    quantity_guessed: bool = False  # the count was heard as "for"/"to" ("bought for bags")
 
 
 def _money_token(k: int) -> Token:
@@ -128,16 +132,17 @@ def _clause_has_amount(out: list[Token]) -> bool:
     return False
 
 
-def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decimal, int] | None:
+def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decimal, int, bool] | None:
     """Prices said the way people say them: "four pounds twenty", "a pound fifteen", "for 4 pounds", "89p" is
-    elsewhere; "a fiver"; "three forty nine" / "eleven ninety nine" (dollars and cents in bare words)."""
+    elsewhere; "a fiver"; "three forty nine" / "eleven ninety nine" (dollars and cents in bare words).
+    (amount, index after, whether it is a guess: nothing but the words' shape says it is a price)."""
     n = len(tokens)
     t = tokens[i]
     dollars = any(x.text == "$" or x.is_word("dollar", "dollars", "bucks", "buck", "cents") for x in tokens)
     if t.is_word(*_SLANG):
-        return _SLANG[t.text], i + 1
+        return _SLANG[t.text], i + 1, False
     if t.is_word("a", "an") and i + 1 < n and tokens[i + 1].is_word(*_SLANG):
-        return _SLANG[tokens[i + 1].text], i + 2
+        return _SLANG[tokens[i + 1].text], i + 2, False
     qty: Decimal | None = None
     if t.kind == "num" and t.value is not None and not t.ordinal:
         qty = t.value
@@ -146,17 +151,17 @@ def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decima
     if qty is not None and i + 1 < n and tokens[i + 1].is_word(*_STERLING) and not dollars:
         j = i + 2
         if _cents_at(tokens, j):  # "four pounds twenty", "a pound fifteen", "4 pounds 20"
-            return qty + tokens[j].number / 100, j + 1
+            return qty + tokens[j].number / 100, j + 1, False
         after = tokens[j] if j < n else None
         bare_end = after is None or after.kind == "punct" or after.is_word(*_AFTER_PRICE)
         if after is not None and (after.is_word("of") or after.kind == "num" or (
                 _is_unitish(after) and not after.is_word("each", "ea"))):
             return None
         if tokens[i + 1].text == "quid":
-            return qty, j
+            return qty, j, False
         intro = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_VERBS and not t.is_word("a", "an")
         if bare_end and (intro or _clause_has_amount(out)):
-            return qty, j  # "for 4 pounds", "a 38 ml bottle of vanilla three pounds"
+            return qty, j, not intro  # "for 4 pounds", "a 38 ml bottle of vanilla three pounds"
         return None
     if _said_in_words(t) and i + 1 < n and _said_in_words(tokens[i + 1]) and qty is not None:
         cents = tokens[i + 1].value
@@ -165,7 +170,8 @@ def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decima
             after = tokens[i + 2] if i + 2 < n else None
             if after is None or after.kind == "punct" or (after.kind == "word" and after.text in _AFTER_PRICE and (
                     not _is_unitish(after) or after.is_word("each", "ea"))):
-                return qty + cents / 100, i + 2
+                # "eggs at aldi four twenty nine": 4.29 is a guess unless "for"/"paid"/… says it is a price
+                return qty + cents / 100, i + 2, not (out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO)
     return None
 
 
@@ -181,8 +187,9 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
         j = i
         before_total = False
         spoken = _spoken_price(tokens, i, out)
+        guessed = False
         if spoken is not None:
-            amount, j = spoken
+            amount, j, guessed = spoken
         elif t.kind == "punct" and t.text in ("$", "€", "£") and i + 1 < n and tokens[i + 1].kind == "num":
             amount, j = tokens[i + 1].number, i + 2
             if (j + 2 < n and tokens[j].is_word("and") and tokens[j + 1].kind == "num"
@@ -251,7 +258,7 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             if out[-1].text == "a" and len(out) >= 2 and out[-2].text not in _PRICE_INTRO:
                 break
             out.pop()
-        money = Money(amount, explicit_total=before_total, after_verb=after_verb)
+        money = Money(amount, explicit_total=before_total, after_verb=after_verb, guessed=guessed)
         # qualifiers after the price
         progressed = True
         while progressed:
@@ -458,6 +465,10 @@ def split_segments(tokens: list[Token], money: list[Money]) -> list[Segment]:
 
 def _strip(tokens: list[Token]) -> list[Token]:
     start = 0
+    while start + 1 < len(tokens) and tokens[start].is_word("can", "could", "would", "will") and (
+        tokens[start + 1].is_word("you")
+    ):
+        start += 2  # "can you add 2 pounds of flour": a request, not the item
     while start < len(tokens) and tokens[start].kind == "word" and tokens[start].text in _LEAD_FILLERS:
         # keep "a"/"an" and "some": they belong to a quantity
         if tokens[start].text in ("some", "another", "more") and start + 1 < len(tokens):
@@ -507,8 +518,10 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     package: str | None = None
     package_word: str | None = None
     i = 0
+    homophone = False
     if toks[0].kind == "num":
         qty, i = toks[0].value, 1
+        homophone = any(w in ("for", "to", "too") for w in toks[0].raw.lower().split())
     elif toks[0].is_word("a", "an") and (
         _read_unit(toks, 1) is not None or (len(toks) > 1 and toks[1].kind == "num")
     ):
@@ -588,7 +601,7 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
     if not name and qty is None and brand is None:
         return None
-    line = ItemLine(name=name, brand=brand, quantity=None, unit=None)
+    line = ItemLine(name=name, brand=brand, quantity=None, unit=None, quantity_guessed=homophone)
     if size is not None and size_unit is not None:
         packages = qty if qty is not None else ONE
         line.quantity, line.unit = packages * size, size_unit
@@ -813,6 +826,14 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
             else:
                 names = ", ".join(line.name or "item" for line in unpriced)
                 notes.append(f"price: {total} was said for {names} together; say each line's price")
+    for line, ms in lines:
+        if line.price is not None and any(m.guessed for m in ms):
+            line.price_confidence = min(line.price_confidence, GUESSED)
+            notes.append(f"price of {line.name or 'item'}: {_cents(line.price)} was read from bare words; check it")
+    store_conf = MISSING
+    if store:
+        store_conf = SAID if store in _KNOWN_STORES or store == "Online" else (
+            GUESSED if len(store.split()) > 2 else DERIVED)
     ops: list[Operation] = []
     for line, _ in lines:
         args: dict[str, Any] = {
@@ -823,25 +844,35 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
             "store": store,
         }
         conf: dict[str, float] = {
-            "item_name": SAID if line.name else MISSING,
-            "quantity": SAID if line.quantity is not None else MISSING,
+            "item_name": (GUESSED if guessed_name(line.name) else SAID) if line.name else MISSING,
+            "quantity": (GUESSED if line.quantity_guessed else SAID) if line.quantity is not None else MISSING,
             "unit": SAID if line.unit is not None else MISSING,
             "price": line.price_confidence if line.price is not None else MISSING,
-            "store": SAID if store else MISSING,
+            "store": store_conf,
         }
+        if conf["quantity"] == GUESSED:
+            notes.append(f"quantity of {line.name or 'item'}: {line.quantity} was read from a word that sounds like "
+                         "a number; check it")
+        if conf["item_name"] == GUESSED:
+            notes.append(f"item_name: {line.name!r} may hold words that are not the item's name; check it")
         if line.brand:
             args["brand"] = line.brand
             conf["brand"] = SAID
         if line.packages is not None and (line.package_size is not None or line.package_unit is not None):
             args["packages"] = line.packages
+            conf["packages"] = conf["quantity"]
             if line.package_size is not None:
                 args["package_size"] = line.package_size
+                conf["package_size"] = SAID
             if line.package_unit is not None:
                 args["package_unit"] = line.package_unit
+                conf["package_unit"] = SAID
             if line.package_type is not None:
                 args["package_type"] = line.package_type
+                conf["package_type"] = SAID
         if purchase_date is not None:
             args["purchased_on"] = purchase_date.isoformat()
+            conf["purchased_on"] = DERIVED  # worked out from "yesterday", "on Tuesday", "on the 3rd"
         label = line.name or "item"
         if not line.name:
             notes.append("item name not said")
