@@ -224,6 +224,8 @@ function trackIdle(page) {
   const inflight = new Set();
   let last = Date.now();
   page.on('request', (r) => {
+    // The live-updates listener's Firestore Listen channel stays open for as long as the app is (src/lib/live.svelte.ts).
+    if (/\/google\.firestore\.v1\.Firestore\/(Listen|Write)\/channel/.test(r.url())) return;
     inflight.add(r);
     last = Date.now();
   });
