@@ -3,7 +3,9 @@
 Whatever extractor answered (the offline grammar, receipt OCR, Gemini), its operations are
 resolved against the bakery's catalog (`core.speech.resolve`), and each gets flags for the fields
 that block a confirmation: a required value not given, an item or finished good that matches
-nothing or several things. Nothing is guessed silently.
+nothing or several things; and for what the resolver chose that the baker should check: an item
+matched by what the bakery usually buys, a bare count read as packages, a new product of the
+ingredient in the size read. Nothing is guessed silently.
 """
 
 from __future__ import annotations
@@ -44,12 +46,13 @@ def flags_for(op: str, args: dict[str, Any], confidence: dict[str, float], resol
     return flags
 
 
-def _to_proposed(ops: list[Operation], resolved: bool) -> list[ProposedOperation]:
+def _to_proposed(ops: list[Operation], resolved: bool,
+                 noted: dict[int, list[str]] | None = None) -> list[ProposedOperation]:
     out = []
     for index, op in enumerate(ops):
         args = op.to_json()["args"]
-        out.append(new_operation(op.op, args, op.confidence, flags_for(op.op, args, op.confidence, resolved),
-                                 index))
+        flags = flags_for(op.op, args, op.confidence, resolved) + list((noted or {}).get(index, []))
+        out.append(new_operation(op.op, args, op.confidence, flags, index))
     return out
 
 
@@ -58,4 +61,4 @@ def draft_operations(parsed: ParsedInput, catalog: Bakery | None) -> tuple[list[
     if catalog is None:
         return _to_proposed(parsed.operations, resolved=False), list(parsed.unresolved)
     resolution = resolve_against(parsed, catalog)
-    return _to_proposed(resolution.operations, resolved=True), list(resolution.unresolved)
+    return _to_proposed(resolution.operations, resolved=True, noted=resolution.flags), list(resolution.unresolved)

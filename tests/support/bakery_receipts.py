@@ -38,7 +38,7 @@ NAME_WIDTH = 26  # what a till prints of an item name
 # How tills print a unit after a size.
 UNIT_PRINT: dict[str, tuple[str, ...]] = {
     "LBR": ("LB", "LB", "#"), "ONZ": ("OZ",), "OZA": ("FL OZ", "FLOZ"), "GRM": ("G", "GM"), "KGM": ("KG",),
-    "MLT": ("ML",), "LTR": ("L", "LT"), "QTL": ("QT",), "GLL": ("GAL",), "H87": ("CT",), "PTI": ("PT",),
+    "MLT": ("ML",), "LTR": ("L", "LT"), "QTL": ("QT",), "GLL": ("GAL",), "H87": ("CT",), "PTL": ("PT",),
 }
 # Sizes stores sell, per unit: where a size the catalog does not have comes from.
 COMMON_SIZES: dict[str, tuple[str, ...]] = {
@@ -74,7 +74,7 @@ NOT_BAKERY = (
 GROCERY_FORMS: dict[str, tuple[tuple[str, str, str], ...]] = {  # slug: (printed name, size text, unit code)
     "milk_whole": (("WHOLE MILK GAL", "1", "GLL"), ("MILK WHL 1/2 GAL", "0.5", "GLL"), ("WHOLE MILK", "1 GAL", "GLL")),
     "milk_2": (("2% MILK GAL", "1", "GLL"), ("MILK 2% 1/2 GAL", "0.5", "GLL")),
-    "cream_heavy": (("HVY CRM QT", "1", "QTL"), ("HEAVY CREAM", "1 PT", "PTI"), ("HEAVY WHIP CREAM QT", "1", "QTL")),
+    "cream_heavy": (("HVY CRM QT", "1", "QTL"), ("HEAVY CREAM", "1 PT", "PTL"), ("HEAVY WHIP CREAM QT", "1", "QTL")),
     "eggs_whole": (("EGGS LG", "18CT", "H87"), ("LARGE EGGS", "12CT", "H87"), ("EGGS LRG DOZ", "12", "H87")),
     "cream_cheese": (("CREAM CHEESE", "8OZ", "ONZ"), ("CRM CHS BRICK", "8 OZ", "ONZ")),
     "sour_cream": (("SOUR CREAM", "16OZ", "ONZ"),),
