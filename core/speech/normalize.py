@@ -89,6 +89,8 @@ def _number_spans(tokens: list[Token]) -> list[tuple[int, int]]:
     i = 0
     while i < len(tokens):
         end = _number_end(tokens, i)
+        if end is None and _word(tokens, i) in ("a", "an") and _is_unit(tokens, i + 1):
+            end = i + 1  # "a gallon … I mean two gallons"
         if end is not None and end > i:
             spans.append((i, end))
             i = end
@@ -118,6 +120,8 @@ def apply_corrections(tokens: list[Token]) -> list[Token]:
                 continue
             old_start, old_end = before[-1]
             between = tokens[old_end:m]
+            while between and (between[-1].is_word("and") or between[-1].kind == "punct"):
+                between = between[:-1]  # "a gallon and I mean two gallons"
             if any(t.is_word("and", "plus", "then", "also") for t in between):
                 continue
             tail = [t for t in between if not (t.kind == "punct" and t.text in (",", "-", "—", "…"))]

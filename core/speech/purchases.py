@@ -17,7 +17,7 @@ from typing import Any
 from core.measures.units import UNITS, Dimension, convert
 from core.speech.events import MONTHS, ORDINALS, WEEKDAYS
 from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
-from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, tokenize, words
+from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, said_dozen, tokenize, words
 from core.speech.operations import DERIVED, GUESSED, MISSING, SAID, Operation
 from core.speech.understood import guessed_name
 
@@ -44,7 +44,7 @@ _STORE_STOP = words(
 )
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
-    "log record have so okay ok um uh and then today yesterday plus another more some the please to "
+    "log record have so okay ok um uh and then today yesterday plus another more some the please to need needed "
     "went shopping did for on"
 )
 _TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")
@@ -81,6 +81,7 @@ class ItemLine:
     price: Decimal | None = None
     price_confidence: float = MISSING
     quantity_guessed: bool = False  # the count was heard as "for"/"to" ("bought for bags")
+    dozens: Decimal | None = None  # "two dozen": 2
 
 
 def _money_token(k: int) -> Token:
@@ -519,9 +520,12 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     package_word: str | None = None
     i = 0
     homophone = False
+    dozens: Decimal | None = None
     if toks[0].kind == "num":
         qty, i = toks[0].value, 1
         homophone = any(w in ("for", "to", "too") for w in toks[0].raw.lower().split())
+        if said_dozen(toks[0]) and toks[0].value is not None:
+            dozens = toks[0].value / TWELVE
     elif toks[0].is_word("a", "an") and (
         _read_unit(toks, 1) is not None or (len(toks) > 1 and toks[1].kind == "num")
     ):
@@ -601,7 +605,7 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
     if not name and qty is None and brand is None:
         return None
-    line = ItemLine(name=name, brand=brand, quantity=None, unit=None, quantity_guessed=homophone)
+    line = ItemLine(name=name, brand=brand, quantity=None, unit=None, quantity_guessed=homophone, dozens=dozens)
     if size is not None and size_unit is not None:
         packages = qty if qty is not None else ONE
         line.quantity, line.unit = packages * size, size_unit
@@ -622,6 +626,8 @@ def _line_price(line: ItemLine, money: Money, notes: list[str]) -> Decimal | Non
     if money.per is None:
         return money.amount
     if money.per == "each":
+        if line.dozens is not None and line.packages is None:
+            return money.amount * line.dozens  # "two dozen eggs, 4.29 each": each dozen
         if line.packages is not None:
             return money.amount * line.packages
         if line.quantity is not None:
@@ -662,7 +668,16 @@ def _merge_reverse_segments(segments: list[Segment]) -> list[tuple[ItemLine, lis
         line = parse_item(seg.tokens)
         if line is not None and line.quantity is None and line.brand is None and line.name and seg.money:
             named = set(line.name.split())
+            for k, (prev, prev_money) in enumerate(lines):
+                parts = prev.name.split(" and ")
+                if prev.quantity is None and not prev_money and len(parts) > 1 and line.name in parts:
+                    # "got flour and sugar, flour was 9.99 and sugar was 6.49": one line each
+                    lines[k:k + 1] = [(ItemLine(part, prev.brand if n == 0 else None, None, None), [])
+                                      for n, part in enumerate(parts)]
+                    break
             earlier = [ln for ln in lines if ln[0].name and named <= set(ln[0].name.split())]
+            exact = [ln for ln in earlier if ln[0].name == line.name]
+            earlier = exact or earlier
             if len(earlier) == 1:  # "… milk was 3.29": the price of the milk said before
                 earlier[0][1].extend(seg.money)
                 continue

@@ -33,13 +33,13 @@ NOT_NAME_WORDS = words(
     "is isn't was wasn't were weren't be been being have has had i'm you're we're they're i've you've "
     "let's lets "
     # greetings, politeness, microphone checks
-    "hello hi hey bye goodbye thanks thank please testing test mic microphone "
+    "hello hi hey bye goodbye thanks thank please testing test check mic microphone "
     # commands meant for an assistant
     "set tell remind turn cancel search text email message alarm timer reminder hear listen "
     # time, weather, arithmetic
     "minute minutes hour hours seconds o'clock weather forecast plus minus times divided equals equal"
 )
-_BUYING_VERBS = words("bought buy got picked grabbed purchased ordered paid spent")
+_BUYING_VERBS = words("bought buy got picked grabbed purchased ordered paid spent get")
 _MEASURED = re.compile(r"^(?!H87$)[A-Z0-9]{2,3}$")  # a unit code other than a bare count
 
 
@@ -47,11 +47,10 @@ def unplaced(name: str | None) -> list[str]:
     """The words of a name that the grammar cannot place in a name."""
     if not name:
         return []
-    out = []
-    for w in name.lower().split():
-        if w in NOT_NAME_WORDS:
-            out.append(w)
-    return out
+    parts = name.lower().split()
+    if all(w in SMALL or w in TENS or w.isdigit() for w in parts):
+        return parts  # "two one two": numbers left over, no name at all
+    return [w for w in parts if w in NOT_NAME_WORDS]
 
 
 def _evidence(op: Operation, said: set[str]) -> int:
@@ -97,6 +96,9 @@ def check(operations: list[Operation], text: str) -> tuple[list[Operation], list
             continue
         if op.op == "add_purchase" and not name and _evidence(op, said) == 0 and op.args.get("unit") in (None, "H87"):
             notes.append("could not place a bare number: nothing bought was named")
+            continue
+        if op.op == "add_purchase" and not bad and op.args.get("quantity") is None and _evidence(op, said) == 0:
+            notes.append(f"could not place: {name!r} (no amount, price, store or buying said)")
             continue
         if bad:
             if op.op == "add_purchase" and _evidence(op, said) >= 2:
