@@ -9,15 +9,18 @@
 //
 // A known code (the sample's PAM spray, whose UPC the desktop data keeps without its check digit) opens that
 // product's quick purchase, and the purchase is recorded; an unknown code offers to create the product, which
-// is created with the code and then bought. A typed code with a wrong check digit is refused.
+// is created with the code and then bought. A typed code with a wrong check digit is refused. Live scanning:
+// a second Chromium whose fake camera plays such a picture (a one-frame Y4M), read frame by frame by the
+// fallback.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CHROMIUM, PHONE, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, createBakery, idToken, problems, purchases,
-  screens, signUp, startStack, stopStack, until, visit, watch
+  CHROMIUM, PASSWORD, PHONE, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, createBakery, idToken, problems, purchases,
+  screens, signUp, stack, startStack, stopStack, until, visit, watch
 } from './support.mjs';
 
 const OWNER = `barcode-${RUN}@e2e.test`;
@@ -25,6 +28,7 @@ const PAM_UPC = '064144030941'; // stored in the sample as "06414403094" (no che
 const UNKNOWN_EAN = '4006381333931';
 let browser;
 let page;
+const scratch = mkdtempSync(join(tmpdir(), 'baketracker-e2e-barcode-'));
 const state = { token: '', tenant: '', pam: '' };
 
 /** The bars of an EAN-13 (a UPC-A is one with a leading 0): '1' bar, '0' space. */
@@ -39,10 +43,10 @@ function modules(code) {
 }
 
 /** A photo-like PNG of the code, drawn in the page (canvas): label, margin, turned, blurred, noisy. */
-async function photo(code, degrees) {
+async function photo(code, degrees, W = 1200, H = 900) {
   const dataUrl = await page.evaluate(
-    ([bars, text, degrees]) => {
-      const W = 1200, H = 900, m = 5;
+    ([bars, text, degrees, W, H]) => {
+      const m = 5;
       const c = document.createElement('canvas');
       c.width = W;
       c.height = H;
@@ -80,7 +84,7 @@ async function photo(code, degrees) {
       o.putImageData(img, 0, 0);
       return out.toDataURL('image/png');
     },
-    [modules(code), code, degrees]
+    [modules(code), code, degrees, W, H]
   );
   return Buffer.from(dataUrl.split(',')[1], 'base64');
 }
@@ -113,6 +117,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
+  rmSync(scratch, { recursive: true, force: true });
   await stopStack();
   console.log(`e2e barcode: ${screens.length} screens checked for CSP violations and console errors: ${[...new Set(screens)].join(', ')}`);
 });
@@ -138,8 +143,6 @@ test('a photo of a known UPC, read by the fallback decoder, opens that product\'
   await visit(page, '/', () => page.getByRole('heading', { name: 'Home', level: 1 }).waitFor(), 'home (before barcode)');
   assert.equal(await page.evaluate(() => typeof window.BarcodeDetector), 'undefined');
   await openBarcode();
-  // No live camera without BarcodeDetector: the photo is the way in.
-  assert.equal(await page.getByTestId('barcode-live').count(), 0);
   await choosePhoto('pam.png', await photo(PAM_UPC, 9));
   await page.waitForURL((u) => u.pathname === '/purchases' && u.searchParams.get('product') === state.pam, { timeout: 30_000 });
   const read = await page.evaluate(() => window.__btBarcodeRead);
@@ -193,4 +196,55 @@ test('a typed code with a wrong check digit is refused; an unknown code offers t
   assert.equal((await purchases(state.tenant, state.token)).filter((p) => p.product_id === id).length, 1);
   checkScreen(page, 'purchases (new product from a barcode)');
   assert.deepEqual(problems, []);
+});
+
+/** A picture as a one-frame Y4M video (grey: Y from the picture, U and V flat), for Chromium's fake camera. */
+async function y4m(png, W, H) {
+  const grey = await page.evaluate(async ([b64, W, H]) => {
+    const bitmap = await createImageBitmap(new Blob([Uint8Array.from(atob(b64), (ch) => ch.charCodeAt(0))], { type: 'image/png' }));
+    const c = new OffscreenCanvas(W, H);
+    const g = c.getContext('2d');
+    g.drawImage(bitmap, 0, 0, W, H);
+    const d = g.getImageData(0, 0, W, H).data;
+    const y = new Array(W * H);
+    for (let i = 0; i < y.length; i++) y[i] = Math.round(0.299 * d[4 * i] + 0.587 * d[4 * i + 1] + 0.114 * d[4 * i + 2]);
+    return y;
+  }, [png.toString('base64'), W, H]);
+  const header = Buffer.from(`YUV4MPEG2 W${W} H${H} F15:1 Ip A1:1 C420jpeg\nFRAME\n`);
+  return Buffer.concat([header, Buffer.from(grey), Buffer.alloc((W / 2) * (H / 2) * 2, 128)]);
+}
+
+test('live from the camera without BarcodeDetector: the fallback reads frames and opens the product\'s quick purchase', async () => {
+  assert.ok(state.pam, 'needs the sample');
+  const video = join(scratch, 'pam.y4m');
+  writeFileSync(video, await y4m(await photo(PAM_UPC, -6, 1280, 720), 1280, 720));
+  const camera = await chromium.launch({
+    executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream', `--use-file-for-fake-video-capture=${video}`]
+  });
+  try {
+    const context = await camera.newContext({ viewport: PHONE, locale: 'en-US', permissions: ['camera'] });
+    await context.addInitScript(() => {
+      delete window.BarcodeDetector;
+      window.__btNoBarcodeDetector = true;
+    });
+    await watch(context, 'live');
+    const phone = await context.newPage();
+    await phone.goto(stack.url + '/');
+    await phone.waitForURL('**/signin');
+    await phone.fill('#email', OWNER);
+    await phone.fill('#password', PASSWORD);
+    await phone.getByRole('button', { name: 'Sign in' }).click();
+    await phone.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+    checkScreen(phone, 'home (camera phone)');
+    await phone.getByRole('button', { name: 'Capture' }).click();
+    await phone.getByTestId('capture-way-barcode').click();
+    await phone.getByTestId('barcode-live').click();
+    await phone.waitForURL((u) => u.pathname === '/purchases' && u.searchParams.get('product') === state.pam, { timeout: 30_000 });
+    assert.deepEqual(await phone.evaluate(() => window.__btBarcodeRead), { text: PAM_UPC, format: 'upc_a', by: 'fallback' });
+    await until('the PAM product is chosen', async () => (await phone.inputValue('#p-pick')) === state.pam);
+    checkScreen(phone, 'purchases (from the camera)');
+  } finally {
+    await camera.close();
+  }
 });

@@ -30,13 +30,10 @@ const reader = new MultiFormatUPCEANReader(hints);
  * phone's sensor noise on blurred edges reads as extra thin bars; the rows are first averaged with their
  * neighbours above and below (the bars run up and down, so they stay sharp), then read as they are.
  */
-export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number): Read | null {
+export function decodeLuminance(luminance: Uint8ClampedArray, width: number, height: number, quick = false): Read | null {
   const rows = Math.min(height, 96);
-  const attempts: [Uint8ClampedArray, number][] = [
-    [edgeThreshold(sampleRows(luminance, width, height, rows, 4), width, rows), rows],
-    [smoothColumns(luminance, width, height, 4), height],
-    [luminance, height]
-  ];
+  const attempts: [Uint8ClampedArray, number][] = [[edgeThreshold(sampleRows(luminance, width, height, rows, 4), width, rows), rows]];
+  if (!quick) attempts.push([smoothColumns(luminance, width, height, 4), height], [luminance, height]);
   for (const [grey, h] of attempts) {
     const source = new RGBLuminanceSource(grey, width, h);
     // The global histogram suits a barcode on a plain label; the local (hybrid) one, uneven light.
@@ -143,6 +140,20 @@ function grey(image: ImageBitmap, side: number, degrees: number) {
   ctx.rotate(a);
   ctx.drawImage(image, -w / 2, -h / 2, w, h);
   return { luminance: toLuminance(ctx.getImageData(0, 0, cw, ch).data, cw, ch), width: cw, height: ch };
+}
+
+/**
+ * A camera frame → the code on it, quickly (tens of milliseconds: the first way of `decodeLuminance` only, at
+ * most 960 px wide), for live scanning where the browser has no BarcodeDetector. The next frame is another try.
+ */
+export function decodeFrame(video: HTMLVideoElement): Read | null {
+  const scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
+  const w = Math.round(video.videoWidth * scale);
+  const h = Math.round(video.videoHeight * scale);
+  if (!w || !h) return null;
+  const ctx = canvas(w, h);
+  ctx.drawImage(video, 0, 0, w, h);
+  return decodeLuminance(toLuminance(ctx.getImageData(0, 0, w, h).data, w, h), w, h, true);
 }
 
 /**

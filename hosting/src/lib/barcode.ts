@@ -4,7 +4,7 @@
 // Reading: the browser's BarcodeDetector where it has one that knows these formats (Chrome on Android, macOS);
 // elsewhere (Firefox, Safari, Chrome on Linux/Windows) ZXing's UPC/EAN readers (@zxing/library, pure JS),
 // imported only when a photo needs them (./barcode-zxing.ts), so the app's first load does not grow.
-// Tests set `window.__btNoBarcodeDetector = true` to force the fallback; `window.__btBarcodeRead` tells who read a photo.
+// Tests set `window.__btNoBarcodeDetector = true` to force the fallback; `window.__btBarcodeRead` tells who read a code.
 
 export type BarcodeFormat = 'ean_13' | 'upc_a' | 'ean_8' | 'upc_e';
 export const FORMATS: BarcodeFormat[] = ['ean_13', 'upc_a', 'ean_8', 'upc_e'];
@@ -124,7 +124,7 @@ declare global {
   interface Window {
     /** Tests: behave as a browser without BarcodeDetector (the fallback decoder reads photos). */
     __btNoBarcodeDetector?: boolean;
-    /** The last code read from a photo, and by which reader (for tests and a curious person's console). */
+    /** The last code read from the camera or a photo, and by which reader (for tests and a curious person's console). */
     __btBarcodeRead?: Read | null;
   }
 }
@@ -177,9 +177,7 @@ export async function readPhoto(file: Blob): Promise<Read | null> {
   const bitmap = await createImageBitmap(file);
   try {
     const d = await barcodeDetector();
-    const read = (d && (await detectWith(d, bitmap).catch(() => null))) || (await (await loadFallback()).decodeBitmap(bitmap));
-    window.__btBarcodeRead = read;
-    return read;
+    return (d && (await detectWith(d, bitmap).catch(() => null))) || (await (await loadFallback()).decodeBitmap(bitmap));
   } finally {
     bitmap.close();
   }

@@ -7,7 +7,7 @@ export const barcodeDe: Record<keyof typeof barcodeEn, string> = {
   'barcode.aim': 'Den Strichcode flach und gut beleuchtet in den Rahmen halten.',
   'barcode.stop': 'Kamera beenden',
   'barcode.noCamera': 'Die Kamera ließ sich nicht öffnen ({message}). Fotografiere stattdessen den Strichcode.',
-  'barcode.noLive': 'Dieser Browser liest Strichcodes aus Fotos, nicht live aus der Kamera: Fotografiere den Strichcode.',
+  'barcode.noLive': 'Dieser Browser kann die Kamera hier nicht öffnen: Fotografiere den Strichcode oder wähle ein Foto.',
   'barcode.photo': 'Strichcode fotografieren oder Foto wählen',
   'barcode.reading': 'Strichcode wird gelesen …',
   'barcode.notFound': 'Auf diesem Foto ist kein Strichcode zu erkennen. Fotografiere ihn näher, gerade und scharf, oder tippe die Ziffern unten ein.',

@@ -5,7 +5,7 @@ export const barcodeEn = {
   'barcode.aim': 'Hold the barcode inside the frame, flat and well lit.',
   'barcode.stop': 'Stop the camera',
   'barcode.noCamera': 'Could not open the camera ({message}). Take a photo of the barcode instead.',
-  'barcode.noLive': 'This browser reads barcodes from photos, not live from the camera: take a photo of the barcode.',
+  'barcode.noLive': 'This browser cannot open the camera here: take or choose a photo of the barcode.',
   'barcode.photo': 'Take or choose a photo of the barcode',
   'barcode.reading': 'Reading the barcode…',
   'barcode.notFound': 'No barcode found in that photo. Take it again closer, straight on and sharp, or type the digits below.',
