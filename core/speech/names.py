@@ -31,7 +31,8 @@ PACKAGE_UNITS: dict[str, str] = {w: parse_unit(w).code for w in _PACKAGE_WORDS}
 PACKAGE_UNITS.update({"sack": "BG", "sacks": "BG", "pouch": "BG", "pouches": "BG"})
 OTHER_CONTAINERS = words(
     "tub tubs container containers block blocks brick bricks case cases tin tins loaf loaves "
-    "canister canisters crate crates flat flats"
+    "canister canisters crate crates flat flats punnet punnets pot pots sachet sachets tray trays tube tubes "
+    "bunch bunches"
 )
 for _w in OTHER_CONTAINERS:
     PACKAGE_UNITS[_w] = "PK"

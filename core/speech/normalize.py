@@ -69,11 +69,15 @@ def drop_fillers(tokens: list[Token]) -> list[Token]:
     for i, t in enumerate(tokens):
         if t.kind == "word" and t.text in FILLERS:
             continue
-        if t.is_word("like") and (
-            _number_end(tokens, i + 1) is not None or _word(tokens, i + 1) in ("a", "an", "half", "maybe")
-            or (i + 1 < len(tokens) and tokens[i + 1].text in ("$", "€", "£"))
-        ) and not (out and out[-1].is_word("would", "i'd", "we'd", "you'd")):
-            continue
+        if t.is_word("like"):
+            k = i + 1
+            while k < len(tokens) and tokens[k].kind == "punct" and tokens[k].text == ",":
+                k += 1
+            set_off = bool(out) and out[-1].text == "," and k > i + 1  # ", like,"
+            if (set_off or _number_end(tokens, k) is not None or _word(tokens, k) in ("a", "an", "half", "maybe")
+                    or (k < len(tokens) and tokens[k].text in ("$", "€", "£"))) and not (
+                    out and out[-1].is_word("would", "i'd", "we'd", "you'd")):
+                continue
         out.append(t)
     start = 0
     while start < len(out) - 1 and (
@@ -128,9 +132,13 @@ def apply_corrections(tokens: list[Token]) -> list[Token]:
             repeated = _is_unit(tokens, new_end) or (
                 bool(tail) and new_end < len(tokens) and tokens[new_end].text == tail[0].text
             )
+            of_at = next((k for k, t in enumerate(tail) if t.is_word("of")), None)
             if tail and not repeated:
                 # "3 bags no sorry 4": the new number, then what was said after the old one
                 tokens = tokens[:old_start] + tokens[after:new_end] + tail + tokens[new_end:]
+            elif of_at is not None and _is_unit(tokens, new_end) and _word(tokens, new_end + 1) != "of":
+                # "two pints of double cream, no, three pints": the item said with the first amount stays
+                tokens = tokens[:old_start] + tokens[after:new_end + 1] + tail[of_at:] + tokens[new_end + 1:]
             else:
                 tokens = tokens[:old_start] + tokens[after:]
             changed = True

@@ -23,6 +23,7 @@ from core.speech.understood import guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
+_SIZE_WORDS = words("big large small little huge giant medium jumbo mini bulk family")
 COUNT = "H87"
 
 _PRICE_INTRO = words(
@@ -172,7 +173,9 @@ def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decima
             if after is None or after.kind == "punct" or (after.kind == "word" and after.text in _AFTER_PRICE and (
                     not _is_unitish(after) or after.is_word("each", "ea"))):
                 # "eggs at aldi four twenty nine": 4.29 is a guess unless "for"/"paid"/… says it is a price
-                return qty + cents / 100, i + 2, not (out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO)
+                introduced = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO
+                qualified = after is not None and after.is_word("for", "each", "apiece", "ea", "a", "per")
+                return qty + cents / 100, i + 2, not (introduced or qualified)
     return None
 
 
@@ -359,6 +362,9 @@ def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
             continue
         out.append(t)
         i += 1
+    if store is None and any(t.is_word("online") for t in out):
+        store = "Online"  # "ordered 50 pounds of flour online"
+        out = [t for t in out if not t.is_word("online")]
     return out, store, vague
 
 
@@ -510,6 +516,11 @@ def _is_package(code: str) -> bool:
 def parse_item(tokens: list[Token]) -> ItemLine | None:
     """One item phrase: quantity, optional package size, unit, brand and name."""
     toks = _strip(tokens)
+    # "a big bag of walnuts", "two large tubs": a size word before the unit says nothing the unit does not
+    toks = [t for k, t in enumerate(toks)
+            if not (t.kind == "word" and t.text in _SIZE_WORDS and 0 < k < len(toks) - 1
+                    and (toks[k - 1].kind == "num" or toks[k - 1].is_word("a", "an"))
+                    and _read_unit(toks, k + 1) is not None)]
     if not toks:
         return None
     qty: Decimal | None = None
@@ -553,6 +564,11 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
                 size, size_unit, package, package_word, i = qty, code, pk[0], pk[1], pk[2]
                 qty = ONE
                 unit = None
+    if (package is not None and size is None and i + 2 < len(toks) and toks[i].is_word("of")
+            and toks[i + 1].kind == "num" and toks[i + 1].value is not None and not toks[i + 1].ordinal
+            and toks[i + 2].kind == "word" and _read_unit(toks, i + 2) is None):
+        # "a box of 30 eggs", "a case of 24 cans of milk": the count in each package
+        size, size_unit, i = toks[i + 1].value, COUNT, i + 2
     if i < len(toks) and toks[i].is_word("of"):
         i += 1
     name_tokens = toks[i:]

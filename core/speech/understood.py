@@ -63,7 +63,7 @@ def _evidence(op: Operation, said: set[str]) -> int:
         found += 1
     if args.get("store"):
         found += 1
-    if said & _BUYING_VERBS:
+    if said & _BUYING_VERBS or (args.get("price") is None and any(c in "".join(said) for c in "$€£")):
         found += 1
     return found
 
