@@ -98,7 +98,7 @@ def plan_event(bakery: Bakery, event_slug: str, *, remaining_only: bool = False)
     recipes = _recipe_plans(bakery, event, unit_plans)
     batches = {r.recipe_slug: (r.remaining if remaining_only else Decimal(r.batches)) for r in recipes}
     totals = ingredient_totals(batches, bakery, warnings)
-    shopping = _shopping_lines(bakery, totals, warnings)
+    shopping = shopping_lines(bakery, totals, warnings)
     totals = [replace(t, factors=line.factors) for t, line in zip(totals, shopping, strict=True)]
     _, packaging = _needs(bakery, event)
     return EventPlan(
@@ -185,7 +185,8 @@ def _with_equipment(bakery: Bakery, plan: RecipePlan) -> RecipePlan:
                    oven_loads=loads_for(plan.batches, *oven) if oven else None)
 
 
-def _shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list[str]) -> list[ShoppingLine]:
+def shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list[str]) -> list[ShoppingLine]:
+    """What to buy for ingredient totals against the bakery's lots (also used by can-make, on the lots left)."""
     lines = []
     units_of: dict[str, list[str]] = {}
     for total in totals:

@@ -51,7 +51,7 @@ def plan_to_json(plan: EventPlan) -> dict[str, Any]:
              **_factors_json(t.factors)}
             for t in plan.ingredients
         ],
-        "shopping_list": [_shopping_line_json(line) for line in plan.shopping_list],
+        "shopping_list": [shopping_line_json(line) for line in plan.shopping_list],
         "packaging": [{"material": slug, "quantity": as_number(q)} for slug, q in plan.packaging],
         "warnings": list(plan.warnings),
     }
@@ -71,7 +71,7 @@ def oven_loads_json(loads: LoadPlan) -> dict[str, Any]:
             "pans": loads.pans, "pans_per_load": loads.pans_per_load, "count": loads.loads, "text": loads.describe()}
 
 
-def _shopping_line_json(line: ShoppingLine) -> dict[str, Any]:
+def shopping_line_json(line: ShoppingLine) -> dict[str, Any]:
     return {
         "ingredient": line.ingredient_slug,
         "needed": as_number(line.needed),
