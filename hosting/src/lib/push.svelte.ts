@@ -50,7 +50,12 @@ class Push {
     try {
       const permission = await Notification.requestPermission();
       if (permission !== 'granted') return void (this.state = permission === 'denied' ? 'denied' : 'off');
-      const [{ getMessaging, getToken }, registration] = await Promise.all([import('firebase/messaging'), navigator.serviceWorker.ready]);
+      // The app registers its service worker itself (pwa.svelte.ts); if it never becomes ready, say so.
+      const ready = Promise.race([
+        navigator.serviceWorker.ready,
+        new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the service worker is not running')), 10_000))
+      ]);
+      const [{ getMessaging, getToken }, registration] = await Promise.all([import('firebase/messaging'), ready]);
       const token = await getToken(getMessaging(app), { vapidKey: init.vapidKey, serviceWorkerRegistration: registration });
       await session.api.call('register_push_token', { token, locale: locale === 'de' ? 'de' : 'en' });
       keep(token);
