@@ -159,8 +159,9 @@ def fix_homophones(tokens: list[Token]) -> list[Token]:
             continue
         plural_unit = _is_unit(tokens, i + 1) and (nxt.endswith("s") or nxt in DOZEN_WORDS)
         counted = nxt in DOZEN_WORDS or plural_unit
+        bought = prev in _BUY_VERBS or (prev == "up" and _word(tokens, i - 2) in ("picked", "pick"))
         size_follows = (
-            prev in _BUY_VERBS and tokens[i + 1].kind == "num" and not tokens[i + 1].ordinal
+            bought and tokens[i + 1].kind == "num" and not tokens[i + 1].ordinal
             and _is_unit(tokens, i + 2) and _word(tokens, i + 3) in PACKAGE_UNITS
         )
         if counted or size_follows:
