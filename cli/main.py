@@ -105,6 +105,58 @@ def cmd_shopping_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _by(text: str) -> tuple[str, Any, str]:
+    """INGREDIENT=AMOUNT ("butter=3lb", "Flour, all-purpose=1.5 kg") as ingredient, amount, unit."""
+    import re
+
+    from core.measures.quantities import to_quantity
+
+    ingredient, sep, amount = text.rpartition("=")
+    found = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(\S.*?)\s*", amount)
+    if not sep or not ingredient.strip() or found is None:
+        raise CliError(f"--by {text!r}: write INGREDIENT=AMOUNT with a unit, e.g. --by butter=3lb")
+    return ingredient.strip(), to_quantity(found.group(1)), found.group(2)
+
+
+def cmd_scale(args: argparse.Namespace) -> int:
+    from core.measures.units import unit_code
+    from core.recipes.scale_report import render_scale_text, scale_recipe_json
+
+    ingredient, amount, unit = _by(args.by)
+    if args.api:
+        answer = _remote(args, "scale_recipe", {"recipe": args.recipe, "ingredient": ingredient,
+                                                "amount": str(amount), "unit": unit})
+    else:
+        answer = scale_recipe_json(load_bakery(args.data), args.recipe, ingredient, amount,
+                                   unit_code(unit, where="unit"))
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else render_scale_text(answer))
+    return 0
+
+
+def cmd_can_make(args: argparse.Namespace) -> int:
+    from core.planning.can_make import can_make, can_make_json, render_can_make_text
+
+    if args.api:
+        answer = _remote(args, "can_make", {"event": args.event})
+    else:
+        bakery = load_bakery(args.data)
+        answer = can_make_json(can_make(bakery, _find_event_slug(bakery, args.event)))
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else render_can_make_text(answer))
+    return 0
+
+
+def cmd_cost(args: argparse.Namespace) -> int:
+    from core.planning.costing import event_cost, event_cost_json, render_event_cost_text
+
+    if args.api:
+        answer = _remote(args, "event_cost", {"event": args.event})
+    else:
+        bakery = load_bakery(args.data)
+        answer = event_cost_json(event_cost(bakery, _find_event_slug(bakery, args.event)), args.currency)
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else render_event_cost_text(answer))
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from core.desktop_format.desktop_export import export_desktop
 
@@ -234,6 +286,30 @@ def build_parser() -> argparse.ArgumentParser:
     shopping.add_argument("--event", required=True, help="event name (or slug)")
     shopping.set_defaults(run=cmd_shopping_list)
 
+    scale = sub.add_parser("scale", help="a recipe scaled by one ingredient on hand, with baker's percentages")
+    scale.add_argument("--data", help="a desktop export (JSON)")
+    scale.add_argument("--api", help="act on a running stack instead")
+    scale.add_argument("--recipe", required=True, help="recipe name (or slug)")
+    scale.add_argument("--by", required=True, metavar="INGREDIENT=AMOUNT",
+                       help="what you have, e.g. butter=3lb or 'Flour, all-purpose=1.5 kg'")
+    scale.add_argument("--json", action="store_true", help="print one JSON object")
+    scale.set_defaults(run=cmd_scale)
+
+    can = sub.add_parser("can-make", help="what the stock on hand makes for an event, and what to buy for the rest")
+    can.add_argument("--data", help="a desktop export (JSON)")
+    can.add_argument("--api", help="act on a running stack instead")
+    can.add_argument("--event", required=True, help="event name (or slug)")
+    can.add_argument("--json", action="store_true", help="print one JSON object")
+    can.set_defaults(run=cmd_can_make)
+
+    cost = sub.add_parser("cost", help="what an event costs: per batch, finished unit and good; planned vs actual")
+    cost.add_argument("--data", help="a desktop export (JSON)")
+    cost.add_argument("--api", help="act on a running stack instead")
+    cost.add_argument("--event", required=True, help="event name (or slug)")
+    cost.add_argument("--currency", default="USD", help="ISO 4217 code for the text (default USD)")
+    cost.add_argument("--json", action="store_true", help="print one JSON object")
+    cost.set_defaults(run=cmd_cost)
+
     export = sub.add_parser("export", help="import a desktop file, export it again (round trip)")
     export.add_argument("--data", help="a desktop export (JSON)")
     export.add_argument("--api", help="export the signed-in bakery from a running stack instead")
@@ -269,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.command in ("plan", "shopping-list", "export") and not (args.data or args.api):
+    if args.command in ("plan", "shopping-list", "export", "scale", "can-make", "cost") \
+            and not (args.data or args.api):
         parser.error(f"{args.command} needs --data FILE or --api URL")
     try:
         code: int = args.run(args)

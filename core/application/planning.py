@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from core.application.context import BakeryContext, event_slug
@@ -33,3 +34,30 @@ def shopping_list(ctx: BakeryContext, *, event: str, remaining_only: bool = Fals
         "text": render_shopping_list_text(plan, currency),
         "warnings": list(plan.warnings),
     }
+
+
+def scale_recipe(ctx: BakeryContext, *, recipe: str, ingredient: str, amount: Decimal, unit: str) -> dict[str, Any]:
+    """A recipe scaled so that it uses `amount` `unit` of one ingredient, with its baker's percentages."""
+    from core.measures.units import unit_code
+    from core.recipes.scale_report import scale_recipe_json
+
+    return scale_recipe_json(ctx.catalog(), recipe, ingredient, amount, unit_code(unit, where="unit"))
+
+
+def can_make(ctx: BakeryContext, *, event: str) -> dict[str, Any]:
+    """How much of an event the stock on hand makes, what limits each recipe, what to buy for the rest."""
+    from core.planning.can_make import can_make as stock_covers
+    from core.planning.can_make import can_make_json
+
+    bakery = ctx.catalog()
+    return can_make_json(stock_covers(bakery, event_slug(bakery, event)))
+
+
+def event_cost(ctx: BakeryContext, *, event: str, remaining_only: bool = False,
+               currency: str = "USD") -> dict[str, Any]:
+    """What an event costs from the lots it would use and the last prices, per batch, unit and good."""
+    from core.planning.costing import event_cost as cost_of
+    from core.planning.costing import event_cost_json
+
+    bakery = ctx.catalog()
+    return event_cost_json(cost_of(bakery, event_slug(bakery, event), remaining_only=remaining_only), currency)
