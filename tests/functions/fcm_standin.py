@@ -1,7 +1,8 @@
 """A local stand-in for FCM's HTTP v1 send endpoint (`POST /v1/projects/{p}/messages:send`).
 
 It records every message (with the Authorization header it came with) and answers as FCM does: the
-message's name, or for a token listed in `unregistered` a 404 with the FcmError `UNREGISTERED`. Point
+message's name, or for a token listed in `unregistered` a 404 with the FcmError `UNREGISTERED`, for one in
+`invalid` a 400 `INVALID_ARGUMENT` about the registration token. Point
 adapters/push_sender.py at it with BAKETRACKER_FCM_URL=<standin.url>; no call leaves the machine.
 """
 
@@ -22,6 +23,8 @@ class FcmStandIn:
     def __init__(self) -> None:
         self.received: list[dict[str, Any]] = []  # {"project", "authorization", "message"}
         self.unregistered: set[str] = set()
+        self.invalid: set[str] = set()  # answered 400 INVALID_ARGUMENT, as FCM answers a malformed token
+        self.failing: set[str] = set()  # answered 500 INTERNAL (FCM's trouble, not the token's)
         self.lock = threading.Lock()
         standin = self
 
@@ -43,6 +46,15 @@ class FcmStandIn:
                         "code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND",
                         "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
                                      "errorCode": "UNREGISTERED"}]}})
+                if message.get("token") in standin.failing:
+                    return self._answer(500, {"error": {"code": 500, "message": "Internal error.",
+                                                        "status": "INTERNAL"}})
+                if message.get("token") in standin.invalid:
+                    return self._answer(400, {"error": {
+                        "code": 400, "message": "The registration token is not a valid FCM registration token",
+                        "status": "INVALID_ARGUMENT",
+                        "details": [{"@type": "type.googleapis.com/google.firebase.fcm.v1.FcmError",
+                                     "errorCode": "INVALID_ARGUMENT"}]}})
                 n = len(standin.received)
                 return self._answer(200, {"name": f"projects/{match['project']}/messages/{n}"})
 

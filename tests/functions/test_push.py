@@ -195,3 +195,15 @@ def test_which_sender(monkeypatch: pytest.MonkeyPatch) -> None:
     assert isinstance(sender_from_environment(), NoPush)  # the local stack: a logged no-op
     monkeypatch.setenv("BAKETRACKER_FCM_URL", "http://127.0.0.1:9")
     assert isinstance(sender_from_environment(), FcmSender)
+
+
+def test_fcm_answers_sort_tokens_into_sent_gone_and_kept(fcm: FcmStandIn) -> None:
+    """Through firebase-admin's error mapping: 404 UNREGISTERED and 400 about the token mean gone; a 5xx is kept."""
+    from adapters.push_sender import PushMessage
+
+    fcm.unregistered.add(TOKEN_R)
+    fcm.invalid.add(TOKEN_V)
+    fcm.failing.add(TOKEN_A2)
+    notice = receipt_read(2, "p1")
+    result = push.sender().send([PushMessage(t, notice) for t in (TOKEN_A, TOKEN_R, TOKEN_V, TOKEN_A2)])
+    assert (result.sent, sorted(result.gone), result.failed) == ([TOKEN_A], sorted([TOKEN_R, TOKEN_V]), [TOKEN_A2])
