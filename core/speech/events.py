@@ -363,7 +363,12 @@ def parse_event(tokens: list[Token], today: dt.date) -> tuple[list[Operation], l
     name = _title(name_tokens) if name_tokens else None
     items: list[dict[str, Any]] = []
     item_conf: list[float] = []
-    for part in _split_items(merge_numbers(item_tokens)):
+    from core.speech.purchases import extract_money  # a price said with an order is not a finished good
+
+    priced, prices = extract_money(merge_numbers(item_tokens))
+    if prices:
+        notes.append("a price was said (" + ", ".join(str(m.amount) for m in prices) + "); an event has no prices")
+    for part in _split_items([t for t in priced if t.kind != "money"]):
         item = _parse_item(part)
         if item is None:
             continue

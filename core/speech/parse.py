@@ -6,7 +6,7 @@ import datetime as dt
 
 from core.errors import UnknownUnitError
 from core.measures.units import parse_unit
-from core.speech.events import looks_like_event, parse_event
+from core.speech.events import EVENT_WORDS, looks_like_event, parse_event
 from core.speech.inventory_levels import has_level_cue, parse_inventory
 from core.speech.losses import has_loss_cue, parse_loss
 from core.speech.normalize import normalize
@@ -40,6 +40,10 @@ def _has_money(tokens: list[Token]) -> bool:
     return any(t.text in ("$", "€", "£") or (t.kind == "word" and t.text in _PRICE_WORDS) for t in tokens)
 
 
+def _names_an_event(tokens: list[Token]) -> bool:
+    return any(t.kind == "word" and t.text in EVENT_WORDS for t in tokens)
+
+
 def _says_a_price(tokens: list[Token]) -> bool:
     """A price in any form the purchase grammar reads ("5.48", "four pounds twenty", "3,50 €")."""
     return _has_money(tokens) or bool(extract_money(fold_and_a_half(merge_numbers(tokens)))[1])
@@ -61,7 +65,7 @@ def _parse(text: str, today: dt.date) -> ParsedInput:
     tokens = normalize(tokenize(text))
     if not tokens:
         return ParsedInput(text, "unknown", [], ["nothing was said"])
-    if looks_like_event(tokens, today) and not _says_a_price(tokens):
+    if looks_like_event(tokens, today) and not (_says_a_price(tokens) and not _names_an_event(tokens)):
         ops, notes = parse_event(tokens, today)
         return ParsedInput(text, "event", ops, notes)
     if has_loss_cue(tokens) and not _says_a_price(tokens):

@@ -23,6 +23,7 @@ from core.speech.understood import guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
+_COMPOUND_UNITS = frozenset({("LBR", "ONZ"), ("KGM", "GRM"), ("LTR", "MLT")})
 _SIZE_WORDS = words("big large small little huge giant medium jumbo mini bulk family")
 COUNT = "H87"
 
@@ -396,11 +397,29 @@ def _known_at(tokens: list[Token], i: int, table: dict[str, str]) -> tuple[str, 
 
 
 def fold_and_a_half(tokens: list[Token]) -> list[Token]:
-    """ "a pound and a half" -> 1.5 pound; "two cups and a quarter" -> 2.25 cups."""
+    """ "a pound and a half" -> 1.5 pound; "two cups and a quarter" -> 2.25 cups; "2 pounds 8 ounces" -> 2.5
+    pounds (two amounts of one kind said together, the larger unit first)."""
     out: list[Token] = []
     i = 0
     while i < len(tokens):
         t = tokens[i]
+        joined = t.is_word("and") and i + 1 < len(tokens) and tokens[i + 1].kind == "num"
+        n_at = i + 1 if joined else i
+        amount = tokens[n_at]
+        if (amount.kind == "num" and amount.value is not None and len(out) >= 2
+                and (out[-2].kind == "num" or out[-2].is_word("a", "an"))
+                and out[-1].kind == "word" and out[-1].text in MEASURE_UNITS
+                and n_at + 1 < len(tokens) and tokens[n_at + 1].kind == "word"
+                and tokens[n_at + 1].text in MEASURE_UNITS):
+            big, small = MEASURE_UNITS[out[-1].text], MEASURE_UNITS[tokens[n_at + 1].text]
+            sterling_after = n_at + 2 < len(tokens) and tokens[n_at + 2].kind == "num"  # "1 kilo one pound twenty"
+            if (big, small) in _COMPOUND_UNITS and not sterling_after:
+                q = out[-2]
+                first = q.value if q.value is not None else ONE
+                out[-2] = Token("num", q.text, q.raw, first + convert(amount.value, small, big), start=q.start)
+                i = n_at + 2
+                continue
+
         if (
             t.is_word("and") and out and _is_unitish(out[-1]) and i + 1 < len(tokens)
             and tokens[i + 1].kind == "num" and tokens[i + 1].number is not None and tokens[i + 1].number < 1
@@ -618,6 +637,10 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     kept = _strip(kept)
     if kept and kept[0].is_word("of"):
         kept = kept[1:]
+    cut = next((k for k, t in enumerate(kept) if k > 0 and t.is_word("for") and k + 1 < len(kept)
+                and kept[k + 1].kind == "word"), None)
+    if cut is not None:
+        kept = _strip(kept[:cut])  # "ground beef for the meat pies": what it is for is not its name
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
     if not name and qty is None and brand is None:
         return None

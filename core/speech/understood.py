@@ -120,10 +120,15 @@ def _lowered(op: Operation, fields: dict[str, float], *, items: bool = False) ->
     return Operation(op.op, op.args, confidence)
 
 
+_VAGUE_NAMES = words("stuff things thing groceries supplies items item everything bits odds ends shopping")
+
+
 def guessed_name(name: str | None) -> bool:
-    """A name that swallowed a number or runs long: the grammar's boundary is a guess."""
+    """A name that swallowed a number or runs long, or says nothing ("stuff"): the grammar's reading is a guess."""
     if not name:
         return False
     parts = name.split()
+    if all(p in _VAGUE_NAMES or p in ("and", "some", "of") for p in parts):
+        return True
     return len(parts) > 5 or any(re.fullmatch(r"\d+([.,]\d+)?", p) or p in SMALL or p in TENS for p in parts)
 

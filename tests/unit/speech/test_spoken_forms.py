@@ -270,3 +270,26 @@ def test_every_field_carries_a_confidence() -> None:
         for op in parse_utterance(text, TODAY).operations:
             fields = {k for k, v in op.args.items() if v is not None and k != "package_type"}
             assert fields <= set(op.confidence), (text, fields - set(op.confidence))
+
+
+# more of what people say ------------------------------------------------------------------------
+
+def test_two_amounts_of_one_kind_said_together_are_added() -> None:
+    args = _one("bought 2 pounds 8 ounces of cheese for 11.50")
+    assert (args["item_name"], args["quantity"], args["unit"]) == ("cheese", Decimal("2.5"), "LBR")
+    args = _one("a kilo and 200 grams of apples")
+    assert (args["item_name"], args["quantity"], args["unit"]) == ("apples", Decimal("1.2"), "KGM")
+
+
+def test_what_an_item_is_for_is_not_its_name() -> None:
+    assert _one("i bought three pounds of ground beef for the meat pies, nine dollars")["item_name"] == "ground beef"
+
+
+def test_an_event_with_a_price_said_stays_an_event() -> None:
+    parsed = parse_utterance("birthday order for saturday, two dozen cupcakes, one fifty each", TODAY)
+    assert parsed.kind == "event" and parsed.operations[0].args["date"] == "2026-11-28"
+
+
+def test_a_name_that_says_nothing_is_flagged() -> None:
+    parsed = parse_utterance("bought stuff at costco for 200 dollars", TODAY)
+    assert parsed.operations[0].confidence["item_name"] < 0.6
