@@ -10,7 +10,8 @@ it confirms and lands on the right ingredient with the total printed (tests/supp
 The figure is also given taking the first suggestion for every unmatched line (what a baker tapping through
 would do). Confirmed receipts stay: each is part of the bakery's history for the next, as in real use.
 
-Run: .venv/bin/python benchmarks/receipt_confirm.py [--count N] [--photos N] [--first-seed S] [--verbose]
+Run: .venv/bin/python benchmarks/receipt_confirm.py [--count N] [--photos N] [--first-seed S] [--data EXPORT.json]
+     [--verbose]
 """
 
 from __future__ import annotations
@@ -47,8 +48,9 @@ class _Queue:
         return True
 
 
-def demo_bakery(backend: MemoryBackend) -> tuple[dict[str, Any], Post]:
-    """A tenant seeded as devstack/run.py seeds it; the baker's claims and a `post` as that baker."""
+def demo_bakery(backend: MemoryBackend, files: list[Path] | None = None) -> tuple[dict[str, Any], Post]:
+    """A tenant seeded as devstack/run.py seeds it (or from other desktop files); the baker's claims and a `post`
+    as that baker."""
     status, tenant = call(fn.create_tenant, {"name": "Demo Bakery"}, claims={"uid": "demo"})
     assert status == 200, tenant
     baker = {"uid": "demo", "tenant_id": tenant["tenant_id"], "role": "owner"}
@@ -56,7 +58,7 @@ def demo_bakery(backend: MemoryBackend) -> tuple[dict[str, Any], Post]:
     def post(operation: str, body: Any) -> tuple[int, Any]:
         return call(getattr(fn, operation), body, claims=baker)
 
-    for data in demo_data():
+    for data in demo_data() if not files else [json.loads(f.read_text(encoding="utf-8")) for f in files]:
         status, answer = post("import_desktop", {"data": data})
         assert status == 200, answer
     return baker, post
@@ -87,7 +89,7 @@ def _photo_proposal(baker: dict[str, Any], data: bytes, queue: _Queue) -> str | 
 
 
 def run(count: int, photos: int, first_seed: int, *, first_suggestion: bool = False,
-        verbose: bool = False) -> tuple[Tally, Tally]:
+        verbose: bool = False, files: list[Path] | None = None) -> tuple[Tally, Tally]:
     """(text figures, photo figures) for `count` receipts, the first `photos` of them also as photos."""
     import os
 
@@ -100,7 +102,7 @@ def run(count: int, photos: int, first_seed: int, *, first_suggestion: bool = Fa
     os.environ.setdefault("BAKETRACKER_EXTRACT_URL", "http://127.0.0.1:1/tasks/extract_receipt")
     text_tally, photo_tally = Tally(), Tally()
     try:
-        baker, post = demo_bakery(backend)
+        baker, post = demo_bakery(backend, files)
         tenant = baker["tenant_id"]
         for seed in range(first_seed, first_seed + count):
             receipt = bakery_receipt(backend.planning_bakery(tenant), seed)
@@ -123,17 +125,20 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--count", type=int, default=40, help="receipts (text)")
     parser.add_argument("--photos", type=int, default=6, help="of those, also read from a photo (OCR)")
     parser.add_argument("--first-seed", type=int, default=FIRST_SEED, help="another seed range: a held-out set")
+    parser.add_argument("--data", type=Path, action="append",
+                        help="another bakery: desktop export(s) imported in order instead of the demo's")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args(argv)
     from adapters.receipt_ocr import tesseract_available
 
     photos = args.photos if tesseract_available() else 0
     started = time.perf_counter()
-    text, photo = run(args.count, photos, args.first_seed, verbose=args.verbose)
-    print(text.report(f"receipt text, {args.count} receipts on the demo bakery"))
+    text, photo = run(args.count, photos, args.first_seed, verbose=args.verbose, files=args.data)
+    bakery = "the demo bakery" if not args.data else ", ".join(f.name for f in args.data)
+    print(text.report(f"receipt text, {args.count} receipts on {bakery}"))
     if photos:
         print(photo.report(f"receipt photos (offline OCR), {photos} of them"))
-    first, _ = run(args.count, 0, args.first_seed, first_suggestion=True)
+    first, _ = run(args.count, 0, args.first_seed, first_suggestion=True, files=args.data)
     print(f"taking the first suggestion for every unmatched line: {first.confirmed_right}/{first.lines} "
           f"({first.share:.1%})")
     print(f"({time.perf_counter() - started:.1f} s)")

@@ -2,8 +2,8 @@
 
 Pure. Used by `core.speech.resolve` to choose among a bakery's products:
 
-* `history` — per product, how many times it was bought (each lot is one buy: a purchase or the initial
-  inventory), when last, and whether any of it is in stock now;
+* `history` — per product, how many times it was bought and when last (its purchases), and whether any of
+  it is in stock now (its lots, the stock it started with included);
 * `read_amount` — the amount as read, with a unit word inside the item name used when the line gave no size
   ("WHOLE MILK GAL" x2 is 2 packages of 1 gal, "EGGS DOZ" 12 each);
 * `fit` — how an amount fits a product's package: the package size read is the product's (`SIZE`), or the
@@ -60,16 +60,14 @@ class Bought:
 
 
 def history(bakery: Bakery) -> dict[str, Bought]:
-    """Per product id: buys (lots, and purchases whose lot is gone), the last one, and stock on hand."""
+    """Per product id: the purchases of it (how many, the last), and whether any lot of it has stock now.
+    Stock a bakery started with (a lot with no purchase) is held, not bought."""
     seen: dict[str, Bought] = {}
-    with_lot: set[str] = set()
-    for lot in bakery.lots.values():
-        if lot.purchase_id:
-            with_lot.add(lot.purchase_id)
-        seen[lot.product_id] = seen.get(lot.product_id, Bought()).plus(Bought(1, lot.purchased_on, lot.quantity > 0))
     for purchase in bakery.purchases.values():
-        if purchase.id not in with_lot:
-            seen[purchase.product_id] = seen.get(purchase.product_id, Bought()).plus(Bought(1, purchase.purchased_on))
+        seen[purchase.product_id] = seen.get(purchase.product_id, Bought()).plus(Bought(1, purchase.purchased_on))
+    for lot in bakery.lots.values():
+        if lot.quantity > 0:
+            seen[lot.product_id] = seen.get(lot.product_id, Bought()).plus(Bought(0, None, True))
     return seen
 
 

@@ -47,6 +47,13 @@ _UNIT_NAMES = frozenset({"gal", "gallon", "qt", "quart", "pt", "pint", "lb", "oz
                          "kg", "ltr", "fl"})
 _SUFFIXES = frozenset({"s", "es", "ed", "er", "ing", "y", "d", "ly"})  # "salt" is not short for "salted"
 _UNKNOWN_WEIGHT = 0.5  # a word no name in the catalog has (a store brand, a code) counts half
+# British baking words for the American ones catalogs use ("caster sugar", "double cream", "plain flour")
+SYNONYMS: dict[str, str] = {
+    "caster": "superfine", "castor": "superfine", "icing": "powdered", "double": "heavy", "single": "light",
+    "plain": "all purpose", "strong": "bread", "wholemeal": "whole wheat", "raising": "rising",
+    "bicarbonate": "baking soda", "bicarb": "baking soda", "cornflour": "cornstarch", "treacle": "molasses",
+    "sultana": "raisin", "sultanas": "raisins", "glace": "candied", "courgette": "zucchini",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,8 +124,9 @@ def _item_candidates(bakery: Bakery) -> list[tuple[str, str, str]]:
 
 def _like(query: str, target: str, word: bool = False) -> float:
     """How well a word read matches a catalog word: the same (1), a shortening of it ("nat" natural 0.8,
-    "unswt" unsweetened 0.7, "dk" dark 0.6), else 0. A catalog word (`word`) plus an ending is another word
-    ("salt" is not "salted"; "unsalt" is "unsalted")."""
+    "unswt" unsweetened 0.7, "dk" dark 0.6), else 0. A word the catalog itself uses (`word`) is only ever a
+    beginning of another, never with an ending ("salt" is not "salted", "cocoa" not "chocolate"; "unsalt" is
+    "unsalted")."""
     if query == target:
         return 1.0
     if query.isdigit() or target.isdigit() or len(query) >= len(target):
@@ -128,7 +136,7 @@ def _like(query: str, target: str, word: bool = False) -> float:
             and query[1] in target[1:] else 0.0
     if target.startswith(query):
         return 0.0 if word and target[len(query):] in _SUFFIXES else 0.8
-    if len(query) >= 4 and query[0] == target[0] and 5 * len(query) >= 2 * len(target):
+    if not word and len(query) >= 4 and query[0] == target[0] and 5 * len(query) >= 2 * len(target):
         rest = iter(target[1:])
         if all(letter in rest for letter in query[1:]):
             return 0.7
@@ -155,6 +163,8 @@ class _Entry:
     tokens: frozenset[str]
     aliases: frozenset[str]  # a brand's initials ("ka"), a product line's ("ks" for Kirkland Signature)
     brand: frozenset[str]
+    head: frozenset[str]  # what the ingredient is, before its qualifier: "milk" in "Milk, whole", not in
+    # "Chocolate chips, milk"
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +184,8 @@ class _Catalog:
         self.bakery = bakery
         self.entries: list[_Entry] = []
         self.products: dict[str, list[Product]] = {}
+        heads = {slug: frozenset(_tokens(i.display_name.split(",")[0]) - _UNIT_NAMES)
+                 for slug, i in bakery.ingredients.items()}
         for kind, key, label in _item_candidates(bakery):
             tokens = frozenset(_tokens(label) - _UNIT_NAMES)
             if kind == "product":
@@ -183,26 +195,39 @@ class _Catalog:
                                                  _initials(" ".join(product.product_name.split()[:2]))) if a}
                                     | _joined(label))
                 self.entries.append(_Entry(kind, key, label, product.ingredient_slug, tokens, aliases,
-                                           frozenset(_tokens(product.brand) - {""})))
+                                           frozenset(_tokens(product.brand) - {""}),
+                                           heads.get(product.ingredient_slug, frozenset())))
             else:
-                self.entries.append(_Entry(kind, key, label, key, tokens, frozenset(_joined(label)), frozenset()))
+                self.entries.append(_Entry(kind, key, label, key, tokens, frozenset(_joined(label)), frozenset(),
+                                           heads.get(key, frozenset())))
         self.vocabulary: frozenset[str] = frozenset().union(*(e.tokens for e in self.entries))
+        # real words: the catalog's own names, not what a till printed for a product a proposal created
+        self.words: frozenset[str] = frozenset().union(*(e.tokens for e in self.entries if e.kind == "ingredient"
+                                                         or "created_by_proposal" not in
+                                                         bakery.products[e.key].extra))
         self.aliases: frozenset[str] = frozenset().union(*(e.aliases for e in self.entries))
         self.bought = history(bakery)
         self.preferred = frozenset(p.id for p in bakery.products.values() if p.preferred)
         self.used = Counter(line.ingredient_slug for recipe in bakery.recipes.values() for line in recipe.ingredients)
 
     def query(self, text: str) -> _Query:
-        words = _tokens(text) - _UNIT_NAMES
+        said = _tokens(text)
+        words = _tokens(" ".join(SYNONYMS.get(w, w) for w in sorted(said)) if said & SYNONYMS.keys() else text)
+        words -= _UNIT_NAMES
         weights: dict[str, float] = {}
         near: dict[str, dict[str, float]] = {}
         for word in words:
-            known = word in self.vocabulary
+            known = word in self.words
             near[word] = {t: like for t in self.vocabulary if (like := _like(word, t, known)) > 0}
+            # a word no catalog name has, or two letters (a store brand's "KS", "GV"; "DK"), counts half
+            weights[word] = 1.0 if near[word] and (len(word) > 2 or word.isdigit()) else _UNKNOWN_WEIGHT
             if word in self.aliases:  # initials and joined words match only as they are
                 near[word][word] = 1.0
-            weights[word] = 1.0 if near[word] else _UNKNOWN_WEIGHT
         return _Query(weights, near)
+
+    def matches(self, query: _Query, entry: _Entry) -> tuple[float, ...]:
+        """How well each word read (in a fixed order) matches this name."""
+        return tuple(query.match(word, entry.tokens | entry.aliases) for word in sorted(query.weights))
 
     def score(self, query: _Query, entry: _Entry) -> float:
         total = sum(query.weights.values())
@@ -216,6 +241,15 @@ class _Catalog:
             if best > 0:
                 matched.update(t for t in entry.tokens if query.match(word, frozenset({t})) == best)
         return got / total - 0.01 * len(entry.tokens - matched)
+
+    def head(self, query: _Query, entry: _Entry) -> float:
+        """How much of what the ingredient is the words read name (a product named by its brand: all of it)."""
+        if entry.kind == "product" and self.names_brand(query, entry):
+            return 1.0
+        if not entry.head:
+            return 0.0
+        return sum(max((query.match(w, frozenset({h})) for w in query.weights), default=0.0) > 0
+                   for h in entry.head) / len(entry.head)
 
     def names_brand(self, query: _Query, entry: _Entry) -> bool:
         """Whether the words read name this product's brand (in full, shortened, or by its initials)."""
@@ -231,6 +265,10 @@ class _Catalog:
             if slug in fitting or product.id in fitting:
                 total = total.plus(self.bought.get(product.id, Bought()))
         return total
+
+
+def _dominates(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return all(x >= y for x, y in zip(a, b, strict=True)) and any(x > y for x, y in zip(a, b, strict=True))
 
 
 def _label(amount: Amount) -> str:
@@ -255,25 +293,31 @@ def _resolve_item(op: str, args: dict[str, Any], confidence: dict[str, float], c
         args["alternatives"] = []
         return args
     best = scored[0][0]
-    by_ingredient: dict[str, float] = {}
-    for s, e in scored:
-        by_ingredient[e.ingredient] = max(by_ingredient.get(e.ingredient, s), s)
-    ingredients = catalog.bakery.ingredients
-
     # a name read exactly ("baking powder") is that, whatever else its words appear in
     exact = {e.ingredient for _, e in scored if e.tokens == frozenset(query.weights)}
-    fitting = {e.key for s, e in scored if s >= best - BAND and (not exact or e.ingredient in exact)}
+    in_band = [(s, e) for s, e in scored if s >= best - BAND and (not exact or e.ingredient in exact)]
+    # a name that explains every word another explains, and more, leaves that other out ("KARO DK CORN SYRUP" is
+    # the dark one however much light syrup is bought)
+    vectors = [catalog.matches(query, e) for _, e in in_band]
+    kept = [(s, e) for n, (s, e) in enumerate(in_band)
+            if not any(_dominates(vectors[m], vectors[n]) for m in range(len(in_band)) if m != n)]
+    by_ingredient: dict[str, float] = {}
+    heads: dict[str, float] = {}
+    for s, e in kept:
+        by_ingredient[e.ingredient] = max(by_ingredient.get(e.ingredient, s), s)
+        heads[e.ingredient] = max(heads.get(e.ingredient, 0.0), catalog.head(query, e))
+    ingredients = catalog.bakery.ingredients
+    fitting = {e.key for _, e in kept}
 
-    def rank_of(slug: str) -> tuple[int, dt.date, bool, int, bool, float, bool]:
+    def rank_of(slug: str) -> tuple[float, int, dt.date, bool, int, bool, float, bool]:
         bought = catalog.of_ingredient(slug, fitting)
         ingredient = ingredients.get(slug)
         products = catalog.products.get(slug, [])
         sized = any(fit(amount, p, ingredient) in (Fit.SIZE, Fit.TOTAL) for p in products)
-        return (bought.times, bought.last or dt.date.min, bought.in_stock, catalog.used[slug], sized,
-                round(by_ingredient[slug], 6), any(p.id in catalog.preferred for p in products))
+        return (heads.get(slug, 0.0), bought.times, bought.last or dt.date.min, bought.in_stock, catalog.used[slug],
+                sized, round(by_ingredient[slug], 6), any(p.id in catalog.preferred for p in products))
 
-    contenders = sorted((slug for slug, s in by_ingredient.items() if s >= best - BAND
-                         and (not exact or slug in exact)), key=lambda slug: (rank_of(slug), slug), reverse=True)
+    contenders = sorted(by_ingredient, key=lambda slug: (rank_of(slug), slug), reverse=True)
     ranks = [rank_of(slug) for slug in contenders[:2]]
 
     def offered(exclude: set[str]) -> list[dict[str, str]]:
@@ -289,8 +333,8 @@ def _resolve_item(op: str, args: dict[str, Any], confidence: dict[str, float], c
     ingredient = ingredients.get(chosen)
     shown = ingredient.display_name if ingredient else chosen
     if len(ranks) == 2:
-        decisive = next(i for i, (a, b) in enumerate(zip(ranks[0], ranks[1], strict=True)) if a != b)
-        if decisive <= 1:
+        decisive = next(i for i, (a, b) in enumerate(zip(ranks[0], ranks[1], strict=True)) if a != b) - 1
+        if decisive in (0, 1):
             flags.append(f"item_name: matched by what you usually buy: {shown} (of {len(contenders)} names that "
                          "fit); check it")
         elif decisive == 2:
