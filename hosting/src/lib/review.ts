@@ -8,7 +8,7 @@ export const LOW_CONFIDENCE = 0.6;
 /** Catalog keys the resolver sets: offered as alternatives, not shown as fields. */
 export const RESOLUTION_KEYS = new Set(['product_id', 'ingredient_slug', 'supplier_slug', 'finished_good_slug', 'alternatives']);
 /** The order fields are shown in (others follow, alphabetically). */
-const ORDER = ['item_name', 'brand', 'quantity', 'unit', 'packages', 'package_size', 'package_unit', 'price', 'store', 'purchased_on', 'upc', 'percentage', 'amount_left', 'loss', 'reason', 'name', 'date', 'items', 'notes'];
+const ORDER = ['item_name', 'brand', 'quantity', 'unit', 'packages', 'package_size', 'package_unit', 'price', 'store', 'purchased_on', 'upc', 'percentage', 'remaining_percentage', 'amount_left', 'loss', 'reason', 'name', 'date', 'items', 'notes'];
 
 export interface Alternative {
   kind: string;
@@ -102,7 +102,7 @@ export function formatValue(field: string, value: unknown, f: Formatters): strin
   if (value === null || value === undefined || value === '') return '—';
   if (typeof value === 'number') {
     if (field === 'price' || field.endsWith('_price')) return f.money(value);
-    if (field === 'percentage') return `${f.num(value)} %`;
+    if (field === 'percentage' || field === 'remaining_percentage') return `${f.num(value)} %`;
     return f.num(value);
   }
   if (typeof value === 'string') return field === 'unit' || field.endsWith('_unit') ? f.unit(value) : value;

@@ -86,6 +86,7 @@ export const captureDe: Record<keyof typeof captureEn, string> = {
   'review.field.upc': 'Strichcode',
   'review.field.percentage': 'Füllstand',
   'review.field.amount_left': 'Restmenge',
+  'review.field.remaining_percentage': 'Füllstand',
   'review.field.loss': 'Verlust',
   'review.field.reason': 'Grund',
   'review.field.name': 'Name',

@@ -84,6 +84,7 @@ export const captureEn = {
   'review.field.upc': 'Barcode',
   'review.field.percentage': 'Level',
   'review.field.amount_left': 'Amount left',
+  'review.field.remaining_percentage': 'Level left',
   'review.field.loss': 'Lost',
   'review.field.reason': 'Reason',
   'review.field.name': 'Name',
