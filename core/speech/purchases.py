@@ -23,6 +23,7 @@ from core.speech.understood import guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
+_BUY_VERBS = ("bought", "got", "purchased", "grabbed", "ordered", "picked")
 _COMPOUND_UNITS = frozenset({("LBR", "ONZ"), ("KGM", "GRM"), ("LTR", "MLT")})
 _SIZE_WORDS = words("big large small little huge giant medium jumbo mini bulk family")
 COUNT = "H87"
@@ -345,8 +346,13 @@ def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
             else:
                 end = j
                 while end < n and tokens[end].kind == "word" and tokens[end].text not in _STORE_STOP and end - j < 4:
+                    if tokens[end].text in _STORE_PREPS and _known_at(tokens, end + 1, STORES) is not None:
+                        break  # "from the bulk bins at winco": the store is the one after "at"
                     end += 1
                 words = tokens[j:end]
+                if end < n and tokens[end].text in _STORE_PREPS and _known_at(tokens, end + 1, STORES) is not None:
+                    i = end  # where in the store, then the store itself
+                    continue
                 if not words:
                     out.append(t)
                     i += 1
@@ -535,6 +541,10 @@ def _is_package(code: str) -> bool:
 def parse_item(tokens: list[Token]) -> ItemLine | None:
     """One item phrase: quantity, optional package size, unit, brand and name."""
     toks = _strip(tokens)
+    verb = next((k for k, t in enumerate(toks) if k > 0 and t.is_word(*_BUY_VERBS) and k + 1 < len(toks)
+                 and (toks[k + 1].kind == "num" or toks[k + 1].is_word("a", "an", "some", "up"))), None)
+    if verb is not None and toks[0].kind != "num" and not toks[0].is_word("a", "an"):
+        toks = _strip(toks[verb + 1:])  # "the tuesday before last I bought 2 bags": what came before the verb
     # "a big bag of walnuts", "two large tubs": a size word before the unit says nothing the unit does not
     toks = [t for k, t in enumerate(toks)
             if not (t.kind == "word" and t.text in _SIZE_WORDS and 0 < k < len(toks) - 1

@@ -293,3 +293,13 @@ def test_an_event_with_a_price_said_stays_an_event() -> None:
 def test_a_name_that_says_nothing_is_flagged() -> None:
     parsed = parse_utterance("bought stuff at costco for 200 dollars", TODAY)
     assert parsed.operations[0].confidence["item_name"] < 0.6
+
+
+def test_what_comes_before_the_buying_verb_is_not_the_item() -> None:
+    args = _one("the tuesday before last I bought 2 bags of flour")
+    assert (args["item_name"], args["quantity"], args["unit"]) == ("flour", 2, "BG")
+
+
+def test_where_in_the_store_is_not_the_store() -> None:
+    assert _one("2 pounds of walnuts from the bulk bins at winco")["store"] == "WinCo"
+    assert _one("at winco I got walnuts from the bulk bins 2 pounds")["store"] == "WinCo"
