@@ -198,6 +198,28 @@ test('a typed code with a wrong check digit is refused; an unknown code offers t
   assert.deepEqual(problems, []);
 });
 
+test('an unknown code added to a product the bakery has (its catalog came without barcodes) opens that product\'s quick purchase', async () => {
+  assert.ok(state.pam, 'needs the sample');
+  const code = '012345678905';
+  const argo = (await api('export_desktop', {}, state.token)).body.products.find((p) => p.brand === 'Argo' && p.ingredient_slug === 'cornstarch');
+  assert.ok(argo && !argo.upc_code, JSON.stringify(argo));
+  await visit(page, '/', () => page.getByRole('heading', { name: 'Home', level: 1 }).waitFor(), 'home (before adding a barcode)');
+  await openBarcode();
+  await choosePhoto('argo.png', await photo(code, 3));
+  await page.getByTestId('barcode-attach').click();
+  await page.locator(`#bc-attach option[value="${argo.id}"]`).waitFor({ state: 'attached' });
+  await page.selectOption('#bc-attach', argo.id);
+  checkScreen(page, 'barcode: add to a product');
+  await page.getByRole('button', { name: 'Add the barcode and record a purchase' }).click();
+  await page.waitForURL((u) => u.pathname === '/purchases' && u.searchParams.get('product') === argo.id, { timeout: 30_000 });
+  const after = (await api('export_desktop', {}, state.token)).body.products.find((p) => p.id === argo.id);
+  assert.equal(after.upc_code, code);
+  assert.equal(after.product_name, argo.product_name, 'the rest of the product is kept');
+  assert.equal(after.package_unit_quantity, argo.package_unit_quantity);
+  await until('the Argo product is chosen', async () => (await page.inputValue('#p-pick')) === argo.id);
+  checkScreen(page, 'purchases (barcode added to a product)');
+});
+
 /** A picture as a one-frame Y4M video (grey: Y from the picture, U and V flat), for Chromium's fake camera. */
 async function y4m(png, W, H) {
   const grey = await page.evaluate(async ([b64, W, H]) => {

@@ -26,5 +26,8 @@ export const barcodeDe: Record<keyof typeof barcodeEn, string> = {
   'barcode.saveAndBuy': 'Speichern und Einkauf erfassen',
   'barcode.saving': 'Wird gespeichert …',
   'barcode.createdMissing': 'Gespeichert, aber kein Produkt hat jetzt diesen Strichcode. Prüfe das Produkt unter Rezepte & Katalog.',
-  'barcode.gtin': 'GTIN / EAN (Strichcode)'
+  'barcode.gtin': 'GTIN / EAN (Strichcode)',
+  'barcode.attach': 'Einem vorhandenen Produkt hinzufügen',
+  'barcode.attachLabel': 'Welches Produkt hat diesen Strichcode?',
+  'barcode.attachSave': 'Strichcode hinzufügen und Einkauf erfassen'
 };

@@ -24,5 +24,8 @@ export const barcodeEn = {
   'barcode.saveAndBuy': 'Save and record a purchase',
   'barcode.saving': 'Saving…',
   'barcode.createdMissing': 'Saved, but no product has this barcode now. Check the product under Recipes & catalog.',
-  'barcode.gtin': 'GTIN / EAN (barcode)'
+  'barcode.gtin': 'GTIN / EAN (barcode)',
+  'barcode.attach': 'Add it to a product I have',
+  'barcode.attachLabel': 'Which product has this barcode?',
+  'barcode.attachSave': 'Add the barcode and record a purchase'
 } as const;
