@@ -31,9 +31,8 @@ from functions.shared.memory_backend import MemoryBackend  # noqa: E402
 from functions.shared.operation import RUNTIME  # noqa: E402
 from functions.shared.photo_store import MemoryPhotoStore  # noqa: E402
 from tests.functions.conftest import UnsignedTokenVerifier, call  # noqa: E402
-from tests.functions.demo_baker import demo_data  # noqa: E402
 from tests.support.bakery_receipts import bakery_receipt, receipt_photo  # noqa: E402
-from tests.support.confirm_receipts import Post, Tally, run_receipt  # noqa: E402
+from tests.support.confirm_receipts import Post, Tally, run_receipt, seed_demo  # noqa: E402
 
 FIRST_SEED = 1200
 QUEUE = "projects/demo/locations/us-central1/queues/receipt-extraction"
@@ -58,7 +57,9 @@ def demo_bakery(backend: MemoryBackend, files: list[Path] | None = None) -> tupl
     def post(operation: str, body: Any) -> tuple[int, Any]:
         return call(getattr(fn, operation), body, claims=baker)
 
-    for data in demo_data() if not files else [json.loads(f.read_text(encoding="utf-8")) for f in files]:
+    if not files:
+        seed_demo(post)
+    for data in [json.loads(f.read_text(encoding="utf-8")) for f in files or []]:
         status, answer = post("import_desktop", {"data": data})
         assert status == 200, answer
     return baker, post

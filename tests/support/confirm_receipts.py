@@ -89,6 +89,25 @@ class Tally:
         return "\n".join(out)
 
 
+def seed_demo(post: Post) -> None:
+    """The demo bakery's data, imported as devstack/run.py imports it (the desktop sample, then the winter plans)."""
+    from tests.functions.demo_baker import demo_data
+
+    for data in demo_data():
+        status, answer = post("import_desktop", {"data": data})
+        assert status == 200, answer
+
+
+def run_receipts(post: Post, backend: Any, tenant: str, seeds: range, *, by: str) -> Tally:
+    """Receipts for the bakery as it is before each (confirmed ones stay: the history of the next)."""
+    from tests.support.bakery_receipts import bakery_receipt
+
+    tally = Tally()
+    for seed in seeds:
+        tally.add(run_receipt(post, backend, tenant, bakery_receipt(backend.planning_bakery(tenant), seed), by=by))
+    return tally
+
+
 def run_receipt(post: Post, backend: Any, tenant: str, receipt: BakeryReceipt, *, by: str,
                 first_suggestion: bool = False, proposal_id: str | None = None) -> Tally:
     """One receipt's text (or, given `proposal_id`, the proposal its photo became) confirmed and judged."""
