@@ -154,8 +154,8 @@ def _find_date(tokens: list[Token], today: dt.date, *, relative: bool) -> DateSp
                 year = _year_at(tokens, day[1] + 2)
                 end = year[1] if year else day[1] + 2
                 return _dated(today, month, day[0], year[0] if year else None, start, end)
-        if w == "the" and _w(tokens, i - 1) == "on" and (i + 1 < n and (tokens[i + 1].ordinal
-                                                                          or _w(tokens, i + 1) in ORDINALS)):
+        if w == "the" and (_w(tokens, i - 1) == "on" or _w(tokens, i - 1) in WEEKDAYS) and (
+                i + 1 < n and (tokens[i + 1].ordinal or _w(tokens, i + 1) in ORDINALS)):
             # "on the 14th": that day of this month, or of the next when it has passed
             day = _day_at(tokens, i)
             if day is not None:
@@ -167,7 +167,9 @@ def _find_date(tokens: list[Token], today: dt.date, *, relative: bool) -> DateSp
                     except ValueError:
                         continue
                     if when >= today:
-                        return DateSpan(when, i - 1, day[1], f"date: 'the {day[0]}' read as {when.isoformat()}")
+                        # "on Friday the 5th": the day of the month, the weekday with it
+                        first = i - 2 if _w(tokens, i - 1) in WEEKDAYS and _w(tokens, i - 2) == "on" else i - 1
+                        return DateSpan(when, first, day[1], f"date: 'the {day[0]}' read as {when.isoformat()}")
         if t.kind == "num" and "/" in t.text and t.text.count("/") == 1 and _w(tokens, i + 1) not in _NOT_A_DATE_AFTER:
             # (but "about 1/3 full" and "1/2 cup" are amounts)
             month_s, day_s = t.text.split("/")

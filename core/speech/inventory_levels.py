@@ -52,6 +52,7 @@ _FILLERS = words(
     "at down to percent have has got i think guess probably still a an bit little over under less than so "
     "what's in it level supply stock inventory set mark update adjust we've i've we've we'd now currently "
     "of halfway through been already and but also then okay ok um uh hmm says say said pretty much around "
+    "this morning today yesterday tonight afternoon evening "
     "bag bags jar jars box boxes tub tubs container containers bottle bottles carton cartons canister "
     "canisters bin bins tin tins package packages can cans bucket buckets sack sacks pouch block"
 )
@@ -109,6 +110,11 @@ def _read_clause(tokens: list[Token]) -> _Clause:
                 unit_word.text != "each"
             ):
                 clause.quantity, clause.unit = Decimal(1), MEASURE_UNITS[unit_word.text]
+                used[at] = used[at + 1] = True
+                break
+            if article.is_word("last") and unit_word.kind == "word" and unit_word.text in PACKAGE_UNITS:
+                # "down to our last bag of flour": one bag
+                clause.quantity, clause.unit = Decimal(1), PACKAGE_UNITS[unit_word.text]
                 used[at] = used[at + 1] = True
                 break
     while i < len(tokens):

@@ -30,7 +30,7 @@ COUNT = "H87"
 
 _PRICE_INTRO = words(
     "for at paid pay spent cost costs was were is it that which came to total of a just only about around "
-    "all"
+    "all they those these"
 )
 _TOTAL_AFTER = (
     ("in", "total"), ("total",), ("altogether",), ("all", "together"), ("all", "in"), ("for", "everything"),
@@ -167,6 +167,14 @@ def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decima
         if bare_end and (intro or _clause_has_amount(out)):
             return qty, j, not intro  # "for 4 pounds", "a 38 ml bottle of vanilla three pounds"
         return None
+    digit = tokens[i + 2].value if i + 2 < n and _said_in_words(tokens[i + 2]) else None
+    if (digit is not None and 0 < digit < 10 and _said_in_words(t) and qty is not None
+            and qty == qty.to_integral_value() and 0 < qty < 1000 and tokens[i + 1].is_word("oh", "o")):
+        # "four oh nine": 4.09
+        after = tokens[i + 3] if i + 3 < n else None
+        if after is None or after.kind == "punct" or (after.kind == "word" and after.text in _AFTER_PRICE):
+            introduced = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO
+            return qty + digit / 100, i + 3, not introduced
     if _said_in_words(t) and i + 1 < n and _said_in_words(tokens[i + 1]) and qty is not None:
         cents = tokens[i + 1].value
         whole = qty == qty.to_integral_value() and 0 < qty < 1000
@@ -207,7 +215,7 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             if j < n and tokens[j].is_word("and") and j + 1 < n and tokens[j + 1].kind == "num":
                 if j + 2 < n and tokens[j + 2].is_word("cents", "cent"):
                     amount, j = (amount or Decimal(0)) + (tokens[j + 1].number or Decimal(0)) / 100, j + 3
-            elif j < n and tokens[j].kind == "num" and tokens[j].number is not None and tokens[j].number < 100:
+            elif _cents_at(tokens, j) and not said_dozen(tokens[j]):
                 amount, j = (amount or Decimal(0)) + tokens[j].number / 100, j + 1
                 if j < n and tokens[j].is_word("cents", "cent"):
                     j += 1
@@ -217,8 +225,9 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
                 amount, j = amount + tokens[j].number / 100, j + 1
                 if j < n and tokens[j].is_word("cents", "cent"):
                     j += 1
-        elif t.kind == "num" and i + 1 < n and tokens[i + 1].text in ("€", "£", "$") and tokens[i + 1].kind == "punct":
-            amount, j = t.value, i + 2  # "3,50 €"
+        elif (t.kind == "num" and i + 1 < n and tokens[i + 1].text in ("€", "£", "$") and tokens[i + 1].kind == "punct"
+              and not (i + 2 < n and tokens[i + 2].kind == "num")):
+            amount, j = t.value, i + 2  # "3,50 €" (but "5 dozen $14.49": the sign belongs to the next number)
         elif (
             t.kind == "num" and re.fullmatch(r"\d+\.\d\d", t.text) is not None and not t.ordinal
             and (not _is_unitish(tokens[i + 1] if i + 1 < n else None)
@@ -652,6 +661,8 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     if cut is not None:
         kept = _strip(kept[:cut])  # "ground beef for the meat pies": what it is for is not its name
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
+    if name in ("them", "those", "these", "it", "each"):
+        name = ""  # "vanilla beans, 10 of them": the amount of the item before
     if not name and qty is None and brand is None:
         return None
     line = ItemLine(name=name, brand=brand, quantity=None, unit=None, quantity_guessed=homophone, dozens=dozens)

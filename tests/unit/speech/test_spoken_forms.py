@@ -303,3 +303,31 @@ def test_what_comes_before_the_buying_verb_is_not_the_item() -> None:
 def test_where_in_the_store_is_not_the_store() -> None:
     assert _one("2 pounds of walnuts from the bulk bins at winco")["store"] == "WinCo"
     assert _one("at winco I got walnuts from the bulk bins 2 pounds")["store"] == "WinCo"
+
+
+def test_oh_for_zero_in_a_price() -> None:
+    assert _one("a dozen large eggs for four oh nine")["price"] == Decimal("4.09")
+
+
+def test_a_dozen_after_dollars_is_per_dozen_not_cents() -> None:
+    assert _one("got 2 dozen eggs at the farmers market they were 5 dollars a dozen")["price"] == Decimal(10)
+
+
+def test_a_dollar_sign_belongs_to_the_number_after_it() -> None:
+    ops = _ops("costco: butter 4 lbs $12.99, eggs 5 dozen $14.49")
+    assert [(o["item_name"], o["quantity"], o["price"]) for o in ops] == [
+        ("butter", 4, Decimal("12.99")), ("eggs", 60, Decimal("14.49"))]
+
+
+def test_a_count_said_after_the_item() -> None:
+    assert _one("bought vanilla beans, 10 of them, for 15 dollars")["quantity"] == 10
+
+
+def test_levels_said_loosely() -> None:
+    assert _one("we're down to our last bag of flour") == {"item_name": "flour", "quantity": 1, "unit": "BG"}
+    assert _one("used about half the butter this morning")["item_name"] == "butter"
+
+
+def test_a_weekday_with_the_day_of_the_month_is_that_day() -> None:
+    args = _one("school party on friday the 4th 60 cupcakes")
+    assert args["date"] == "2026-12-04" and args["items"] == [{"finished_good": "cupcakes", "quantity": 60}]
