@@ -34,6 +34,7 @@ from functions.models import (
     ApiKeyRequest,
     AssemblyRequest,
     BakerySettingsRequest,
+    CanMakeRequest,
     CreateApiKeyRequest,
     CreateTenantRequest,
     DeleteRequest,
@@ -47,6 +48,7 @@ from functions.models import (
     MemberRoleRequest,
     ProductionRequest,
     PurchaseRequest,
+    ScaleRequest,
     SectionsRequest,
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
@@ -71,6 +73,27 @@ def shopping_list(ctx: Context, body: EventRequest) -> dict[str, Any]:
     tenant = ctx.backend.tenant(ctx.tenant_id)
     return planning.shopping_list(ctx.bakery, event=body.event, remaining_only=body.remaining_only,
                                   currency=tenant.settings.currency if tenant else "USD")
+
+
+@operation(READERS, ScaleRequest)
+def scale_recipe(ctx: Context, body: ScaleRequest) -> dict[str, Any]:
+    """A recipe scaled by one ingredient on hand, every line in its own unit, with baker's percentages."""
+    return planning.scale_recipe(ctx.bakery, recipe=body.recipe, ingredient=body.ingredient, amount=body.amount,
+                                 unit=body.unit)
+
+
+@operation(READERS, CanMakeRequest)
+def can_make(ctx: Context, body: CanMakeRequest) -> dict[str, Any]:
+    """How much of an event the stock on hand makes, what limits each recipe, what to buy for the rest."""
+    return planning.can_make(ctx.bakery, event=body.event)
+
+
+@operation(READERS, EventRequest)
+def event_cost(ctx: Context, body: EventRequest) -> dict[str, Any]:
+    """What an event costs (FIFO lots, then last prices) per batch, unit and good; planned vs actual."""
+    tenant = ctx.backend.tenant(ctx.tenant_id)
+    return planning.event_cost(ctx.bakery, event=body.event, remaining_only=body.remaining_only,
+                               currency=tenant.settings.currency if tenant else "USD")
 
 
 # -- portability ---------------------------------------------------------------------------
@@ -280,6 +303,12 @@ def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
 def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Events with their recipes, finished-good quantities and targets; recipients."""
     return records.save_sections(ctx.bakery, "save_events", body.model_dump())
+
+
+@operation(WRITERS, SectionsRequest)
+def save_equipment(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
+    """Mixers (capacity) and ovens (pans per load), each with what one batch of a recipe takes of it."""
+    return records.save_sections(ctx.bakery, "save_equipment", body.model_dump())
 
 
 @operation(WRITERS, DeleteRequest)

@@ -27,6 +27,19 @@ class EventRequest(Strict):
     remaining_only: bool = False
 
 
+class CanMakeRequest(Strict):
+    event: str = Field(min_length=1, max_length=200, description="event slug or name")
+
+
+class ScaleRequest(Strict):
+    """A recipe scaled by one ingredient on hand: 'I have 3 lb of butter'."""
+
+    recipe: str = Field(min_length=1, max_length=200, description="recipe slug or name")
+    ingredient: str = Field(min_length=1, max_length=200, description="ingredient slug or display name")
+    amount: Decimal = Field(gt=0, le=1000000, description="how much of it there is")
+    unit: str = Field(min_length=1, max_length=20, description="UN/CEFACT code or kitchen word (LBR, lb, cup)")
+
+
 class ImportRequest(Strict):
     data: dict[str, Any] = Field(description="a desktop export or a mobile file, as JSON")
     dry_run: bool = False

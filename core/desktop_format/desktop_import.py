@@ -24,6 +24,7 @@ from core.desktop_format.slugs import NameIndex, hyphen_slug, underscore_slug
 from core.desktop_format.spelling import keep
 from core.errors import BakeTrackerError
 from core.measures.units import Density, symbol_for
+from core.planning.buffers import BUFFER_FIELD, MARGIN_FIELD, percentage_field
 from core.planning.events import (
     AssemblyRun,
     AssemblyTarget,
@@ -146,6 +147,15 @@ def _copy(base: Bakery) -> Bakery:
         setattr(copied, name, dict(getattr(base, name)))
     copied.passthrough = dict(base.passthrough)
     return copied
+
+
+def _check_percentages(r: Reader, extra: Mapping[str, Any], owner: str, fields: Mapping[str, int]) -> None:
+    """This project's planning fields the desktop ignores (a buffer, a target margin): numbers in range."""
+    for name, below in fields.items():
+        try:
+            percentage_field(extra, name, owner=owner, below=below)
+        except BakeTrackerError as exc:
+            r.fail(name, exc.message)
 
 
 class _FileReader:
@@ -660,6 +670,7 @@ class _FileReader:
             if kind not in ("bare", "bundle"):
                 extra["assembly_type"] = kind
             good = FinishedGood(slug, r.text("display_name") or r.text("name") or slug, assembly, (), extra)
+            _check_percentages(r, extra, f"finished good {slug}", {BUFFER_FIELD: 1000, MARGIN_FIELD: 100})
             self.put("finished_goods", good)
             self.goods.add(slug, good.display_name)
         parts: dict[str, list[FinishedGoodComponent]] = {}
@@ -755,6 +766,7 @@ class _FileReader:
                 extra=r.extra(known),
             )
             keep(event.extra, r.record, "event_date", day.isoformat() if day else None)
+            _check_percentages(r, event.extra, f"event {event.slug}", {BUFFER_FIELD: 1000})
             self.put("events", event)
             self.events.add(slug, name, f"{name} {year}" if year else None)
         self._event_links()

@@ -66,8 +66,15 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "propose_from_photo": {"photo_id": "A_RECEIPT"},
     "register_push_token": {"token": "mallorys-device-token:APA91b0000000000"},
     "unregister_push_token": {"token": "alices-device-token:APA91b00000000000"},
+    "scale_recipe": {"recipe": "gingerbread-chai-cookies", "ingredient": "flour_all_purpose", "amount": 3,
+                     "unit": "lb"},
+    "can_make": {"event": "winter-market-2026"},
+    "event_cost": {"event": "winter-market-2026"},
+    "save_equipment": {"equipment": [{"slug": "hobart", "name": "Mallory's mixer", "kind": "mixer", "capacity": 20,
+                                      "capacity_unit": "qt"}]},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status", "get_bakery"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status", "get_bakery",
+             "scale_recipe", "can_make", "event_cost"}
 # a viewer's own device opting in or out of web push: allowed for every member, about the caller alone
 OWN_DEVICE = {"register_push_token", "unregister_push_token"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
@@ -75,7 +82,7 @@ NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a
 NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                  "record_production", "record_assembly", "change_member_role", "remove_tenant_member",
                  "delete_record", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
-                 "receipt_status", "propose_from_photo", "get_proposal"}
+                 "receipt_status", "propose_from_photo", "get_proposal", "scale_recipe", "can_make", "event_cost"}
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
 TABLE: dict[str, dict[str, str]] = {}
