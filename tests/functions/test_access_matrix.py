@@ -73,8 +73,8 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "save_equipment": {"equipment": [{"slug": "hobart", "name": "Mallory's mixer", "kind": "mixer", "capacity": 20,
                                       "capacity_unit": "qt"}]},
 }
-READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status", "get_bakery",
-             "scale_recipe", "can_make", "event_cost"}
+READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status",
+             "get_bakery", "scale_recipe", "can_make", "event_cost"}
 # a viewer's own device opting in or out of web push: allowed for every member, about the caller alone
 OWN_DEVICE = {"register_push_token", "unregister_push_token"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
