@@ -52,7 +52,7 @@ _FILLERS = words(
     "at down to percent have has got i think guess probably still a an bit little over under less than so "
     "what's in it level supply stock inventory set mark update adjust we've i've we've we'd now currently "
     "of halfway through been already and but also then okay ok um uh hmm says say said pretty much around "
-    "this morning today yesterday tonight afternoon evening "
+    "this morning today yesterday tonight afternoon evening completely totally entirely basically literally "
     "bag bags jar jars box boxes tub tubs container containers bottle bottles carton cartons canister "
     "canisters bin bins tin tins package packages can cans bucket buckets sack sacks pouch block"
 )

@@ -19,7 +19,7 @@ from core.speech.events import MONTHS, ORDINALS, WEEKDAYS
 from core.speech.names import BRANDS, FLUID_OUNCE_PAIRS, MEASURE_UNITS, OTHER_CONTAINERS, PACKAGE_UNITS, STORES
 from core.speech.numbers import ONE, TWELVE, Token, merge_numbers, said_dozen, tokenize, words
 from core.speech.operations import DERIVED, GUESSED, MISSING, SAID, Operation
-from core.speech.understood import guessed_name
+from core.speech.understood import VAGUE_NAMES, guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
@@ -338,9 +338,15 @@ def extract_store(tokens: list[Token]) -> tuple[list[Token], str | None, bool]:
             i = end
             continue
         start_known = _known_at(tokens, i, STORES)
+        gone_to = _known_at(tokens, i + 1, STORES) if t.is_word("to") else None
+        if store is None and gone_to is not None and i > 0 and (
+                tokens[i - 1].is_word("went", "go", "going", "drove", "ran", "popped", "stopped", "been")):
+            store, i = gone_to  # "went to Aldi"
+            continue
         if store is None and t.kind == "word" and (
             (t.text in _STORE_PREPS and i + 1 < n and tokens[i + 1].kind == "word")
-            or (start_known is not None and (i == 0 or tokens[i - 1].kind == "punct") and _store_lead_ok(tokens, i))
+            or (start_known is not None and (i == 0 or tokens[i - 1].kind in ("punct", "money"))
+                and _store_lead_ok(tokens, i))
         ):
             j = i + 1 if t.text in _STORE_PREPS else i
             if t.text == "on" and _known_at(tokens, j, STORES) is None and not tokens[j].is_word("amazon", "line"):
@@ -394,6 +400,8 @@ def _store_lead_ok(tokens: list[Token], i: int) -> bool:
         _known_at(tokens, i, BRANDS) is None  # "King Arthur bread flour": the brand, not the store
     ):
         return True
+    if end >= len(tokens) and i > 0 and tokens[i - 1].kind in ("money", "punct"):
+        return True  # "flour 2 x 25 lb at 12.49 each, costco"
     return end >= len(tokens) or tokens[end].text in (",", ":", "run", "-", "trip", ";")
 
 
@@ -851,6 +859,11 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
         purchase_date = today - dt.timedelta(days=1)
     lines = _merge_reverse_segments(split_segments(stream, money))
     lines = [(line, m) for line, m in lines if line.name or line.brand or line.quantity is not None or m]
+    if len(lines) > 1:  # "we got a delivery from sysco, 50 lbs of flour …": "a delivery" is no item of its own
+        lines = [(line, m) for line, m in lines
+                 if not (line.quantity is None and not m and line.brand is None and guessed_name(line.name)
+                         and all(w in VAGUE_NAMES or w in ("a", "an", "the", "our", "my")
+                                 for w in line.name.split()))] or lines
     if not lines:
         return [], ["no item was recognised in what was said"]
     if len(lines) > 1 and not lines[-1][0].name and lines[-1][0].quantity is None:

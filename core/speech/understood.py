@@ -120,7 +120,8 @@ def _lowered(op: Operation, fields: dict[str, float], *, items: bool = False) ->
     return Operation(op.op, op.args, confidence)
 
 
-_VAGUE_NAMES = words("stuff things thing groceries supplies items item everything bits odds ends shopping")
+VAGUE_NAMES = words("stuff things thing groceries supplies items item everything bits odds ends shopping delivery "
+                    "order shipment haul")
 
 
 def guessed_name(name: str | None) -> bool:
@@ -128,7 +129,7 @@ def guessed_name(name: str | None) -> bool:
     if not name:
         return False
     parts = name.split()
-    if all(p in _VAGUE_NAMES or p in ("and", "some", "of") for p in parts):
+    if all(p in VAGUE_NAMES or p in ("a", "an", "the", "and", "some", "of", "our", "my") for p in parts):
         return True
     return len(parts) > 5 or any(re.fullmatch(r"\d+([.,]\d+)?", p) or p in SMALL or p in TENS for p in parts)
 

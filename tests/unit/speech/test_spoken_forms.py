@@ -331,3 +331,18 @@ def test_levels_said_loosely() -> None:
 def test_a_weekday_with_the_day_of_the_month_is_that_day() -> None:
     args = _one("school party on friday the 4th 60 cupcakes")
     assert args["date"] == "2026-12-04" and args["items"] == [{"finished_good": "cupcakes", "quantity": 60}]
+
+
+def test_a_known_store_said_last_or_gone_to() -> None:
+    assert _one("flour 2 x 25 lb at 12.49 each costco")["store"] == "Costco"
+    assert _one("so I went to Aldi and got 3 bags of flour for like 2 bucks each")["store"] == "Aldi"
+
+
+def test_a_delivery_is_not_an_item() -> None:
+    args = _one("we got a delivery from sysco, 50 lbs of flour for 28 dollars")
+    assert (args["item_name"], args["price"], args["store"]) == ("flour", Decimal(28), "Sysco")
+
+
+def test_adverbs_are_not_level_names() -> None:
+    assert [op["item_name"] for op in _ops("we're completely out of eggs and the milk is half gone")] == [
+        "eggs", "milk"]
