@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 import os
 import re
 import shutil
@@ -19,7 +20,7 @@ import subprocess
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps, ImageStat
 
 from adapters.photo_files import open_photo
 from core.receipts.lines import ReceiptReading, read_receipt_text
@@ -83,7 +84,9 @@ def _read_variants(data: bytes) -> list[_Text]:
     under heavy noise only the filtered picture is read."""
     if not tesseract_available():
         raise ReceiptImageError("receipt reading is not available: Tesseract OCR is not installed")
-    flat = _flatten(_grey(_open(data)))
+    gray = _grey(_open(data))
+    paper = _rectified(gray)
+    flat = _flatten(gray) if paper is None else _flatten(paper, off_paper=False)
     median = flat.filter(ImageFilter.MedianFilter(3))
     heavy_noise = ImageStat.Stat(ImageChops.difference(flat, median)).mean[0] > HEAVY_NOISE
     variants = [_scaled(median)] if heavy_noise else [_scaled(median), _scaled(flat)]
@@ -121,15 +124,146 @@ def _scaled(gray: Image.Image) -> Image.Image:
     return gray.resize((round(gray.width * scale), round(gray.height * scale)), Image.Resampling.LANCZOS)
 
 
-def _flatten(gray: Image.Image) -> Image.Image:
-    """Ink as dark on white: each pixel against the brightest paper near it (a blurred local maximum);
-    whatever lies off the paper (a table, a hand) becomes white."""
+def _flatten(gray: Image.Image, *, off_paper: bool = True) -> Image.Image:
+    """Ink as dark on white: each pixel divided by the brightest paper near it (a blurred local maximum), so
+    print in a shadow or in dim light is as dark against its paper as print in full light; whatever lies off
+    the paper (a table, a hand) becomes white."""
     step = max(1, min(gray.size) // 120)
     reduced = gray.reduce(step)
     background = reduced.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.BILINEAR)
-    ink = ImageChops.subtract(background, gray)
-    flat = ImageOps.autocontrast(ImageOps.invert(ink), cutoff=0.5)
+    ratio = ImageMath.lambda_eval(lambda m: m["convert"](m["min"](m["g"] * 255 / (m["b"] + 1), 255), "L"),
+                                  g=gray, b=background)
+    flat = ImageOps.autocontrast(ratio, cutoff=0.5)
+    if not off_paper:
+        return flat
     return ImageChops.lighter(flat, ImageOps.invert(_paper(reduced).resize(gray.size, Image.Resampling.NEAREST)))
+
+
+# the paper's outline ---------------------------------------------------------------------------
+
+EDGE_LONG_SIDE = 400  # pixels: the copy the paper's edges are looked for in
+EDGE_STEP = 12  # log-brightness levels (40 per e-fold) across 2 pixels: paper against a darker table,
+# about a third brighter; a shadow's soft edge changes brightness far more slowly
+EDGE_INSET = 6  # full-size pixels cut from each side after squaring up: the paper's own edge
+
+
+def _rectified(gray: Image.Image) -> Image.Image | None:
+    """The receipt cut out of the photo and squared up (a photo taken at an angle makes it a trapezoid): its four
+    edges are found against the darker table, and the quadrilateral they make is mapped onto a rectangle. None
+    when the edges cannot be told (no darker surroundings, or the paper runs off the picture)."""
+    corners = _paper_corners(gray)
+    if corners is None:
+        return None
+    tl, tr, br, bl = corners
+    width = round((math.dist(tl, tr) + math.dist(bl, br)) / 2)
+    height = round((math.dist(tl, bl) + math.dist(tr, br)) / 2)
+    if width < 100 or height < 100:
+        return None
+    inset = EDGE_INSET
+    target = [(-inset, -inset), (width + inset, -inset), (width + inset, height + inset), (-inset, height + inset)]
+    coefficients = _perspective(corners, target)
+    if coefficients is None:
+        return None
+    return gray.transform((width, height), Image.Transform.PERSPECTIVE, coefficients, Image.Resampling.BICUBIC,
+                          fillcolor=255)
+
+
+def _paper_corners(gray: Image.Image) -> list[tuple[float, float]] | None:
+    """Top-left, top-right, bottom-right and bottom-left corners of the paper, in the picture's pixels."""
+    scale = EDGE_LONG_SIDE / max(gray.size)
+    small = gray.resize((max(8, round(gray.width * scale)), max(8, round(gray.height * scale))), Image.Resampling.BOX)
+    # print closed over (dark strokes narrower than 5 pixels), brightness as a logarithm: edges as ratios
+    closed = small.filter(ImageFilter.MaxFilter(5)).filter(ImageFilter.MinFilter(5))
+    log = closed.point([min(255, round(40 * math.log(v + 4))) for v in range(256)])
+    w, h = log.size
+    data = log.tobytes()
+    left, right, top, bottom = [], [], [], []
+    for y in range(h):
+        row = data[y * w:(y + 1) * w]
+        x = next((x for x in range(w // 2) if row[x + 2] - row[x] >= EDGE_STEP), None)
+        if x is not None:
+            left.append((y + 0.5, x + 1.5))
+        x = next((x for x in range(w - 1, w // 2, -1) if row[x - 2] - row[x] >= EDGE_STEP), None)
+        if x is not None:
+            right.append((y + 0.5, x - 0.5))
+    for x in range(w):
+        column = data[x::w]
+        y = next((y for y in range(h // 2) if column[y + 2] - column[y] >= EDGE_STEP), None)
+        if y is not None:
+            top.append((x + 0.5, y + 1.5))
+        y = next((y for y in range(h - 1, h // 2, -1) if column[y - 2] - column[y] >= EDGE_STEP), None)
+        if y is not None:
+            bottom.append((x + 0.5, y - 0.5))
+    lines = [_edge_line(points, span) for points, span in ((left, h), (right, h), (top, w), (bottom, w))]
+    if any(line is None for line in lines):
+        return None
+    (la, lb), (ra, rb), (ta, tb), (ba, bb) = (line for line in lines if line is not None)
+    corners = []
+    for (xa, xb), (ya, yb) in (((la, lb), (ta, tb)), ((ra, rb), (ta, tb)), ((ra, rb), (ba, bb)), ((la, lb), (ba, bb))):
+        # x = xa * y + xb and y = ya * x + yb
+        denominator = 1 - xa * ya
+        if abs(denominator) < 1e-6:
+            return None
+        x = (xa * yb + xb) / denominator
+        corners.append((x, ya * x + yb))
+    if not _plausible(corners, w, h):
+        return None
+    return [(x / scale, y / scale) for x, y in corners]
+
+
+def _edge_line(points: list[tuple[float, float]], span: int) -> tuple[float, float] | None:
+    """A straight edge through the points (u, v): v = a * u + b, refitted without the points far off it
+    (texture on the table, a corner). None when too few points lie on one line."""
+    kept = points
+    line: tuple[float, float] | None = None
+    for tolerance in (6.0, 3.0, 2.0):
+        if len(kept) < max(12, span // 5):
+            return None
+        n = len(kept)
+        mean_u = sum(u for u, _ in kept) / n
+        mean_v = sum(v for _, v in kept) / n
+        spread = sum((u - mean_u) ** 2 for u, _ in kept)
+        if spread == 0:
+            return None
+        a = sum((u - mean_u) * (v - mean_v) for u, v in kept) / spread
+        line = (a, mean_v - a * mean_u)
+        residuals = sorted(abs(v - (line[0] * u + line[1])) for u, v in kept)
+        limit = max(tolerance, 2 * residuals[len(residuals) // 2])
+        kept = [(u, v) for u, v in kept if abs(v - (line[0] * u + line[1])) <= limit]
+    if line is None or len(kept) < max(12, span // 5) or abs(line[0]) > 0.5:
+        return None
+    return line
+
+
+def _plausible(corners: list[tuple[float, float]], w: int, h: int) -> bool:
+    """Inside the picture (give or take), a convex quadrilateral covering a fair part of it."""
+    if any(not (-0.05 * w <= x <= 1.05 * w and -0.05 * h <= y <= 1.05 * h) for x, y in corners):
+        return False
+    area = 0.0
+    signs = set()
+    for k in range(4):
+        (x0, y0), (x1, y1), (x2, y2) = corners[k], corners[(k + 1) % 4], corners[(k + 2) % 4]
+        area += x0 * y1 - x1 * y0
+        signs.add((x1 - x0) * (y2 - y1) - (y1 - y0) * (x2 - x1) > 0)
+    return len(signs) == 1 and abs(area) / 2 >= 0.15 * w * h
+
+
+def _perspective(source: list[tuple[float, float]], target: list[tuple[float, float]]) -> list[float] | None:
+    """Pillow's PERSPECTIVE data: the 8 coefficients taking each output (target) point to its source point."""
+    rows: list[list[float]] = []
+    for (x, y), (u, v) in zip(target, source, strict=True):
+        rows.append([x, y, 1, 0, 0, 0, -u * x, -u * y, u])
+        rows.append([0, 0, 0, x, y, 1, -v * x, -v * y, v])
+    for col in range(8):  # Gaussian elimination, partial pivoting
+        pivot = max(range(col, 8), key=lambda r: abs(rows[r][col]))
+        if abs(rows[pivot][col]) < 1e-9:
+            return None
+        rows[col], rows[pivot] = rows[pivot], rows[col]
+        for r in range(8):
+            if r != col and rows[r][col]:
+                factor = rows[r][col] / rows[col][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[col], strict=True)]
+    return [rows[r][8] / rows[r][r] for r in range(8)]
 
 
 def _paper(reduced: Image.Image) -> Image.Image:

@@ -333,6 +333,9 @@ _UNIT_REPAIRS = (
     (re.compile(r"(?<=/)\s?[1Il|]{1,2}[bB]\b"), "lb"),
     (re.compile(r"(?<=\d)\s?[1Il|][bB]([sS]?)\b"), r" LB\1"),
     (re.compile(r"(?<![\w.])[Ss](?=\s?(?:LB|OZ|KG|CT)\b)"), "5"),
+    # "lkg" is 1kg; "Vollmilch 11" at the end of a name is 1l (a lower-case l read as a one)
+    (re.compile(r"(?<![\w.,])[lI|](?=\s?(?:kg|KG|Kg|ml|ML|lb|LB|oz|OZ)\b)"), "1"),
+    (re.compile(r"(?<=[A-Za-z] )1[1I|](?=\s*$)"), "1l"),
 )
 
 

@@ -209,3 +209,16 @@ def test_prices_in_pounds_and_euros_with_signs_and_codes() -> None:
     assert [line.price for line in reading.lines] == [Decimal("1.45"), Decimal("1.19"), Decimal("2.19"),
                                                        Decimal("0.95")]
     assert reading.total_checked
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("Frische Vollmilch 11   2,18 B", ("frische vollmilch", 1, "LTR", Decimal("2.18"))),
+        ("Roggenmehl Type 1150 lkg   0,89 B", ("roggenmehl type 1150", 1, "KGM", Decimal("0.89"))),
+    ],
+)
+def test_a_lower_case_l_read_as_a_one_in_a_continental_size_is_repaired(
+    printed: str, expected: tuple[str, Decimal, str, Decimal]
+) -> None:
+    assert items(read(f"SHOP\n{printed}\nTOTAL   {expected[3]}")) == [expected]
