@@ -127,6 +127,34 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         return await run(lambda ctx: planning.shopping_list(ctx, event=event, remaining_only=remaining_only))
 
     @server.tool(annotations=READ)
+    async def scale_recipe(recipe: Name, ingredient: Name, amount: Amount, unit: UnitCode) -> dict[str, Any]:
+        """A recipe (slug or name) scaled so that it uses `amount` `unit` of one ingredient on hand ("I have 3 lb
+        of butter": ingredient butter, amount 3, unit LBR): the factor, every line (nested recipes too) in its own
+        unit, what a batch then yields, and the formula in baker's percentages (flour = 100 %; a line that cannot
+        be weighed says why)."""
+        return await run(lambda ctx: planning.scale_recipe(ctx, recipe=recipe, ingredient=ingredient, amount=amount,
+                                                           unit=unit))
+
+    @server.tool(annotations=READ)
+    async def can_make(event: Name) -> dict[str, Any]:
+        """What the stock on hand can bake for an event: whole batches per recipe (stock shared out recipe by
+        recipe, never counted twice), pieces per finished unit, the ingredient that limits each recipe, and what to
+        buy to finish the rest (packages of the preferred products)."""
+        return await run(lambda ctx: planning.can_make(ctx, event=event))
+
+    @server.tool(annotations=READ)
+    async def event_cost(event: Name, remaining_only: bool = False) -> dict[str, Any]:
+        """What an event costs: each recipe's batches priced from the lots FIFO would use, the rest at the
+        bakery's last price; per batch, per finished unit and per ordered good (with a suggested price where the
+        good has a target margin); lines with no price named; planned against the cost production runs recorded."""
+        def work(ctx: BakeryContext) -> dict[str, Any]:
+            tenant = backend.tenant(ctx.tenant_id)
+            return planning.event_cost(ctx, event=event, remaining_only=remaining_only,
+                                       currency=tenant.settings.currency if tenant else "USD")
+
+        return await run(work)
+
+    @server.tool(annotations=READ)
     async def list_recipes(query: Query | None = None, limit: Limit = 50) -> dict[str, Any]:
         """The bakery's recipes (optionally those whose name contains `query`), each with what one batch yields."""
         def work(ctx: BakeryContext) -> dict[str, Any]:
