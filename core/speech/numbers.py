@@ -182,6 +182,11 @@ def read_number(tokens: list[Token], i: int) -> tuple[Decimal, int] | None:
         value, j = ONE, i + 1
     elif w in ARTICLES and _word(tokens, i + 1) == "hundred":
         value, j = Decimal(100), i + 2
+        k = j + 1 if _word(tokens, j) == "and" else j
+        if _word(tokens, k) in SMALL or _word(tokens, k) in TENS:  # "a hundred and fifty"
+            rest = _read_cardinal_words(tokens, k)
+            if rest is not None and rest[0] < 100:
+                value, j = value + rest[0], rest[1]
     elif w in ARTICLES or w in SMALL:
         frac = _read_fraction_after(tokens, i)
         if frac is not None:

@@ -23,14 +23,14 @@ from core.speech.understood import VAGUE_NAMES, guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
-_BUY_VERBS = ("bought", "got", "purchased", "grabbed", "ordered", "picked")
+_BUY_VERBS = ("bought", "got", "purchased", "grabbed", "ordered", "picked", "buy", "order")
 _COMPOUND_UNITS = frozenset({("LBR", "ONZ"), ("KGM", "GRM"), ("LTR", "MLT")})
 _SIZE_WORDS = words("big large small little huge giant medium jumbo mini bulk family")
 COUNT = "H87"
 
 _PRICE_INTRO = words(
     "for at paid pay spent cost costs was were is it that which came to total of a just only about around "
-    "all they those these"
+    "all they those these are"
 )
 _TOTAL_AFTER = (
     ("in", "total"), ("total",), ("altogether",), ("all", "together"), ("all", "in"), ("for", "everything"),
@@ -48,6 +48,7 @@ _STORE_STOP = words(
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
     "log record have so okay ok um uh and then today yesterday plus another more some the please to need needed "
+    "order want wanna "
     "went shopping did for on"
 )
 _TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")

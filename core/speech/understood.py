@@ -25,7 +25,7 @@ from core.speech.operations import GUESSED, UNPLACED, Operation
 # closed-class words: no ingredient, supply or finished good is named with them
 NOT_NAME_WORDS = words(
     # pronouns and determiners that point at people
-    "i me my mine you your yours he him his she her hers they them their theirs us it's "
+    "i me my mine we you your yours he him his she her hers they them their theirs us it's "
     # question words
     "what what's whats who who's why how how's where where's when when's "
     # auxiliaries and modals
@@ -121,7 +121,7 @@ def _lowered(op: Operation, fields: dict[str, float], *, items: bool = False) ->
 
 
 VAGUE_NAMES = words("stuff things thing groceries supplies items item everything bits odds ends shopping delivery "
-                    "order shipment haul")
+                    "order shipment haul purchase purchases")
 
 
 def guessed_name(name: str | None) -> bool:

@@ -18,6 +18,7 @@ from core.speech.numbers import merge_numbers, parse_number, tokenize
         ("a dozen and a half", "18"), ("one hundred and twenty", "120"), ("a hundred", "100"),
         ("two thousand five hundred", "2500"), ("a couple of", "2"), ("1,000", "1000"), ("12th", "12"),
         ("two and three quarters", "2.75"), ("3/4", "0.75"), ("ten", "10"), ("nineteen", "19"),
+        ("a hundred and fifty", "150"), ("a hundred twenty five", "125"), ("3,50", "3.5"), ("0,89", "0.89"),
     ],
 )
 def test_a_number_said_in_words_or_digits_is_exact(said: str, value: str) -> None:

@@ -346,3 +346,11 @@ def test_a_delivery_is_not_an_item() -> None:
 def test_adverbs_are_not_level_names() -> None:
     assert [op["item_name"] for op in _ops("we're completely out of eggs and the milk is half gone")] == [
         "eggs", "milk"]
+
+
+def test_wishes_and_questions_are_not_purchases_but_requests_to_log_are() -> None:
+    assert _ops("can we get more flour next week") == []
+    assert _one("I want to buy 2 bags of flour")["quantity"] == 2
+    args = _one("add a purchase: 3 bags of flour, 12 dollars, costco")
+    assert (args["item_name"], args["price"], args["store"]) == ("flour", Decimal(12), "Costco")
+    assert _one("eggs are 3.49 at kroger")["item_name"] == "eggs"
