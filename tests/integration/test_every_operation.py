@@ -194,6 +194,25 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     assert kim.send("record_assembly", {"finished_good": "bread-box", "quantity": 1})[0] == 200
     assert _docs(db, tenant, "assembly_runs")
 
+    # equipment, scaling, what the stock makes, what it costs
+    kim.refused("save_equipment", {"equipment": [{"name": "Hobart", "kind": "mixer", "capacity": 20,
+                                                  "capacity_unit": "handful"}]}, 400, "capacity_unit")
+    hobart = {"name": "Hobart", "kind": "mixer", "capacity": 20, "capacity_unit": "qt",
+              "recipes": [{"recipe_name": "Bread", "batch_size": 6, "batch_unit": "qt"}]}
+    assert kim.send("save_equipment", {"equipment": [hobart]})[0] == 200
+    assert _docs(db, tenant, "equipment")["hobart"]["uses"][0]["recipe_slug"] == "bread"
+    status, mixed = kim.send("plan_event", {"event": "Farmers Market"})
+    assert status == 200 and mixed["recipes"][0]["mixes"]["mixes"] == [3, 3]
+    kim.refused("scale_recipe", {"recipe": "Bread", "ingredient": "flour", "amount": 0, "unit": "lb"}, 400, "amount")
+    status, scaled = kim.send("scale_recipe", {"recipe": "Bread", "ingredient": "flour", "amount": 2, "unit": "lb"})
+    assert status == 200 and scaled["factor"] == 2  # 4 cups of 4 oz = 1 lb a batch
+    kim.refused("can_make", {"event": "Farmers Market", "remaining_only": True}, 400, "remaining_only")
+    status, can = kim.send("can_make", {"event": "Farmers Market"})
+    assert status == 200 and can["recipes"][0]["recipe_slug"] == "bread"
+    kim.refused("event_cost", {"event": "No Such Fair"}, 404, "event")
+    status, cost = kim.send("event_cost", {"event": "Farmers Market"})
+    assert status == 200 and cost["complete"] is True and cost["total"] == 9  # 6 lb of flour at $1.50 a lb
+
     # photos
     photo = io.BytesIO()
     Image.new("RGB", (300, 500), (250, 250, 245)).save(photo, "JPEG")
