@@ -103,7 +103,7 @@ def _match(tokens: list[Token], i: int, words: tuple[str, ...]) -> bool:
 
 
 _STERLING = frozenset({"pound", "pounds", "quid"})
-_PRICE_VERBS = frozenset({"for", "paid", "pay", "cost", "costs", "was", "were", "spent", "is", "are", "at"})
+_PRICE_VERBS = frozenset({"for", "paid", "pay", "cost", "costs", "spent", "at"})  # not "is": "the flour is 5 pounds"
 # what may follow a price said in bare words ("three forty nine", "two fifty each")
 _AFTER_PRICE = words("each apiece ea a an per for at from in total altogether all and on yesterday today "
                      "this last plus then so but total")
@@ -132,8 +132,8 @@ def _clause_has_amount(out: list[Token]) -> bool:
     for k in range(len(out) - 1, 0, -1):
         if out[k].kind == "punct" or out[k].kind == "money" or out[k].is_word("and", "plus"):
             return False
-        if out[k - 1].kind == "num" and _is_unitish(out[k]):
-            return True
+        if out[k - 1].kind == "num" and out[k].kind == "word" and out[k].text in MEASURE_UNITS:
+            return True  # a measure ("38 ml"), not a package count ("2 bags of flour 25 pounds each" is weight)
     return False
 
 
@@ -619,6 +619,14 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     if i < len(toks) and toks[i].is_word("of"):
         i += 1
     name_tokens = toks[i:]
+    if package is not None and size is None and len(name_tokens) >= 3:
+        # "two bags of flour 25 pounds each": the size of each package after the name
+        end = len(name_tokens) - (1 if name_tokens[-1].is_word("each", "apiece", "ea") else 0)
+        num, unit_tok = name_tokens[end - 2], name_tokens[end - 1]
+        if (num.kind == "num" and num.value is not None and unit_tok.kind == "word"
+                and unit_tok.text in MEASURE_UNITS and MEASURE_UNITS[unit_tok.text] != COUNT and end - 2 > 0):
+            size, size_unit = num.value, MEASURE_UNITS[unit_tok.text]
+            name_tokens = _strip(name_tokens[: end - 2])
     if qty is None and len(name_tokens) > 1:
         # the amount after the name: "cocoa powder 8 ounce can", "heavy cream a quart", "almond flour one pound bag"
         for k in range(1, len(name_tokens)):

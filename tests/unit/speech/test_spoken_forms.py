@@ -354,3 +354,10 @@ def test_wishes_and_questions_are_not_purchases_but_requests_to_log_are() -> Non
     args = _one("add a purchase: 3 bags of flour, 12 dollars, costco")
     assert (args["item_name"], args["price"], args["store"]) == ("flour", Decimal(12), "Costco")
     assert _one("eggs are 3.49 at kroger")["item_name"] == "eggs"
+
+
+def test_the_size_of_each_package_after_the_name_is_weight_not_money() -> None:
+    args = _one("two bags of flour 25 pounds each")
+    assert (args["item_name"], args["quantity"], args["package_size"], args["price"]) == ("flour", 50, 25, None)
+    args = _one("2 bags of sugar 4 pounds each at 3 dollars each")
+    assert (args["quantity"], args["price"]) == (8, Decimal(6))
