@@ -22,6 +22,8 @@ export interface PlanFinishedUnit {
   batches: number;
   produced: number;
   surplus: number;
+  /** Extra pieces for breakage (the event's or the good's buffer_percentage), batched with the need. */
+  buffer?: number;
 }
 export interface PlanRecipe {
   recipe: string;
@@ -29,6 +31,33 @@ export interface PlanRecipe {
   batches: number;
   completed?: number;
   remaining?: number;
+  /** Only when the bakery says which mixer / oven the recipe uses (save_equipment). */
+  mixes?: PlanMixes;
+  oven_loads?: PlanOvenLoads;
+}
+/** "4 batches → 2 mixes of 2 in the 20-qt mixer"; `mixes` lists the batches in each mix (0.5: half a split batch). */
+export interface PlanMixes {
+  mixer: string;
+  mixer_name: string;
+  capacity: number;
+  capacity_unit: UnitCode;
+  batch_size: number;
+  batch_unit: UnitCode;
+  count: number;
+  batches_per_mix: number;
+  whole_batches: boolean;
+  split_into: number;
+  mixes: number[];
+  text: string;
+}
+export interface PlanOvenLoads {
+  oven: string;
+  oven_name: string;
+  pans_per_batch: number;
+  pans: number;
+  pans_per_load: number;
+  count: number;
+  text: string;
 }
 export interface PlanIngredient {
   ingredient: string;
@@ -71,6 +100,86 @@ export interface ShoppingList {
   suppliers: { supplier: string; items: ShoppingLine[] }[];
   text: string;
   warnings: string[];
+}
+/** scale_recipe: a recipe scaled by one ingredient on hand, with its formula in baker's percentages. */
+export interface ScaledRecipe {
+  recipe: string;
+  recipe_slug: string;
+  by: { ingredient: string; ingredient_name: string; amount: number; unit: UnitCode; per_batch: number };
+  factor: number;
+  lines: { ingredient: string; ingredient_name: string; quantity: number; unit: UnitCode; per_batch: number; in_recipe: string; path: string[] }[];
+  yields: { finished_unit: string; name: string; per_batch: number; scaled: number; item_unit: string }[];
+  bakers_percentages: {
+    available: boolean;
+    note: string | null;
+    flour_grams: number;
+    total_percentage: number | null;
+    lines: { ingredient: string; ingredient_name: string; flour: boolean; grams: number | null; percentage: number | null; cannot_weigh: string | null }[];
+  };
+}
+/** can_make: what the stock on hand makes for an event, what limits it, what to buy for the rest. */
+export interface CanMake {
+  event: string;
+  event_slug: string;
+  order: string;
+  all_covered: boolean;
+  recipes: {
+    recipe: string;
+    recipe_slug: string;
+    to_make: number;
+    can_make: number;
+    short: number;
+    limiting: { ingredient: string; per_batch: number; unit: UnitCode; on_hand: number; enough_for_batches: number } | null;
+  }[];
+  finished_units: {
+    slug: string;
+    recipe_slug: string;
+    needed: number;
+    per_batch: number;
+    batches: number;
+    made_batches: number;
+    can_make_batches: number;
+    can_make: number;
+    short: number;
+  }[];
+  to_buy: ShoppingLine[];
+  warnings: string[];
+}
+/** event_cost: money in `currency`; every cost is the known part, `complete` false when a line has no price. */
+export interface EventCost {
+  event: string;
+  event_slug: string;
+  currency: string;
+  remaining_only: boolean;
+  total: number;
+  complete: boolean;
+  from_stock: number;
+  to_buy: number;
+  recipes: {
+    recipe: string;
+    recipe_slug: string;
+    batches: number;
+    cost: number;
+    per_batch: number | null;
+    from_stock: number;
+    complete: boolean;
+    lines: { ingredient: string; quantity: number; unit: UnitCode; from_stock: number; to_buy_quantity: number; to_buy_cost: number | null; unpriced: string | null }[];
+  }[];
+  unpriced: { recipe_slug: string; ingredient: string; reason: string }[];
+  finished_units: { slug: string; cost: number; complete: boolean }[];
+  finished_goods: { slug: string; cost: number; complete: boolean; target_margin_percentage: number | null; suggested_price: number | null }[];
+  planned_vs_actual: { recipe_slug: string; batches: number; planned: number | null; actual: number; actual_complete: boolean; difference: number | null }[];
+  warnings: string[];
+}
+/** A record of save_equipment (and of the export's `equipment` section). */
+export interface EquipmentRecord {
+  slug?: string;
+  name: string;
+  kind: 'mixer' | 'oven';
+  capacity?: number;
+  capacity_unit?: string;
+  pans_per_load?: number;
+  recipes?: ({ recipe_slug?: string; recipe_name?: string } & ({ batch_size: number; batch_unit: string } | { pans_per_batch: number }))[];
 }
 /** The caller's bakery (get_bakery): the owner's settings apply to every member. */
 export interface Bakery {
@@ -170,6 +279,10 @@ export interface Operations {
     req: { photo_id: string };
     res: { photo_id: string; status: 'uploaded' | 'queued' | 'reading' | 'proposed' | 'failed'; attempts?: number; proposal_id: string | null; error: string | null; proposal: Proposal | null };
   };
+  scale_recipe: { req: { recipe: string; ingredient: string; amount: number | string; unit: string }; res: ScaledRecipe };
+  can_make: { req: { event: string }; res: CanMake };
+  event_cost: { req: { event: string; remaining_only?: boolean }; res: EventCost };
+  save_equipment: { req: { equipment: EquipmentRecord[] }; res: { changed: Record<string, number>; notices: unknown[] } };
 }
 export type Op = keyof Operations;
 
