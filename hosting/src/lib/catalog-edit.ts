@@ -49,6 +49,11 @@ export function numOrText(text: unknown): number | string | null {
   return num(s) ?? s;
 }
 
+/** A new product's id, as the catalog editor gives it (so the app knows it before the save answers). */
+export function newProductId(p: { ingredient: string; brand: string; name: string; size: string; unit: string }): string {
+  return `${p.ingredient}~${slugify(p.brand)}~${slugify(p.name)}~${slugify(p.size + p.unit)}`;
+}
+
 export function slugify(name: string): string {
   return name.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60) || 'item';
 }

@@ -25,7 +25,6 @@ export const barcodeDe: Record<keyof typeof barcodeEn, string> = {
   'barcode.newTitle': 'Neues Produkt mit diesem Strichcode',
   'barcode.saveAndBuy': 'Speichern und Einkauf erfassen',
   'barcode.saving': 'Wird gespeichert …',
-  'barcode.createdMissing': 'Gespeichert, aber kein Produkt hat jetzt diesen Strichcode. Prüfe das Produkt unter Rezepte & Katalog.',
   'barcode.gtin': 'GTIN / EAN (Strichcode)',
   'barcode.attach': 'Einem vorhandenen Produkt hinzufügen',
   'barcode.attachLabel': 'Welches Produkt hat diesen Strichcode?',

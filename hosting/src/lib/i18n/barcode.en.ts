@@ -23,7 +23,6 @@ export const barcodeEn = {
   'barcode.newTitle': 'New product with this barcode',
   'barcode.saveAndBuy': 'Save and record a purchase',
   'barcode.saving': 'Saving…',
-  'barcode.createdMissing': 'Saved, but no product has this barcode now. Check the product under Recipes & catalog.',
   'barcode.gtin': 'GTIN / EAN (barcode)',
   'barcode.attach': 'Add it to a product I have',
   'barcode.attachLabel': 'Which product has this barcode?',
