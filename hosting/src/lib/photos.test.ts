@@ -89,12 +89,17 @@ describe('followReceipt', () => {
     const last = await followReceipt({ ...f.options, onStatus: (s) => seen.push(s.status) });
     expect(last.proposal_id).toBe('receipt-x');
     expect(seen).toEqual(['uploaded', 'queued', 'reading', 'proposed']);
-    expect(f.waits).toEqual([1000, 1500, 2250]);
+    expect(f.waits).toEqual([1000, 1250, 1562.5]);
   });
-  it('the backoff stops growing at 10 s', () => {
+  it('asks often for the first minute (at most every 2.5 s), then at most every 10 s', () => {
     expect(pollDelay(0)).toBe(1000);
-    expect(pollDelay(3)).toBe(3375);
+    expect(pollDelay(3)).toBe(1953.125);
+    expect(pollDelay(5)).toBe(2500);
+    expect(pollDelay(19)).toBe(2500);
     expect(pollDelay(20)).toBe(10_000);
+    const first20 = Array.from({ length: 20 }, (_, i) => pollDelay(i)).reduce((a, b) => a + b, 0);
+    expect(first20).toBeGreaterThan(40_000);
+    expect(first20).toBeLessThan(50_000);
   });
   it('ends on failed with the reason', async () => {
     const f = fake([() => status('reading'), () => status('failed', { error: 'the photo is blank' })]);
