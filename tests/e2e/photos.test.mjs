@@ -85,7 +85,7 @@ function forgiveOfflineProbe() {
 async function explain(page, e) {
   const text = await page.locator('body').innerText().catch(() => '');
   await page.screenshot({ path: join(tmpdir(), `photos-e2e-failure-${Date.now()}.png`) }).catch(() => {});
-  e.message += `\n--- the screen (${page.url()}):\n${text.slice(0, 1500)}`;
+  e.message += `\n--- the screen (${page.url()}):\n${text.slice(0, 1500)}\n--- the stack, on receipts:\n${receiptLog()}`;
   throw e;
 }
 
@@ -136,7 +136,11 @@ before(async () => {
   expected = await rendering;
 });
 
+/** The stack's lines about receipts, for a failed run's output. */
+const receiptLog = () => stack.output.split('\n').filter((l) => /receipt|extract|task|Traceback|Error/i.test(l)).slice(-40).join('\n');
+
 after(async () => {
+  if (process.exitCode) console.log(`stack log (receipts):\n${receiptLog()}`);
   await owner?.context.close().catch(() => {});
   rmSync(profile, { recursive: true, force: true });
   rmSync(images, { recursive: true, force: true });
@@ -168,12 +172,17 @@ test('(a) a receipt from the file chooser is read into a proposal; one line edit
   await visit(page, '/', () => page.getByRole('heading', { name: 'Home', level: 1 }).waitFor(), 'home (before receipt)');
   await openCapture(page, 'receipt');
   checkScreen(page, 'capture sheet (receipt)');
+  // Not a picture: refused on the phone, in words, before anything is sent.
+  await page.setInputFiles('#receipt-file', { name: 'notes.png', mimeType: 'image/png', buffer: Buffer.from('flour 2 lb, sugar 1 lb') });
+  await page.getByTestId('photo-error').getByText('This file is not a photo the app can open').waitFor();
   const started = Date.now();
   await page.setInputFiles('#receipt-file', join(images, 'receipt-a.png'));
-  await page.waitForURL('**/proposals/receipt-*', { timeout: 60_000 });
+  await page.waitForURL('**/proposals/receipt-*', { timeout: 60_000 }).catch((e) => explain(page, e));
   const seconds = (Date.now() - started) / 1000;
-  timings.push(`e2e timing: receipt upload → proposal ready (offline extractor, Tesseract): ${seconds.toFixed(1)} s`);
   const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop());
+  const scan = (await api('receipt_status', { photo_id: id.replace(/^receipt-/, '') }, state.token)).body;
+  const server = (Date.parse(scan.updated_at) - Date.parse(scan.uploaded_at)) / 1000;
+  timings.push(`e2e timing: receipt upload → proposal ready: ${seconds.toFixed(1)} s in the app (choose → review screen open); on the server ${server.toFixed(1)} s (upload stored → proposal saved, offline extractor: Tesseract)`);
   await page.getByRole('heading', { name: 'Review', level: 1 }).waitFor();
   await page.locator('[data-testid=op-0]').waitFor();
   const cards = await page.locator('article.op').count();
@@ -275,7 +284,8 @@ test('(c) a shelf photo and what the baker says propose a stock level', async ()
   const op = proposal.operations[0];
   assert.equal(op.op, 'adjust_inventory', JSON.stringify(op));
   assert.equal(op.proposed.remaining_percentage, 40, JSON.stringify(op.proposed));
-  await page.locator('[data-testid=op-0]').getByText('40').first().waitFor();
+  await page.locator('[data-testid=op-0] [data-field=remaining_percentage]').getByText(/^40\s%$/).waitFor();
+  await phoneShot(page, 'review-shelf');
   checkScreen(page, 'proposal review (shelf)');
 });
 
@@ -306,7 +316,7 @@ test('(d) a receipt chosen offline waits on the phone, survives a reload, and is
   const back = Date.now();
   await page.evaluate(() => window.dispatchEvent(new Event('online')));
   const done = page.getByTestId('photo-done');
-  await done.getByText(/Receipt read — \d+ items? to review/).waitFor({ timeout: 90_000 });
+  await done.getByText(/Receipt read — \d+ items? to review/).waitFor({ timeout: 90_000 }).catch((e) => explain(page, e));
   timings.push(`e2e timing: offline receipt, back online → proposal ready: ${((Date.now() - back) / 1000).toFixed(1)} s`);
   const text = await done.innerText();
   const count = Number(/(\d+) items? to review/.exec(text)[1]);
@@ -314,6 +324,14 @@ test('(d) a receipt chosen offline waits on the phone, survives a reload, and is
   await phoneShot(page, 'receipt-ready');
   forgiveOfflineProbe(); // reported late, from the offline moments
   checkScreen(page, 'home (receipt read)');
+  // A build made while this runs (other work in the same tree) makes the app offer its update over the top of
+  // the screen: take it, as a baker would; the notice is kept on the device and shows again.
+  const update = page.getByTestId('update-available');
+  if (await update.isVisible()) {
+    await update.getByRole('button').click();
+    await page.waitForLoadState('load');
+    await done.getByText(/Receipt read — \d+ items? to review/).waitFor();
+  }
   await done.getByRole('link', { name: 'Review' }).click();
   await page.waitForURL('**/proposals/receipt-*');
   await page.locator('article.op').first().waitFor();
