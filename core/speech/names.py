@@ -60,6 +60,7 @@ STORES: dict[str, str] = {
     "sainsburys": "Sainsbury's", "sainsbury": "Sainsbury's", "asda": "Asda", "morrisons": "Morrisons",
     "morrison's": "Morrisons", "waitrose": "Waitrose", "co op": "Co-op", "coop": "Co-op", "co-op": "Co-op",
     "m and s": "M&S", "m&s": "M&S", "m & s": "M&S", "marks and spencer": "M&S", "marks and spencers": "M&S",
+    "cash and carry": "Cash and Carry",
     "iceland": "Iceland", "booker": "Booker", "bookers": "Booker", "makro": "Makro", "ocado": "Ocado",
     "spar": "Spar", "nisa": "Nisa", "costcutter": "Costcutter",
     # continental Europe

@@ -23,7 +23,7 @@ from core.speech.understood import VAGUE_NAMES, guessed_name
 
 CENT = Decimal("0.01")
 _KNOWN_STORES = frozenset(STORES.values())
-_BUY_VERBS = ("bought", "got", "purchased", "grabbed", "ordered", "picked", "buy", "order")
+_BUY_VERBS = ("bought", "got", "purchased", "grabbed", "ordered", "picked", "buy", "order", "with")
 _COMPOUND_UNITS = frozenset({("LBR", "ONZ"), ("KGM", "GRM"), ("LTR", "MLT")})
 _SIZE_WORDS = words("big large small little huge giant medium jumbo mini bulk family")
 COUNT = "H87"
@@ -48,7 +48,7 @@ _STORE_STOP = words(
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
     "log record have so okay ok um uh and then today yesterday plus another more some the please to need needed "
-    "order want wanna "
+    "order want wanna had has "
     "went shopping did for on"
 )
 _TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")
@@ -63,6 +63,7 @@ class Money:
     explicit_total: bool = False  # "in total", "altogether", "a total of"
     after_verb: bool = False  # "milk was 3.29": said as what something cost
     guessed: bool = False  # read from bare words with nothing saying it is a price ("eggs four twenty nine")
+    at: bool = False  # said after "at" ("4 blocks at 1,49"): a price for each of several, as a rule
 
 
 @dataclass(slots=True)
@@ -164,7 +165,8 @@ def _spoken_price(tokens: list[Token], i: int, out: list[Token]) -> tuple[Decima
             return None
         if tokens[i + 1].text == "quid":
             return qty, j, False
-        intro = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_VERBS and not t.is_word("a", "an")
+        intro = bool(out) and out[-1].kind == "word" and out[-1].text in _PRICE_VERBS and (
+            not t.is_word("a", "an") or (after is not None and after.is_word("each", "apiece", "ea")))
         if bare_end and (intro or _clause_has_amount(out)):
             return qty, j, not intro  # "for 4 pounds", "a 38 ml bottle of vanilla three pounds"
         return None
@@ -267,6 +269,7 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             continue
         # intro words before the price: "for", "paid", "a total of", "came to"
         after_verb = False
+        said_at = bool(out) and out[-1].is_word("at")  # "4 blocks at 1,49"
         while out and out[-1].kind == "word" and out[-1].text in _PRICE_INTRO:
             if out[-1].text in ("total", "all", "altogether", "spent"):
                 before_total = True  # "spent $40 on …" is what everything cost
@@ -274,7 +277,7 @@ def extract_money(tokens: list[Token]) -> tuple[list[Token], list[Money]]:
             if out[-1].text == "a" and len(out) >= 2 and out[-2].text not in _PRICE_INTRO:
                 break
             out.pop()
-        money = Money(amount, explicit_total=before_total, after_verb=after_verb, guessed=guessed)
+        money = Money(amount, explicit_total=before_total, after_verb=after_verb, guessed=guessed, at=said_at)
         # qualifiers after the price
         progressed = True
         while progressed:
@@ -673,8 +676,9 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     kept = _strip(kept)
     if kept and kept[0].is_word("of"):
         kept = kept[1:]
-    cut = next((k for k, t in enumerate(kept) if k > 0 and t.is_word("for") and k + 1 < len(kept)
-                and kept[k + 1].kind == "word"), None)
+    cut = next((k for k, t in enumerate(kept) if k > 0 and k + 1 < len(kept) and kept[k + 1].kind == "word" and (
+        t.is_word("for") or (t.is_word("on", "in") and kept[-1].is_word("offer", "sale", "special", "promotion")))),
+        None)
     if cut is not None:
         kept = _strip(kept[:cut])  # "ground beef for the meat pies": what it is for is not its name
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))
@@ -879,6 +883,15 @@ def parse_purchase(tokens: list[Token], today: dt.date) -> tuple[list[Operation]
         # a trailing price with no item of its own
         tail = lines.pop()[1]
         lines[-1][1].extend(tail)
+    for line, ms in lines:
+        several = (line.packages is not None and line.packages > 1) or (
+            line.unit == COUNT and line.quantity is not None and line.quantity > 1 and line.dozens is None)
+        for m in ms:
+            if m.at and m.per is None and not m.explicit_total and several and len(ms) == 1:
+                # "got 4 blocks at 1,49": at so much a block — the usual reading, but a reading: flagged
+                m.per, m.guessed = "each", True
+                notes.append(f"price of {line.name or 'item'}: {m.amount} said after 'at' was read as each; "
+                             "check it")
     shared: list[Money] = []
     if len(lines) == 1:
         line, ms = lines[0]

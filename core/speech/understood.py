@@ -121,7 +121,7 @@ def _lowered(op: Operation, fields: dict[str, float], *, items: bool = False) ->
 
 
 VAGUE_NAMES = words("stuff things thing groceries supplies items item everything bits odds ends shopping delivery "
-                    "order shipment haul purchase purchases")
+                    "order shipment haul purchase purchases usual")
 
 
 def guessed_name(name: str | None) -> bool:

@@ -361,3 +361,19 @@ def test_the_size_of_each_package_after_the_name_is_weight_not_money() -> None:
     assert (args["item_name"], args["quantity"], args["package_size"], args["price"]) == ("flour", 50, 25, None)
     args = _one("2 bags of sugar 4 pounds each at 3 dollars each")
     assert (args["quantity"], args["price"]) == (8, Decimal(6))
+
+
+def test_at_a_price_after_several_is_each_and_flagged() -> None:
+    parsed = parse_utterance("Lidl had butter on offer, got 4 blocks at 1,49", TODAY)
+    op = parsed.operations[0]
+    assert (op.args["item_name"], op.args["price"], op.args["store"]) == ("butter", Decimal("5.96"), "Lidl")
+    assert op.confidence["price"] < 0.6
+    assert _one("got 4 blocks of butter for 1,49")["price"] == Decimal("1.49")  # "for": what was paid
+
+
+def test_a_pound_each_and_a_wholesaler_said_loosely() -> None:
+    assert _one("got three bags of caster sugar from asda at a pound each")["price"] == Decimal(3)
+    args = _one("right so I've just come back from the cash and carry with two 16 kilo sacks of strong white flour "
+                "at eleven pounds each")
+    assert (args["item_name"], args["quantity"], args["price"], args["store"]) == (
+        "strong white flour", 32, Decimal(22), "Cash and Carry")
