@@ -33,7 +33,8 @@ _VAGUE_PHRASES: tuple[tuple[tuple[str, ...], Decimal], ...] = (
     (("nearly", "out", "of"), Decimal(10)), (("almost", "out"), Decimal(10)), (("nearly", "out"), Decimal(10)),
     (("running", "low", "on"), Decimal(10)), (("running", "low"), Decimal(10)), (("getting", "low"), Decimal(10)),
     (("barely", "any"), Decimal(10)), (("a", "little", "left"), Decimal(10)), (("a", "bit", "left"), Decimal(10)),
-    (("almost", "gone"), Decimal(10)), (("nearly", "gone"), Decimal(10)), (("low", "on"), Decimal(10)),
+    (("almost", "gone"), Decimal(10)), (("almost", "finished"), Decimal(10)),
+    (("nearly", "finished"), Decimal(10)), (("nearly", "gone"), Decimal(10)), (("low", "on"), Decimal(10)),
     (("almost", "full"), Decimal(90)), (("nearly", "full"), Decimal(90)), (("mostly", "full"), Decimal(75)),
     (("mostly", "gone"), Decimal(25)), (("low",), Decimal(10)),
 )
@@ -44,7 +45,7 @@ _CONSUMED = frozenset({"gone", "used", "empty", "consumed", "eaten", "through", 
 _REMAINING = frozenset({"left", "remaining", "remains", "full", "leftover"})
 CUE_WORDS = frozenset(
     {"gone", "left", "remaining", "remains", "empty", "full", "percent", "used", "ran", "run", "out", "through",
-     "low", "leftover", "unopened", "depleted"}
+     "low", "leftover", "unopened", "depleted", "finished"}
 )
 _FILLERS = words(
     "we're we are is was it's its there's there the our my of about around roughly maybe only just left "
@@ -52,7 +53,7 @@ _FILLERS = words(
     "at down to percent have has got i think guess probably still a an bit little over under less than so "
     "what's in it level supply stock inventory set mark update adjust we've i've we've we'd now currently "
     "of halfway through been already and but also then okay ok um uh hmm says say said pretty much around "
-    "this morning today yesterday tonight afternoon evening completely totally entirely basically literally "
+    "on this morning today yesterday tonight afternoon evening completely totally entirely basically literally "
     "bag bags jar jars box boxes tub tubs container containers bottle bottles carton cartons canister "
     "canisters bin bins tin tins package packages can cans bucket buckets sack sacks pouch block"
 )
@@ -230,6 +231,11 @@ def parse_inventory(tokens: list[Token]) -> tuple[list[Operation], list[str]]:
     merged: list[_Clause] = []
     for c in clauses:
         has_level = c.percent is not None or c.quantity is not None
+        if has_level and not c.name and merged and not c.vague and merged[-1].vague:
+            # "flour's running low, maybe 2 kilos": the amount said after a vague word is the level
+            prev = merged[-1]
+            prev.percent, prev.quantity, prev.unit, prev.vague = c.percent, c.quantity, c.unit, False
+            continue
         if has_level and not c.name and merged and merged[-1].percent is None and merged[-1].quantity is None:
             prev = merged[-1]
             prev.percent, prev.quantity, prev.unit, prev.vague = c.percent, c.quantity, c.unit, c.vague

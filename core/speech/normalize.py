@@ -146,6 +146,44 @@ def apply_corrections(tokens: list[Token]) -> list[Token]:
     return tokens
 
 
+NAME_CORRECTION_MARKERS: tuple[tuple[str, ...], ...] = (
+    ("no", "wait"), ("no", "sorry"), ("sorry", "no"), ("oh", "no"), ("wait", "no"), ("i", "mean"), ("or", "rather"),
+    ("sorry",),
+)
+_NOT_NAME = words("of and or at for from in on is are was were has have left the a an some")
+
+
+def apply_name_corrections(tokens: list[Token]) -> list[Token]:
+    """ "the eggs, no wait, the milk is half gone", "2 bags of flour no sorry sugar": the words after the marker
+    replace the name said just before it (at most three words, back to "of", a number, a unit or a comma)."""
+    i = 0
+    while i < len(tokens):
+        size = _phrase_at(tokens, i, NAME_CORRECTION_MARKERS)
+        after = i + size
+        while size and after < len(tokens) and tokens[after].kind == "punct" and tokens[after].text in (",", "-", "—"):
+            after += 1
+        if (not size or after >= len(tokens) or tokens[after].kind != "word" or _number_end(tokens, after) is not None
+                or (tokens[after].text in _NOT_NAME and tokens[after].text not in ("the", "a", "an", "some"))):
+            i += 1
+            continue
+        end = i
+        while end > 0 and tokens[end - 1].kind == "punct" and tokens[end - 1].text in (",", "-", "—"):
+            end -= 1
+        start = end
+        while (start > 0 and end - start < 3 and tokens[start - 1].kind == "word"
+               and tokens[start - 1].text not in _NOT_NAME and not _is_unit(tokens, start - 1)):
+            start -= 1
+        if start == end:
+            i += 1
+            continue
+        if start > 0 and _word(tokens, start - 1) in ("the", "a", "an", "some") and _word(tokens, after) in (
+                "the", "a", "an", "some"):
+            start -= 1  # "the eggs, no wait, the milk"
+        tokens = tokens[:start] + tokens[after:]
+        i = start
+    return tokens
+
+
 def fix_homophones(tokens: list[Token]) -> list[Token]:
     """ "for"/"to" heard where a count must be: right before a unit word or "dozen", or after a buying verb and
     before a package size ("bought to 4 pound bags")."""
@@ -210,6 +248,21 @@ def drop_asides(tokens: list[Token]) -> list[Token]:
     return out
 
 
+def drop_leftover_markers(tokens: list[Token]) -> list[Token]:
+    """A correction marker that corrected nothing ("the flour, sorry, is half gone") is no part of a name."""
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        size = _phrase_at(tokens, i, (("no", "wait"), ("i", "mean"), ("sorry",), ("oops",), ("whoops",)))
+        if size:
+            i += size
+            continue
+        out.append(tokens[i])
+        i += 1
+    return out
+
+
 def normalize(tokens: list[Token]) -> list[Token]:
     """The tokens with fillers, corrections, homophones and asides settled (raw tokens, numbers not merged)."""
-    return drop_asides(fix_homophones(apply_corrections(drop_fillers(tokens))))
+    settled = apply_name_corrections(apply_corrections(drop_fillers(tokens)))
+    return drop_asides(fix_homophones(drop_leftover_markers(settled)))

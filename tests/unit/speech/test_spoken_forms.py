@@ -377,3 +377,14 @@ def test_a_pound_each_and_a_wholesaler_said_loosely() -> None:
                 "at eleven pounds each")
     assert (args["item_name"], args["quantity"], args["price"], args["store"]) == (
         "strong white flour", 32, Decimal(22), "Cash and Carry")
+
+
+def test_a_corrected_name_is_replaced() -> None:
+    assert _one("the eggs no wait the milk is half gone")["item_name"] == "milk"
+    assert _one("bought 2 bags of flour no sorry sugar at aldi")["item_name"] == "sugar"
+    assert _one("the flour, sorry, is half gone")["item_name"] == "flour"
+
+
+def test_an_amount_after_a_vague_level_is_the_level() -> None:
+    assert _one("flour's running low, maybe 2 kilos") == {"item_name": "flour", "quantity": 2, "unit": "KGM"}
+    assert _one("the vanilla is nearly finished")["remaining_percentage"] == 10
