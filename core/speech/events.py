@@ -45,7 +45,7 @@ EVENT_WORDS = words(
 _PURCHASE_WORDS = words("bought purchased paid spent dollars bucks grabbed")
 _NAME_LEAD = words(
     "create add schedule plan set up make an a the our my we we've we're i i've have has there's there is "
-    "event called named for on this coming next upcoming it's its please okay ok so um uh and with"
+    "event called named for on this coming next upcoming it's its please okay ok so um uh and with got"
 )
 _ITEM_INTRO = (
     ("we", "need"), ("we'll", "need"), ("we", "will", "need"), ("i", "need"), ("need",), ("needs",),
@@ -282,6 +282,10 @@ def _parse_item(tokens: list[Token]) -> _Item | None:
         toks.pop(0)
     if not toks:
         return None
+    first_num = next((k for k, t in enumerate(toks) if t.kind == "num" and not t.ordinal), None)
+    if first_num is not None and first_num > 0 and all(t.kind == "word" for t in toks[:first_num]) and (
+            first_num < len(toks) - 1):
+        toks = toks[first_num:]  # "they want 3 dozen cake pops", "can you put down 100 cookies"
     qty: Decimal | None = None
     said = ""
     i = 0

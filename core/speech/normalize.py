@@ -63,9 +63,21 @@ def _number_end(tokens: list[Token], i: int) -> int | None:
     return read[1]
 
 
+def _possessive_day(t: Token) -> Token:
+    """ "next friday's wedding": the day, not a name."""
+    if t.kind == "word" and t.text.endswith("'s") and t.text[:-2] in _DAY_WORDS:
+        return Token("word", t.text[:-2], t.raw[:-2], start=t.start)
+    return t
+
+
+_DAY_WORDS = words("monday tuesday wednesday thursday friday saturday sunday today tomorrow yesterday week "
+                   "weekend")
+
+
 def drop_fillers(tokens: list[Token]) -> list[Token]:
     """Hesitations anywhere; "like" before a number ("like 3 pounds", "like a fiver"); discourse words first."""
     out: list[Token] = []
+    tokens = [_possessive_day(t) for t in tokens]
     for i, t in enumerate(tokens):
         if t.kind == "word" and t.text in FILLERS:
             continue

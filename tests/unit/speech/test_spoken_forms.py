@@ -388,3 +388,12 @@ def test_a_corrected_name_is_replaced() -> None:
 def test_an_amount_after_a_vague_level_is_the_level() -> None:
     assert _one("flour's running low, maybe 2 kilos") == {"item_name": "flour", "quantity": 2, "unit": "KGM"}
     assert _one("the vanilla is nearly finished")["remaining_percentage"] == 10
+
+
+def test_events_said_loosely() -> None:
+    args = _one("um we've got a baby shower on the 8th, they want 3 dozen cake pops")
+    assert (args["name"], args["date"], args["items"][0]["finished_good"], args["items"][0]["quantity"]) == (
+        "Baby Shower", "2026-12-08", "cake pops", 36)
+    args = _one("for the school bake sale on december 4th can you put down 100 cookies")
+    assert args["items"] == [{"finished_good": "cookies", "quantity": 100}]
+    assert _one("next friday's wedding needs 150 macarons")["date"] == "2026-11-27"
