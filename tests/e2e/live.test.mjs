@@ -167,7 +167,8 @@ test('settings: push is opt-in, and says so when the server has no web push key 
 test('signing out stops the listener', async () => {
   const a = phone.a.page;
   await visit(a, '/more', () => a.getByRole('button', { name: 'Sign out' }).waitFor(), 'more');
-  assert.equal(await a.evaluate(() => document.documentElement.dataset.live), 'on');
+  // the listener starts on the first touch or 4 s after the app opened (src/lib/live.svelte.ts)
+  await a.waitForFunction(() => document.documentElement.dataset.live === 'on', null, { timeout: 10_000 });
   await a.getByRole('button', { name: 'Sign out' }).click();
   await a.waitForURL('**/signin');
   await a.waitForFunction(() => document.documentElement.dataset.live === undefined);

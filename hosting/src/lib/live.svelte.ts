@@ -5,8 +5,10 @@
 // so they read again through the API client — with no reload, within a moment of the other device's write.
 //
 // The listener needs the full Firestore SDK (live-listener.ts: 130 kB gzipped, 433 kB raw, on top of the lite
-// SDK data.ts reads with), so it is loaded when the browser is idle after the first screen, never on the first
-// paint.
+// SDK data.ts reads with), so it is loaded after the first screen: on the baker's first touch, key or scroll,
+// or 4 s after the app opened, whichever comes first (then when the browser is idle) — never on the way to
+// the first paint. Nothing is missed meanwhile: the counters of the last snapshot are kept on the device, so
+// the first snapshot re-reads whatever changed since (on another device, or while this one was closed).
 // Cost: one document read when it starts, and one per write of the bakery (the counters' document); plus the
 // re-reads of whatever the changed screens show. It stops on sign-out, restarts on a bakery switch, and
 // while offline it just waits (the SDK reconnects and delivers the latest counters).
@@ -16,6 +18,41 @@ import { changedCollections, countersOf, invalidations, SCREENS, type Counters, 
 
 const idle = (fn: () => void) =>
   typeof requestIdleCallback === 'function' ? requestIdleCallback(fn, { timeout: 1500 }) : setTimeout(fn, 300);
+
+/** `fn` once, on the first interaction or after `ms`, whichever comes first, then when idle. */
+function afterFirstUse(fn: () => void, ms = 4000): void {
+  const events = ['pointerdown', 'keydown', 'touchstart', 'wheel'] as const; // not 'scroll': a page scrolls itself too
+  let done = false;
+  const go = () => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    for (const e of events) removeEventListener(e, go, true);
+    idle(fn);
+  };
+  const timer = setTimeout(go, ms);
+  for (const e of events) addEventListener(e, go, { capture: true, passive: true, once: true });
+}
+
+const SAVED = (tenant: string) => `baketracker.live.${tenant}`;
+
+/** The counters of the last snapshot this device saw for the bakery (what its kept data corresponds to). */
+function savedCounters(tenant: string): Counters | null {
+  try {
+    const text = localStorage.getItem(SAVED(tenant));
+    return text ? countersOf({ collections: JSON.parse(text) }) : null;
+  } catch {
+    return null;
+  }
+}
+
+function saveCounters(tenant: string, counters: Counters): void {
+  try {
+    localStorage.setItem(SAVED(tenant), JSON.stringify(counters));
+  } catch {
+    /* private mode, quota: the next start re-reads nothing it missed, as before */
+  }
+}
 
 class Live {
   /** Bumped per screen when another device (or this one) wrote what it shows. */
@@ -38,7 +75,8 @@ class Live {
     if (!tenantId || typeof window === 'undefined') return;
     const mine = ++this.generation;
     this.status = 'starting';
-    idle(() => void this.listen(tenantId, mine));
+    this.counters = savedCounters(tenantId);
+    afterFirstUse(() => void this.listen(tenantId, mine));
   }
 
   private async listen(tenantId: string, mine: number): Promise<void> {
@@ -72,6 +110,7 @@ class Live {
   apply(counters: Counters): void {
     const changed = changedCollections(this.counters, counters);
     this.counters = counters;
+    if (this.tenant) saveCounters(this.tenant, counters);
     if (changed.length === 0) return;
     const { collections, screens } = invalidations(changed);
     if (collections.length) invalidate(...collections);
