@@ -63,6 +63,11 @@ MODELS: dict[str, type[BaseModel]] = {
     "propose_from_photo": models.ProposeFromPhotoRequest,
     "register_push_token": RegisterPushTokenRequest,
     "unregister_push_token": UnregisterPushTokenRequest,
+    "get_proposal": models.ProposalRequest,
+    "scale_recipe": models.ScaleRequest,
+    "can_make": models.CanMakeRequest,
+    "event_cost": models.EventRequest,
+    "save_equipment": models.SectionsRequest,
 }
 # upload_photo takes an image: fuzzed in test_photo_upload
 WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo"}
@@ -73,7 +78,7 @@ NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
 MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "save_catalog", "save_recipes",
                           "save_finished_goods", "save_events", "propose_from_text", "list_proposals",
                           "save_bakery_settings", "create_api_key", "register_push_token",
-                          "unregister_push_token"}
+                          "unregister_push_token", "save_equipment"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 
