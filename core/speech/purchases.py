@@ -48,7 +48,7 @@ _STORE_STOP = words(
 _LEAD_FILLERS = words(
     "i we i've we've i'm just also bought buy got get picked up purchased purchase grabbed ordered added add "
     "log record have so okay ok um uh and then today yesterday plus another more some the please to need needed "
-    "order want wanna had has "
+    "order want wanna had has those these "
     "went shopping did for on"
 )
 _TRAIL_FILLERS = words("too also today yesterday please this morning as well for the bakery")
@@ -593,7 +593,18 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
         qty, i = ONE, 1
     if qty is not None and i + 1 < len(toks) and toks[i].is_word("x", "times") and toks[i + 1].kind == "num":
         i += 1  # "2 x 5 lb bags"
-    if i < len(toks) and toks[i].kind == "num" and (read := _read_unit(toks, i + 1)) is not None and not _is_package(
+    if qty is not None and i < len(toks) and toks[i].is_word("of"):
+        k = i + 1  # "2 of those big tubs of ricotta": two tubs
+        while k < len(toks) and (toks[k].is_word("those", "these", "the", "them") or toks[k].text in _SIZE_WORDS):
+            k += 1
+        if k > i + 1 and _read_unit(toks, k) is not None:
+            i = k
+    pieces = toks[i].value if i + 1 < len(toks) and toks[i].kind == "num" else None
+    if (qty is not None and pieces is not None and toks[i + 1].is_word("pack", "packs", "pk")
+            and pieces == pieces.to_integral_value()):
+        # "two 12 packs of eggs", "a 6 pack of yogurt": packs of so many pieces
+        size, size_unit, package, package_word, i = pieces, COUNT, "PK", toks[i + 1].text, i + 2
+    elif i < len(toks) and toks[i].kind == "num" and (read := _read_unit(toks, i + 1)) is not None and not _is_package(
         read[0]
     ):
         # "two 5 lb bags", "a 25 lb bag"
@@ -617,8 +628,13 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     if (package is not None and size is None and i + 2 < len(toks) and toks[i].is_word("of")
             and toks[i + 1].kind == "num" and toks[i + 1].value is not None and not toks[i + 1].ordinal
             and toks[i + 2].kind == "word" and _read_unit(toks, i + 2) is None):
-        # "a box of 30 eggs", "a case of 24 cans of milk": the count in each package
+        # "a box of 30 eggs": the count in each package
         size, size_unit, i = toks[i + 1].value, COUNT, i + 2
+    elif (package is not None and size is None and i + 2 < len(toks) and toks[i].is_word("of")
+            and toks[i + 1].kind == "num" and toks[i + 1].value is not None and not toks[i + 1].ordinal
+            and (inner := _read_unit(toks, i + 2)) is not None and _is_package(inner[0])):
+        # "a case of 24 cans of evaporated milk": so many cans in each case
+        size, size_unit, i = toks[i + 1].value, inner[0], inner[2]
     if i < len(toks) and toks[i].is_word("of"):
         i += 1
     name_tokens = toks[i:]
@@ -677,8 +693,8 @@ def parse_item(tokens: list[Token]) -> ItemLine | None:
     if kept and kept[0].is_word("of"):
         kept = kept[1:]
     cut = next((k for k, t in enumerate(kept) if k > 0 and k + 1 < len(kept) and kept[k + 1].kind == "word" and (
-        t.is_word("for") or (t.is_word("on", "in") and kept[-1].is_word("offer", "sale", "special", "promotion")))),
-        None)
+        t.is_word("for") or (t.is_word("to") and kept[k + 1].is_word("the", "a", "an", "our", "my"))
+        or (t.is_word("on", "in") and kept[-1].is_word("offer", "sale", "special", "promotion")))), None)
     if cut is not None:
         kept = _strip(kept[:cut])  # "ground beef for the meat pies": what it is for is not its name
     name = " ".join(t.text for t in kept if t.kind in ("word", "num"))

@@ -40,6 +40,7 @@ NOT_NAME_WORDS = words(
     "minute minutes hour hours seconds o'clock weather forecast plus minus times divided equals equal"
 )
 _BUYING_VERBS = words("bought buy got picked grabbed purchased ordered paid spent get")
+_BARCODE = re.compile(r"\d{8,14}")  # a UPC or EAN said or typed as the item: placed, not guessed
 _MEASURED = re.compile(r"^(?!H87$)[A-Z0-9]{2,3}$")  # a unit code other than a bare count
 
 
@@ -48,7 +49,7 @@ def unplaced(name: str | None) -> list[str]:
     if not name:
         return []
     parts = name.lower().split()
-    if all(w in SMALL or w in TENS or w.isdigit() for w in parts):
+    if all(w in SMALL or w in TENS or (w.isdigit() and not _BARCODE.fullmatch(w)) for w in parts):
         return parts  # "two one two": numbers left over, no name at all
     return [w for w in parts if w in NOT_NAME_WORDS]
 
@@ -131,5 +132,6 @@ def guessed_name(name: str | None) -> bool:
     parts = name.split()
     if all(p in VAGUE_NAMES or p in ("a", "an", "the", "and", "some", "of", "our", "my") for p in parts):
         return True
-    return len(parts) > 5 or any(re.fullmatch(r"\d+([.,]\d+)?", p) or p in SMALL or p in TENS for p in parts)
+    return len(parts) > 5 or any(
+        (re.fullmatch(r"\d+([.,]\d+)?", p) and not _BARCODE.fullmatch(p)) or p in SMALL or p in TENS for p in parts)
 

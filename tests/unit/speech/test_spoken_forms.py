@@ -397,3 +397,18 @@ def test_events_said_loosely() -> None:
     args = _one("for the school bake sale on december 4th can you put down 100 cookies")
     assert args["items"] == [{"finished_good": "cookies", "quantity": 100}]
     assert _one("next friday's wedding needs 150 macarons")["date"] == "2026-11-27"
+
+
+def test_packs_of_so_many_and_cases_of_cans() -> None:
+    args = _one("two 12 packs of eggs at 4.99 each")
+    assert (args["quantity"], args["unit"], args["packages"], args["package_size"], args["price"]) == (
+        24, "H87", 2, 12, Decimal("9.98"))
+    args = _one("bought a case of 24 cans of evaporated milk at sams club for 19.98")
+    assert (args["item_name"], args["quantity"], args["unit"], args["package_size"]) == (
+        "evaporated milk", 24, "CA", 24)
+
+
+def test_a_barcode_is_a_placed_name_and_a_recipient_is_not_part_of_it() -> None:
+    parsed = parse_utterance("bought 2 of 071012050504 for $9 at Costco", TODAY)
+    assert parsed.operations[0].confidence["item_name"] == SAID
+    assert _one("gave away 3 loaves of bread to the shelter")["item_name"] == "bread"
