@@ -41,5 +41,6 @@ export const photoDe: Record<keyof typeof photoEn, string> = {
   'photo.shelfNeedsPhoto': 'Nimm zuerst ein Foto auf oder wähle eines.',
   'photo.shelfOffline': 'Keine Verbindung: Ein Regalfoto wird online gelesen. Versuche es wieder, wenn du online bist; Foto und Worte bleiben hier.',
   'photo.fromReceipt': 'Aus einem Kassenbon-Foto gelesen',
+  'photo.readingNotes': '{count} Hinweis vom Lesen|{count} Hinweise vom Lesen',
   'photo.retake': 'Neu aufnehmen'
 };

@@ -39,5 +39,6 @@ export const photoEn = {
   'photo.shelfNeedsPhoto': 'Take or choose a photo first.',
   'photo.shelfOffline': 'No connection: a shelf photo is read while online. Try again when you are back online; the photo and your words stay here.',
   'photo.fromReceipt': 'Read from a receipt photo',
+  'photo.readingNotes': '{count} note from the reading|{count} notes from the reading',
   'photo.retake': 'Take another'
 } as const;
