@@ -53,6 +53,8 @@ paper = paper.resize((int(paper.size[0] * scale), 2800), Image.Resampling.LANCZO
 table.paste(paper, ((4000 - paper.size[0]) // 2, 100))
 table.save(os.path.join(out, "big-12mp.png"), "PNG")
 open(os.path.join(out, "shelf.png"), "wb").write(inventory_photo(9).data)
+# (e) no receipt at all: an empty wooden table
+Image.blend(Image.new("RGB", (1200, 900), (150, 110, 70)), Image.frombytes("RGB", (1200, 900), rng.randbytes(1200 * 900 * 3)), 0.1).save(os.path.join(out, "table.png"), "PNG")
 print(json.dumps(expected))
 `;
   const { stdout } = await cli(join(REPO, '.venv', 'bin', 'python'), ['-c', script, images], { cwd: REPO, timeout: 120_000, maxBuffer: 1 << 20 });
@@ -254,11 +256,13 @@ test('(b) a 12-megapixel photo over the 8 MiB limit is made smaller in the brows
   assert.equal(Math.max(answer.width, answer.height), 2400);
   timings.push(`e2e: the 12-MP photo was uploaded as ${(answer.bytes / 2 ** 20).toFixed(2)} MiB, ${answer.width}×${answer.height}; the server accepted it`);
   // It is then read like any receipt: a proposal, or a clear failure; either way it ends.
-  await until('the large receipt ends proposed or failed', async () => {
+  const end = await until('the large receipt ends proposed or failed', async () => {
     const s = (await api('receipt_status', { photo_id: answer.photo_id }, state.token)).body;
     return s.status === 'proposed' || s.status === 'failed' ? s : null;
   }, 90_000);
-  await until('the sheet shows the end', async () => /\/proposals\//.test(page.url()) || (await page.getByTestId('receipt-state').getAttribute('data-state').catch(() => '')) === 'failed', 20_000);
+  timings.push(`e2e: the 12-MP receipt photo (a receipt on a noisy table) was read: ${end.status}, ${end.proposal?.operations.length ?? 0} lines`);
+  // The sheet shows the end: the review opened, "no items were found" (a noisy table around a small receipt), or why it failed.
+  await until('the sheet shows the end', async () => /\/proposals\//.test(page.url()) || ['failed', 'proposed'].includes(await page.getByTestId('receipt-state').getAttribute('data-state').catch(() => '')), 20_000);
   checkScreen(page, 'capture sheet (large photo)');
 });
 
@@ -340,4 +344,24 @@ test('(d) a receipt chosen offline waits on the phone, survives a reload, and is
   checkScreen(page, 'proposal review (offline receipt)');
   const proposals = (await api('list_proposals', { status: 'proposed', limit: 50 }, state.token)).body.proposals.filter((p) => p.source === 'receipt');
   assert.equal(proposals.filter((p) => p.proposal_id === decodeURIComponent(new URL(page.url()).pathname.split('/').pop())).length, 1, 'one proposal for the receipt');
+});
+
+test('(e) a photo with no receipt on it: said so in the sheet, and the review shows what the reader noted', async () => {
+  const { page } = owner;
+  await visit(page, '/', () => page.getByRole('heading', { name: 'Home', level: 1 }).waitFor(), 'home (before empty photo)');
+  await openCapture(page, 'receipt');
+  await page.setInputFiles('#receipt-file', join(images, 'table.png'));
+  const ended = page.getByText(/Receipt read, but no items were found|The receipt could not be read/);
+  await ended.first().waitFor({ timeout: 90_000 }).catch((e) => explain(page, e));
+  checkScreen(page, 'capture sheet (no receipt in the photo)');
+  const text = await ended.first().innerText();
+  if (/no items were found/.test(text)) {
+    await page.getByTestId('receipt-capture').getByRole('link', { name: 'Review' }).click();
+    await page.waitForURL('**/proposals/receipt-*');
+    await page.getByTestId('review-notes').getByText(/notes? from the reading/).click();
+    await page.getByTestId('review-notes').getByText(/no line items were read/).waitFor();
+    assert.equal(await page.locator('article.op').count(), 0);
+    checkScreen(page, 'proposal review (no lines)');
+  }
+  timings.push(`e2e: a photo with no receipt on it ended as: ${text}`);
 });
