@@ -47,13 +47,17 @@ _UNIT_NAMES = frozenset({"gal", "gallon", "qt", "quart", "pt", "pint", "lb", "oz
                          "kg", "ltr", "fl"})
 _SUFFIXES = frozenset({"s", "es", "ed", "er", "ing", "y", "d", "ly"})  # "salt" is not short for "salted"
 _UNKNOWN_WEIGHT = 0.5  # a word no name in the catalog has (a store brand, a code) counts half
-# British baking words for the American ones catalogs use ("caster sugar", "double cream", "plain flour")
+# British (and till) baking words for the ones catalogs use; a two-word entry only as that phrase ("plain flour" is
+# all-purpose flour, "plain yogurt" is plain yogurt)
 SYNONYMS: dict[str, str] = {
-    "caster": "superfine", "castor": "superfine", "icing": "powdered", "double": "heavy", "single": "light",
-    "plain": "all purpose", "strong": "bread", "wholemeal": "whole wheat", "raising": "rising",
+    "caster": "superfine", "castor": "superfine", "icing": "powdered", "double cream": "heavy cream",
+    "single cream": "light cream", "plain flour": "all purpose flour", "strong flour": "bread flour",
+    "strong white": "bread", "wholemeal": "whole wheat", "self raising": "self rising",
     "bicarbonate": "baking soda", "bicarb": "baking soda", "cornflour": "cornstarch", "treacle": "molasses",
     "sultana": "raisin", "sultanas": "raisins", "glace": "candied", "courgette": "zucchini",
+    "fat free milk": "skim milk",
 }
+_SYNONYM = re.compile(r"\b(" + "|".join(sorted(map(re.escape, SYNONYMS), key=len, reverse=True)) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +135,10 @@ def _like(query: str, target: str, word: bool = False) -> float:
         return 1.0
     if query.isdigit() or target.isdigit() or len(query) >= len(target):
         return 0.0
-    if len(query) == 2:  # "DK", "LT": two consonants, the first the word's
-        return 0.6 if not word and not set(query) & set("aeiou") and query[0] == target[0] \
-            and query[1] in target[1:] else 0.0
+    if len(query) == 2:  # "DK", "LT": two consonants of the word, the first its first; "LI": its beginning
+        shortened = target.startswith(query) or (not set(query) & set("aeiou") and query[0] == target[0]
+                                                 and query[1] in target[1:])
+        return 0.6 if not word and shortened else 0.0
     if target.startswith(query):
         return 0.0 if word and target[len(query):] in _SUFFIXES else 0.8
     if not word and len(query) >= 4 and query[0] == target[0] and 5 * len(query) >= 2 * len(target):
@@ -211,8 +216,7 @@ class _Catalog:
         self.used = Counter(line.ingredient_slug for recipe in bakery.recipes.values() for line in recipe.ingredients)
 
     def query(self, text: str) -> _Query:
-        said = _tokens(text)
-        words = _tokens(" ".join(SYNONYMS.get(w, w) for w in sorted(said)) if said & SYNONYMS.keys() else text)
+        words = _tokens(_SYNONYM.sub(lambda m: SYNONYMS[m.group(1)], " ".join(text.lower().split())))
         words -= _UNIT_NAMES
         weights: dict[str, float] = {}
         near: dict[str, dict[str, float]] = {}
@@ -243,13 +247,13 @@ class _Catalog:
         return got / total - 0.01 * len(entry.tokens - matched)
 
     def head(self, query: _Query, entry: _Entry) -> float:
-        """How much of what the ingredient is the words read name (a product named by its brand: all of it)."""
+        """1 when the words read name what the ingredient is, all of its head (a product named by its brand: 1)."""
         if entry.kind == "product" and self.names_brand(query, entry):
             return 1.0
         if not entry.head:
             return 0.0
-        return sum(max((query.match(w, frozenset({h})) for w in query.weights), default=0.0) > 0
-                   for h in entry.head) / len(entry.head)
+        return 1.0 if all(max((query.match(w, frozenset({h})) for w in query.weights), default=0.0) > 0
+                          for h in entry.head) else 0.0
 
     def names_brand(self, query: _Query, entry: _Entry) -> bool:
         """Whether the words read name this product's brand (in full, shortened, or by its initials)."""

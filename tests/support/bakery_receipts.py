@@ -79,8 +79,23 @@ GROCERY_FORMS: dict[str, tuple[tuple[str, str, str], ...]] = {  # slug: (printed
     "cream_cheese": (("CREAM CHEESE", "8OZ", "ONZ"), ("CRM CHS BRICK", "8 OZ", "ONZ")),
     "sour_cream": (("SOUR CREAM", "16OZ", "ONZ"),),
     "buttermilk": (("BUTTERMILK QT", "1", "QTL"),),
+    "milk_buttermilk": (("BUTTERMILK QT", "1", "QTL"), ("CULTURED BUTTERMILK", "1 QT", "QTL")),
+    "milk_skim": (("SKIM MILK GAL", "1", "GLL"), ("FAT FREE MILK 1/2 GAL", "0.5", "GLL")),
+    "cream_light": (("LIGHT CREAM PT", "1", "PTL"),),
     "lemons": (("LEMONS", "", "H87"),),
+    "lemon_whole": (("LEMONS", "", "H87"), ("LEMON EACH", "", "H87")),
+    "lime_whole": (("LIMES", "", "H87"),),
+    "orange_whole": (("NAVEL ORANGES", "", "H87"),),
     "bananas": (("BANANAS", "", "LBR"),),
+    "apples": (("GALA APPLES", "", "LBR"), ("HONEYCRISP APPLES", "", "LBR")),
+    "blueberries": (("BLUEBERRIES", "1 PT", "PTL"), ("BLUEBERRIES", "18OZ", "ONZ")),
+    "raspberries": (("RASPBERRIES", "6OZ", "ONZ"),),
+    "strawberries": (("STRAWBERRIES", "1LB", "LBR"), ("STRAWBERRIES", "2 LB", "LBR")),
+    "yogurt_plain": (("PLAIN YOGURT", "32OZ", "ONZ"),),
+    "greek_yogurt_plain": (("GREEK YOGURT PLAIN", "32OZ", "ONZ"),),
+    "pumpkin_puree": (("PUMPKIN PUREE", "15OZ", "ONZ"), ("100% PURE PUMPKIN", "29 OZ", "ONZ")),
+    "ricotta": (("RICOTTA WHOLE MILK", "15OZ", "ONZ"),),
+    "mascarpone": (("MASCARPONE", "8OZ", "ONZ"),),
 }
 
 
@@ -248,9 +263,12 @@ def receipt_items(bakery: Bakery, seed: int) -> list[ReceiptItem]:
     rng = random.Random(seed)
     history = _history(bakery)
     products = sorted((p for p in bakery.products.values() if not p.is_hidden), key=lambda p: p.id)
+    products = [p for p in products if "created_by_proposal" not in p.extra]  # those are drawn as never-bought
     weights = [1 + history[p.id] for p in products]
+    # never bought before it used the app: no product of its own catalog (one a confirmed receipt made is not)
     grocery = sorted(slug for slug in GROCERY_FORMS if slug in bakery.ingredients
-                     and not any(p.ingredient_slug == slug for p in products))
+                     and not any(p.ingredient_slug == slug and "created_by_proposal" not in p.extra
+                                 for p in products))
     butter = [p for p in products if p.ingredient_slug.split("_")[0] == "butter" and p.package_unit in ("LBR", "ONZ")]
     items: list[ReceiptItem] = []
     seen: set[str] = set()
@@ -258,9 +276,9 @@ def receipt_items(bakery: Bakery, seed: int) -> list[ReceiptItem]:
         roll = rng.random()
         if roll < 0.2 and grocery:
             item = _never_bought_item(rng.choice(grocery), rng)
-        elif roll < 0.25 and butter:
+        elif 0.2 <= roll < 0.25 and butter:
             item = _multipack_item(bakery, rng.choice(butter), rng)
-        elif roll < 0.29:
+        elif 0.25 <= roll < 0.29:
             name, _unit = rng.choice(NOT_BAKERY)
             item = ReceiptItem("not-bakery", name, 1, Decimal(rng.randint(199, 999)) / 100,
                                Expected(None, None, None, None, 1))

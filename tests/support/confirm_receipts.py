@@ -200,6 +200,18 @@ def _quantity_in(amount: Decimal, unit: str, wanted: str, bakery: Bakery, ingred
         return None
 
 
+def _same_name(bakery: Bakery, one: str, other: str) -> bool:
+    """Two ingredients a catalog lists under the same words ("Pastry flour", "Flour, pastry"): no receipt can tell
+    them apart, and either is right."""
+    import re
+
+    def words(slug: str) -> set[str]:
+        ingredient = bakery.ingredients.get(slug)
+        return set(re.findall(r"[a-z]+", ingredient.display_name.lower())) if ingredient else {slug}
+
+    return words(one) == words(other)
+
+
 def effects_of(backend: Any, tenant: str, proposal_id: str) -> dict[int, Any]:
     with backend.unit_of_work(tenant, read_only=True) as uow:
         stored = uow.proposals.get(proposal_id)
@@ -231,7 +243,8 @@ def judge(receipt: BakeryReceipt, final: dict[str, Any], struck: dict[int, str],
         if want.ingredient_slug is None:
             tally.note(item, f"matched to {product.ingredient_slug}")
             continue
-        if product.ingredient_slug != want.ingredient_slug:
+        if product.ingredient_slug != want.ingredient_slug and not _same_name(bakery, product.ingredient_slug,
+                                                                             want.ingredient_slug):
             tally.note(item, "wrong ingredient", f"{product.ingredient_slug} instead of {want.ingredient_slug}")
             continue
         bought = purchase.quantity_purchased * product.package_unit_quantity
