@@ -14,13 +14,17 @@ import datetime as dt
 import json
 import logging
 import os
+import random
 import re
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from adapters.extractors import read_receipt
 from adapters.proposal_answers import proposal_json
+from core.errors import RetryableConflict
 from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ReceiptScan, Source
@@ -29,6 +33,7 @@ from functions.shared.auth import READERS
 from functions.shared.errors import ApiError
 from functions.shared.operation import RUNTIME, Context, operation
 
+T = TypeVar("T")
 log = logging.getLogger("baketracker.receipts")
 RECEIPT_PATH = re.compile(r"^tenants/(?P<tenant>[A-Za-z0-9_-]{1,80})/receipts/(?P<photo>[0-9a-f]{32})$")
 
@@ -78,8 +83,26 @@ def receipt_uploaded(cloud_event: Any) -> None:
 
     queue = RUNTIME.tasks if RUNTIME.tasks is not None else CloudTasksQueue.from_environment()
     queue.enqueue(f"receipt-{tenant}-{photo_id}", url, {"tenant_id": tenant, "photo_id": photo_id, "photo_path": name})
+    # The task may already be reading it: the two transactions can clash, and the loser runs again (and then
+    # finds it `reading`, which it leaves alone).
+    _again_on_conflict(lambda: _mark_queued(tenant, photo_id, name))
+
+
+def _mark_queued(tenant: str, photo_id: str, path: str) -> None:
     with RUNTIME.backend.unit_of_work(tenant) as uow:
-        receipt_scans.mark_queued(uow, photo_id, name)
+        receipt_scans.mark_queued(uow, photo_id, path)
+
+
+def _again_on_conflict(work: Callable[[], T], attempts: int = 6) -> T:
+    """`work` again when its transaction clashed with another on the same receipt (bounded, with jitter)."""
+    for attempt in range(attempts):
+        try:
+            return work()
+        except RetryableConflict:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(random.uniform(0, 0.02 * 2**attempt))
+    raise AssertionError("unreachable")
 
 
 def _from_task(request: Any) -> bool:
@@ -107,8 +130,11 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
         return _answer(400, {"error": {"code": "invalid", "message": "photo_path does not match the tenant and photo",
                                        "field": "photo_path"}})
     backend = RUNTIME.backend
-    with backend.unit_of_work(task.tenant_id) as uow:
-        scan = receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
+    def start() -> ReceiptScan | None:
+        with backend.unit_of_work(task.tenant_id) as uow:
+            return receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
+
+    scan = _again_on_conflict(start)  # the upload's event may be marking it queued at this moment
     if scan is None:
         return _answer(200, {"status": "proposed", "repeated": True})
     photo = RUNTIME.photos.get(task.photo_path)

@@ -185,3 +185,31 @@ def test_another_bakery_cannot_see_a_receipts_status(stack: tuple[RecordingQueue
     other = call(main.create_tenant, {"name": "Other"}, claims={"uid": "oz"})[1]["tenant_id"]
     oz = {"uid": "oz", "tenant_id": other, "role": "owner"}
     assert call(main.receipt_status, {"photo_id": uploaded["photo_id"]}, claims=oz)[0] == 404
+
+
+def test_the_upload_event_clashing_with_the_task_already_reading_runs_again_and_leaves_it_reading(
+        stack: tuple[RecordingQueue, FakeGemini], owner: dict[str, Any], backend: MemoryBackend,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """On Firestore, marking a receipt queued and the task starting to read it are two transactions on one
+    document; the loser gets a conflict. It runs again: the receipt is then `reading`, which it leaves alone."""
+    from core.errors import RetryableConflict
+    from core.proposals import receipt_scans
+
+    uploaded = _upload(owner, _photo())
+    photo_id, path = uploaded["photo_id"], uploaded["path"]
+    real = receipt_scans.mark_queued
+    clashes = []
+
+    def clash_once(uow: Any, pid: str, name: str, **kw: Any) -> Any:
+        if not clashes:  # the task starts reading in between: this transaction loses
+            clashes.append(pid)
+            with backend.unit_of_work(owner["tenant_id"]) as other:
+                receipt_scans.start_reading(other, pid, name)
+            raise RetryableConflict("receipts changed while this was being saved; try again")
+        return real(uow, pid, name, **kw)
+
+    monkeypatch.setattr(receipt_scans, "mark_queued", clash_once)
+    receipt_uploaded({"data": {"name": path, "metadata": {"tenant_id": owner["tenant_id"]}}})
+    assert clashes == [photo_id]
+    status = call(main.receipt_status, {"photo_id": photo_id}, claims=owner)[1]
+    assert status["status"] == "reading"  # not set back to queued by the event that lost
