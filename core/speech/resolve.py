@@ -8,11 +8,15 @@ that is all digits is looked up as a UPC.
 An item bought or counted is resolved in two steps (`_resolve_item`):
 
 1. **which ingredient**: every product and ingredient scored by its name (a receipt's abbreviations match the
-   words they shorten: "unswt" unsweetened, "nat" natural; a brand's initials its name: "KS", "KA"; words no
-   catalog has, like a store brand, count half); those within `BAND` of the best are ranked by what this
-   bakery has bought (how often, how lately), then what it holds now, then whether one of its products is the
-   size read, then the name. The first is preselected, and flagged when it was chosen by what the bakery buys
-   or holds rather than by its name; a tie on all of these is flagged with the alternatives, never guessed.
+   words they shorten: "unswt" unsweetened, "nat" natural, "dk" dark; a brand's initials its name: "KS", "KA";
+   two words written as one: "semisweet"; British phrases the American ones: "caster", "double cream"; words
+   no catalog has, like a store brand, count half). Of those within `BAND` of the best, a name explaining every
+   word another explains and more leaves that one out, and an exact name is that ingredient. The rest are
+   ranked by what the ingredient is (the head of its name, before the comma: "milk" is "Milk, whole", not
+   "Chocolate chips, milk"), then what this bakery has bought of it (how often, how lately), what it holds now,
+   what its recipes use, whether one of its products is the size read, and the name. The first is preselected,
+   and flagged when purchases, stock or recipes chose it rather than its name; a tie on all of these is left to
+   the baker with the alternatives, never guessed.
 2. **which product** of it: the one whose package is the size read (converted to its unit), or whose package is
    the line's whole amount, or that a bare count is packages of ("4 @ 3.99 KERRY BUTTER": 4 packages, the
    quantity 4 x its size), else one the amount is a whole number of packages of; a brand named narrows them to
