@@ -17,6 +17,10 @@ from tests.functions.conftest import call
 CASES: list[tuple[str, dict[str, Any], set[int]]] = [
     ("plan_event", {"event": "Winter Market 2026"}, {404}),
     ("shopping_list", {"event": "winter-market-2026"}, {404}),
+    ("scale_recipe", {"recipe": "gingerbread-chai-cookies", "ingredient": "flour_all_purpose", "amount": 3,
+                      "unit": "lb"}, {404}),
+    ("can_make", {"event": "Winter Market 2026"}, {404}),
+    ("event_cost", {"event": "winter-market-2026"}, {404}),
     ("add_purchase", {"product_id": "A_PRODUCT", "packages": 1, "unit_price": 5, "purchased_on": "2026-11-01"}, {404}),
     ("set_inventory_level", {"product_id": "A_PRODUCT", "remaining_percentage": 10}, {404}),
     ("record_loss", {"ingredient": "flour_all_purpose", "amount": 1, "unit": "cup", "reason": "spoilage"}, {404, 409}),
