@@ -25,7 +25,7 @@ SERVER_ONLY = ("push_tokens",)  # members' web push tokens: nobody reads them, n
 COLLECTIONS = (
     "suppliers", "ingredients", "products", "materials", "material_products", "recipes", "finished_units",
     "finished_goods", "recipients", "events", "purchases", "lots", "material_lots", "depletions",
-    "inventory_adjustments", "production_runs", "assembly_runs", "proposals", "receipts", "plans",
+    "inventory_adjustments", "production_runs", "assembly_runs", "proposals", "receipts", "plans", "equipment",
     "meta",  # meta/version: the write counters the app's live listener watches
     *OWNER_ONLY, *SERVER_ONLY,
 )
