@@ -66,6 +66,9 @@ describe('values and errors', () => {
   it('formats and parses', () => {
     expect(formatValue('price', null, f)).toBe('—');
     expect(formatValue('percentage', 50, f)).toBe('50 %');
+    expect(formatValue('purchased_on', '2026-10-26', { ...f, date: (d) => `day ${d.slice(8)}` })).toBe('day 26');
+    expect(formatValue('purchased_on', '2026-10-26', f)).toBe('2026-10-26');
+    expect(formatValue('store', '2026-10-26', { ...f, date: () => 'x' })).toBe('2026-10-26');
     expect(parseInput(9.98, '12,50')).toBe(12.5);
     expect(parseInput(9.98, '$12.50')).toBe(12.5);
     expect(parseInput('Costco', ' Aldi ')).toBe('Aldi');

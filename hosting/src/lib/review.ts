@@ -35,6 +35,8 @@ export interface Formatters {
   money: (v: number) => string;
   num: (v: number) => string;
   unit: (code: string) => string;
+  /** A day (YYYY-MM-DD) as the baker's locale writes it; without it the ISO day is shown. */
+  date?: (iso: string) => string;
 }
 
 /** The field a flag or a problem names: "item_name: 'flour' is not matched" → item_name; "items[0].quantity" → items. */
@@ -105,7 +107,11 @@ export function formatValue(field: string, value: unknown, f: Formatters): strin
     if (field === 'percentage' || field === 'remaining_percentage') return `${f.num(value)} %`;
     return f.num(value);
   }
-  if (typeof value === 'string') return field === 'unit' || field.endsWith('_unit') ? f.unit(value) : value;
+  if (typeof value === 'string') {
+    if (field === 'unit' || field.endsWith('_unit')) return f.unit(value);
+    if (f.date && (field === 'date' || field.endsWith('_on')) && /^\d{4}-\d{2}-\d{2}$/.test(value)) return f.date(value);
+    return value;
+  }
   if (Array.isArray(value)) return value.map((v) => (v && typeof v === 'object' ? Object.values(v).filter((x) => typeof x !== 'object').join(' ') : String(v))).join(', ');
   return JSON.stringify(value);
 }
