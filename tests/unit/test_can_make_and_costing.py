@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.bakery import Bakery
+from core.errors import InsufficientStockError
 from core.planning.can_make import can_make, can_make_json
 from core.planning.costing import event_cost, event_cost_json
 from core.planning.event_plan import plan_event
@@ -154,3 +155,32 @@ class TestCosting:
         (row,) = answer["planned_vs_actual"]
         assert row["planned"] == pytest.approx(float(cookies.per_batch * 2))  # type: ignore[operator]
         assert row["difference"] == pytest.approx(1)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(1, 60), st.sampled_from(["lb", "oz", "g", "kg"]),
+                          st.decimals(D("0.5"), D(400), places=1), st.decimals(D("0.01"), D(9), places=2)),
+                min_size=1, max_size=5),
+       st.integers(1, 200), st.integers(0, 6))
+def test_planned_cost_equals_what_production_records(flour_lots: list[tuple[int, str, D, D]], cookies: int,
+                                                      cakes: int) -> None:
+    """Any lots (dates, units, costs): when the stock covers the plan, each recipe's planned cost is the cost its
+    production run records, recipe after recipe in the plan's order, with no purchase in between."""
+    b = bakery(flour_lb="0", butter_lb="1000", cookies=cookies, cakes=cakes)
+    builder = BakeryBuilder()
+    builder.bakery = b
+    for i, (day, unit, quantity, cost) in enumerate(flour_lots):
+        builder.product(f"flour-{unit}", "flour", 1, unit)
+        builder.lot(f"f{i}", f"flour-{unit}", str(quantity), f"2026-01-{day % 28 + 1:02d}", str(cost))
+    cost = event_cost(b, "fair")
+    lots = dict(b.lots)
+    for recipe in (r for r in cost.recipes if r.batches > 0):
+        try:
+            made = produce(recipe.recipe_slug, recipe.batches, recipes=b.recipes, ingredients=b.ingredients,
+                           lots=lots.values(), finished_units=b.finished_units.values(), run_id=recipe.recipe_slug,
+                           produced_at=dt.datetime(2026, 12, 1))
+        except InsufficientStockError:
+            assert any(line.to_buy_quantity > 0 for line in recipe.lines)  # the plan saw the shortfall too
+            return
+        lots.update((lot.id, lot) for lot in made.lots)
+        assert made.run.ingredient_cost == recipe.from_stock == recipe.total
