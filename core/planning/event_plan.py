@@ -177,6 +177,8 @@ def _recipe_plans(bakery: Bakery, event: Event, units: list[FinishedUnitPlan]) -
 
 def _with_equipment(bakery: Bakery, plan: RecipePlan) -> RecipePlan:
     """Mixes and oven loads for the recipe's batches, when the bakery says which mixer and oven it uses."""
+    if not bakery.equipment:
+        return plan
     mixer = equipment_for(plan.recipe_slug, bakery.equipment, EquipmentKind.MIXER)
     oven = equipment_for(plan.recipe_slug, bakery.equipment, EquipmentKind.OVEN)
     if mixer is None and oven is None:
