@@ -62,7 +62,9 @@ Limit = Annotated[int, Field(ge=1, le=100, description="at most this many result
 ProposalId = Annotated[str, Field(min_length=1, max_length=200, description="the proposal_id a writing tool returned")]
 INSTRUCTIONS = (
     "BakeTracker plans a bakery's production for events: batches per recipe (never underproducing), the "
-    "ingredients they take, what is on hand and what to buy. Units are UN/CEFACT codes (LBR pound, KGM, GRM, "
+    "ingredients they take, what is on hand and what to buy; it also scales a recipe by an ingredient on hand "
+    "(scale_recipe), says what the stock can bake now (can_make) and what an event costs (event_cost). "
+    "Units are UN/CEFACT codes (LBR pound, KGM, GRM, "
     "ONZ ounce, MLT, LTR, G21 cup, G24 tablespoon, G25 teaspoon, H87 piece, DZN dozen). Writing tools create "
     "proposals that a person reviews; say so to the user and give them the review link."
 )
