@@ -98,3 +98,12 @@ def test_buffers_and_margins_are_saved_with_events_and_goods(owner: dict[str, An
     status, answer = call(main.save_finished_goods, {"finished_goods": [
         {"slug": "cookie-tin", "display_name": "Cookie tin", "target_margin_percentage": 100}]}, claims=owner)
     assert (status, answer["error"]["field"]) == (400, "target_margin_percentage")
+
+
+def test_equipment_is_deleted_and_keeps_its_recipes(owner: dict[str, Any], backend: MemoryBackend) -> None:
+    assert call(main.save_equipment, {"equipment": EQUIPMENT}, claims=owner)[0] == 200
+    status, answer = call(main.delete_record, {"collection": "recipes", "key": "gingerbread-chai-cookies"},
+                          claims=owner)
+    assert status == 409 and "mixer hobart" in answer["error"]["message"]
+    status, _ = call(main.delete_record, {"collection": "equipment", "key": "hobart"}, claims=owner)
+    assert status == 200 and set(backend.stores[owner["tenant_id"]].bakery.equipment) == {"deck"}
