@@ -304,8 +304,8 @@ def test_one_proposal_is_read_by_its_id_and_another_bakerys_is_never_revealed(ba
                                                                               owner: dict[str, Any]) -> None:
     proposal = call(main.propose_from_text, {"text": "two 5 lb bags of King Arthur flour at Costco, $4.99 each"},
                     claims=owner)[1]
-    call(main.edit_proposal, {"proposal_id": proposal["proposal_id"], "changes": [{"index": 0, "args": {"packages": 3}}]},
-         claims=owner)
+    call(main.edit_proposal, {"proposal_id": proposal["proposal_id"],
+                              "changes": [{"index": 0, "args": {"packages": 3}}]}, claims=owner)
     status, got = call(main.get_proposal, {"proposal_id": proposal["proposal_id"]}, claims=owner)
     assert status == 200 and got["proposal_id"] == proposal["proposal_id"]
     line = got["operations"][0]
