@@ -31,6 +31,7 @@ MAX_LONG_SIDE = 3000
 SURE_RATIO = 2.5  # upright (or upside down) is taken without trying 90/270 when this much more confident
 TIMEOUT_SECONDS = 20
 HEAVY_NOISE = 4.0  # mean change a 3x3 median makes (grey levels): above it only the filtered picture is read
+UNEVEN_LIGHT = 1.5  # brightest to darkest paper (95th to 5th percentile) above which the light is a shadow
 # one uniform block of lines; psm 4 ("a column") was measured to drop right-aligned price columns
 PAGE_MODE = "6"
 # Tesseract's OpenMP threads make small images several times slower; one thread each is fastest.
@@ -130,13 +131,25 @@ def _flatten(gray: Image.Image, *, off_paper: bool = True) -> Image.Image:
     the paper (a table, a hand) becomes white."""
     step = max(1, min(gray.size) // 120)
     reduced = gray.reduce(step)
-    background = reduced.filter(ImageFilter.MaxFilter(5)).resize(gray.size, Image.Resampling.BILINEAR)
+    background = reduced.filter(ImageFilter.MaxFilter(5))
+    if not off_paper and _uneven(background):
+        # a shadow across the paper: closed back (a minimum after the maximum) so its edge stays where it is
+        # instead of spreading the lit paper's brightness into the shade
+        background = background.filter(ImageFilter.MinFilter(5))
+    background = background.resize(gray.size, Image.Resampling.BILINEAR)
     ratio = ImageMath.lambda_eval(lambda m: m["convert"](m["min"](m["g"] * 255 / (m["b"] + 1), 255), "L"),
                                   g=gray, b=background)
     flat = ImageOps.autocontrast(ratio, cutoff=0.5)
     if not off_paper:
         return flat
     return ImageChops.lighter(flat, ImageOps.invert(_paper(reduced).resize(gray.size, Image.Resampling.NEAREST)))
+
+
+def _uneven(background: Image.Image) -> bool:
+    """Whether the paper's light differs by more than half again across it (a shadow, not just dim light)."""
+    histogram = background.histogram()
+    total = sum(histogram)
+    return _percentile(histogram, total, 0.95) > UNEVEN_LIGHT * max(1, _percentile(histogram, total, 0.05))
 
 
 # the paper's outline ---------------------------------------------------------------------------

@@ -58,9 +58,14 @@ _WEIGHED = re.compile(
     rf"\.?|(?:1\s*)?(?P<per_first>{_UNIT_WORD})\.?\s*/\s*{_CURRENCY}?\s?(?P<price_after>\d{{1,5}}[.,]\d{{2}}))",
     re.IGNORECASE,
 )
-_MULTIPLIER = re.compile(rf"(?<![\w.,])(?P<count>\d{{1,3}})\s*(?:[@©®]|[xX×*])\s*{_AMOUNT}(?:\s*(?:ea|each)\b)?",
-                         re.IGNORECASE)
-_DANGLING_COUNT = re.compile(r"(?<![\w.,])(?P<count>\d{1,3})\s*(?:[@©®]|[xX×*])\s*$")
+# "2 x 0,89", "3 @ 4.99 ea"; OCR may put a speck beside the x ("3.x £2.49", "2° x. 2.95", "2.x.1.99")
+_SPECK = r"[.,:;°'`~-]"
+_MULTIPLIER = re.compile(
+    rf"(?<![\w.,])(?P<count>\d{{1,3}})(?:{_SPECK}(?=\s*[xX×]))?\s*(?:[@©®]|[xX×*](?:{_SPECK}(?=\s*[$£€\d]))?)"
+    rf"\s*{_AMOUNT}(?:\s*(?:ea|each)\b)?",
+    re.IGNORECASE)
+_DANGLING_COUNT = re.compile(
+    rf"(?<![\w.,])(?P<count>\d{{1,3}})(?:{_SPECK}(?=\s*[xX×]))?\s*(?:[@©®]|[xX×*]){_SPECK}?\s*$")
 _LEADING_COUNT = re.compile(r"^\s*(?P<count>\d{1,2})\s*(?:[xX×]\s+|\s)(?=\s*[A-Za-z]{2})")
 _ITEM_COUNT = re.compile(r"\b(?:items?|count)\b[^\d]{0,12}(\d{1,3})\s*$", re.IGNORECASE)
 
@@ -336,6 +341,7 @@ _UNIT_REPAIRS = (
     # "lkg" is 1kg; "Vollmilch 11" at the end of a name is 1l (a lower-case l read as a one)
     (re.compile(r"(?<![\w.,])[lI|](?=\s?(?:kg|KG|Kg|ml|ML|lb|LB|oz|OZ)\b)"), "1"),
     (re.compile(r"(?<=[A-Za-z] )1[1I|](?=\s*$)"), "1l"),
+    (re.compile(r"(?<=\d)\s?[mM][1I|][lL]?\b"), "ml"),
 )
 
 
@@ -556,6 +562,7 @@ def read_receipt_text(text: str, today: dt.date) -> ReceiptReading:
     store, store_confidence = _read_store(state.header)
     purchased_on = _date_of(state, text)
     _price_unreadable_lines(state)
+    _repair_a_misread_digit(state)
     lines = [_finish(d, d.price, state.notes) for d in state.drafts if d.price is not None]
     checked = _check_totals(state, lines)
     if not lines:
@@ -693,6 +700,46 @@ def _without_price_remains(line: str) -> str:
             break  # a word or a size ("5LB") ends the name
         parts.pop()
     return " ".join(parts)
+
+
+# digits OCR takes for one another in receipt fonts (a dotted or slashed zero reads as 6 or 8)
+_DIGIT_CONFUSIONS: dict[str, str] = {"0": "689", "6": "058", "8": "0369", "9": "08", "3": "85", "5": "63", "1": "7",
+                                     "7": "1"}
+
+
+def _repair_a_misread_digit(state: _State) -> None:
+    """When the lines do not add up to the receipt's subtotal (or total less tax) and exactly one way of reading
+    one digit of one price differently makes them, that reading is taken, flagged, and the total proves nothing.
+    A line's own "2 x 0,89" or weight breaks a tie: the repair must agree with it."""
+    drafts = [d for d in state.drafts if d.price is not None]
+    target = state.subtotal
+    if target is None and state.total is not None:
+        target = state.total - (state.tax or Decimal(0))
+    if target is None or not drafts or state.price_from_totals:
+        return
+    gap = target - sum((d.price for d in drafts if d.price is not None), Decimal(0))
+    if gap == 0:
+        return
+    found: list[tuple[_Draft, Decimal]] = []
+    for draft in drafts:
+        if draft.price is None or draft.discounted:
+            continue
+        expected = _expected_price(draft.amount)
+        if expected is not None and expected == draft.price:
+            continue  # the line agrees with its own quantity: not the misread one
+        printed = f"{draft.price:.2f}"
+        for k, digit in enumerate(printed):
+            for other in _DIGIT_CONFUSIONS.get(digit, ""):
+                candidate = Decimal(printed[:k] + other + printed[k + 1:])
+                if candidate > 0 and candidate - draft.price == gap and (expected is None or expected == candidate):
+                    found.append((draft, candidate))
+    if len({id(draft) for draft, _ in found}) != 1 or len(found) != 1:
+        return
+    draft, candidate = found[0]
+    state.notes.append(f"line {draft.raw!r}: price read as {draft.price}; {candidate} (one digit read differently) "
+                       "makes the lines add up to the receipt's subtotal. Check it")
+    draft.price, draft.price_confidence = candidate, VAGUE
+    state.price_from_totals = True
 
 
 def _settle_discounts(state: _State, items_total: Decimal | None, known: Decimal) -> None:

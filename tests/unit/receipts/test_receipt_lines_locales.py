@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from core.receipts.lines import ReceiptReading, read_receipt_text
+from core.speech.operations import SAID
 
 TODAY = dt.date(2026, 11, 25)
 
@@ -222,3 +223,30 @@ def test_a_lower_case_l_read_as_a_one_in_a_continental_size_is_repaired(
     printed: str, expected: tuple[str, Decimal, str, Decimal]
 ) -> None:
     assert items(read(f"SHOP\n{printed}\nTOTAL   {expected[3]}")) == [expected]
+
+
+def test_one_digit_misread_is_repaired_from_the_total_and_flagged() -> None:
+    reading = read("SHOP\nHaferflocken 500g   6,69 B\nFrischhefe 42g   0,15 A\nSchlagsahne 200m1   0,89 B\n"
+                   "zu zahlen   1,73")
+    assert items(reading) == [("haferflocken", 500, "GRM", Decimal("0.69")),
+                              ("frischhefe", 42, "GRM", Decimal("0.15")), ("schlagsahne", 200, "MLT", Decimal("0.89"))]
+    assert reading.lines[0].confidence["price"] < SAID
+    assert not reading.total_checked
+    assert any("6.69" in note and "0.69" in note and "Check it" in note for note in reading.notes)
+
+
+def test_no_repair_when_two_digits_could_be_the_misread_one() -> None:
+    reading = read("SHOP\nMEHL 1KG   6,69\nZUCKER 1KG   6,69\nSUMME   7,38")
+    assert [line.price for line in reading.lines] == [Decimal("6.69"), Decimal("6.69")]
+    assert any("add up" in note for note in reading.notes)
+
+
+def test_a_speck_between_the_count_and_the_x_is_ignored() -> None:
+    reading = read("SHOP\n  3.x £2.49\nSUNFLOWER OIL 1L   £7.47 B\nTOTAL   £7.47")
+    assert items(reading) == [("sunflower oil", 3, "LTR", Decimal("7.47"))]
+
+
+@pytest.mark.parametrize("line", ["2° x. 2.95", "2.x.2.95", "2 x. £2.95"])
+def test_specks_around_the_x_of_a_multiple_line_are_ignored(line: str) -> None:
+    reading = read(f"SHOP\nFREE RANGE EGGS 12PK   5.90 B\n  {line}\nTOTAL   5.90")
+    assert items(reading) == [("free range eggs", 24, "H87", Decimal("5.90"))]
