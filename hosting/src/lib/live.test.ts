@@ -40,6 +40,9 @@ describe('what a change means on this device', () => {
     });
     expect(invalidations(['events']).screens).toEqual(['plan', 'shopping', 'home', 'events']);
   });
+  it('equipment saved on another device refreshes the plan (mixes and oven loads) and the catalog\'s screens', () => {
+    expect(invalidations(['equipment'])).toEqual({ collections: [], screens: ['plan', 'catalog'] });
+  });
   it('a collection no screen shows changes nothing', () => {
     expect(invalidations(['idempotency', 'plans'])).toEqual({ collections: [], screens: [] });
     expect(invalidations([])).toEqual({ collections: [], screens: [] });

@@ -29,6 +29,8 @@ export const SCREENS_BY_COLLECTION: Record<string, readonly Screen[]> = {
   finished_goods: ['plan', 'shopping', 'home', 'catalog'],
   finished_units: ['plan', 'shopping', 'home', 'catalog'],
   events: ['plan', 'shopping', 'home', 'events'],
+  // Mixers and ovens: the plan's mixes and oven loads (and the equipment screen, in the catalog's group).
+  equipment: ['plan', 'catalog'],
   proposals: ['proposals', 'home'],
   receipts: ['proposals']
 };

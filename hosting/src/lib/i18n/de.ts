@@ -6,6 +6,7 @@ import { captureDe } from './capture.de';
 import { photoDe } from './photo.de';
 import { barcodeDe } from './barcode.de';
 import { liveDe } from './live.de';
+import { beyondDe } from './beyond.de';
 
 export const de: Messages = {
   ...bakeDe,
@@ -14,6 +15,7 @@ export const de: Messages = {
   ...photoDe,
   ...barcodeDe,
   ...liveDe,
+  ...beyondDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

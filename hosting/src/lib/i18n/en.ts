@@ -6,6 +6,7 @@ import { captureEn } from './capture.en';
 import { photoEn } from './photo.en';
 import { barcodeEn } from './barcode.en';
 import { liveEn } from './live.en';
+import { beyondEn } from './beyond.en';
 
 export const en = {
   ...bakeEn,
@@ -14,6 +15,7 @@ export const en = {
   ...photoEn,
   ...barcodeEn,
   ...liveEn,
+  ...beyondEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
