@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from core.errors import ValidationError
 
 NAMES = {"en": "English", "de": "German", "fr": "French", "nl": "Dutch", "es": "Spanish", "it": "Italian",
-         "pt": "Portuguese"}
+         "pt": "Portuguese", "sv": "Swedish", "da": "Danish", "pl": "Polish"}
 
 
 
@@ -58,6 +58,22 @@ _WORDS: dict[str, frozenset[str]] = {
         sale grammi chilo chili litro metà quarto terzo vuoto pieno più domani ieri oggi prossimo sabato
         domenica lunedì martedì mercoledì giovedì venerdì dicembre gennaio novembre dozzina dozzine
         mercato"""),
+    "sv": _words("""jag vi du han hon de det har hade är var köpte köpt köpa betalade kostade och eller på i
+        för med från till av hos om ungefär nästan kvar slut behöver behövde den ett en några mjöl socker smör
+        ägg mjölk jäst grädde salt kronor kr paket påse burk flaska halva hälften fjärdedel tom full imorgon
+        igår idag nästa lördag söndag måndag tisdag onsdag torsdag fredag december januari november dussin
+        bullar kakor marknad julmarknad"""),
+    "da": _words("""jeg vi du han hun de det har havde er var købte købt købe betalte kostede og eller på i for
+        med fra til af hos om omkring næsten tilbage brug behøver den et en nogle mel sukker smør æg mælk gær
+        fløde salt kroner kr pakke pose dåse flaske halvdelen halv kvart tom fuld imorgen i går i dag næste
+        lørdag søndag mandag tirsdag onsdag torsdag fredag december januar november dusin boller kager
+        marked julemarked"""),
+    "pl": _words("""ja my ty on ona oni mam mamy miałem kupiłem kupiłam kupiliśmy zapłaciłem kosztowało jest są
+        był i lub albo w we na za do od z ze u o około prawie zostało zostało zostały brakuje potrzebujemy
+        potrzebuję mąki mąka cukru cukier masła masło jajek jajka mleka mleko drożdży śmietany soli złotych zł
+        paczki paczka paczek torebka słoik butelka połowa pół ćwierć pusty pełny jutro wczoraj dzisiaj
+        następny sobota niedziela poniedziałek wtorek środa czwartek piątek grudnia stycznia listopada tuzin
+        tuzina ciastek pierniczków jarmark"""),
     "pt": _words("""eu nós comprei compramos tenho temos tem é são o os as um uma de do da dos das e ou em
         com para por sem ainda resta cerca pago custa euros pacote saco caixa frasco garrafa farinha açúcar
         manteiga ovos leite fermento natas sal gramas quilo quilos litro metade vazio cheio mais amanhã ontem
@@ -67,7 +83,7 @@ _WORDS: dict[str, frozenset[str]] = {
 _SHARED = _words("kilo kilos liter litre litres gram grams euro euros butter sal salt quark markt dozen")
 # Letters English words do not use (a name such as "Müller" alone is not enough: one letter weighs one word).
 _LETTERS = {"de": "äöüß", "fr": "éèêëàâçîïôûœ", "nl": "ëï", "es": "ñáéíóú¿¡", "it": "àèéìòù",
-            "pt": "ãõçáéíóúâêô"}
+            "pt": "ãõçáéíóúâêô", "sv": "åäö", "da": "æøå", "pl": "ąćęłńóśźż"}
 _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 
 

@@ -36,6 +36,7 @@ NOT_NAME_WORDS = words(
     "hello hi hey bye goodbye thanks thank please testing test check mic microphone "
     # commands meant for an assistant
     "set tell remind turn cancel search text email message alarm timer reminder hear listen "
+    "convert calculate translate define explain show play call "
     # time, weather, arithmetic
     "minute minutes hour hours seconds o'clock weather forecast plus minus times divided equals equal"
 )

@@ -24,6 +24,9 @@ OTHER = [
     ("He comprado dos kilos de harina en Mercadona por 3 euros", "es"),
     ("Ho comprato due chili di farina alla Coop", "it"),
     ("Comprei dois quilos de farinha no Continente", "pt"),
+    ("Jag köpte två kilo mjöl på ICA för 39 kronor", "sv"),
+    ("Jeg købte to kilo mel i Netto for 20 kroner", "da"),
+    ("Kupiłam w Lidlu dwie paczki masła za 13 zł", "pl"),
 ]
 ENGLISH = [
     "bought 500 grams of butter at Tesco for 4 pounds 20",
