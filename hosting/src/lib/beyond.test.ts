@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from './api';
 import { equipmentProblems, mixesText, ovenText, parseAmount, percentOrNull, toForms, toRecords } from './beyond';
-import { translate, type MessageKey } from './i18n';
+import { translate, type MessageKey, type Params } from './i18n';
 import { formatNumber } from './i18n/format';
 import type { PlanMixes } from './types';
 
-const en = (key: string, params?: Record<string, string | number>) => translate('en', key as MessageKey, params);
-const de = (key: string, params?: Record<string, string | number>) => translate('de', key as MessageKey, params);
+const en = (key: MessageKey, params?: Params) => translate('en', key, params);
+const de = (key: MessageKey, params?: Params) => translate('de', key, params);
 const num = (n: number) => formatNumber(n, 'en');
 const mix = (over: Partial<PlanMixes>): PlanMixes => ({
   mixer: 'hobart', mixer_name: '20-qt Hobart', capacity: 20, capacity_unit: 'QTL', batch_size: 8, batch_unit: 'QTL', count: 2,

@@ -1,9 +1,10 @@
 // Issue 13's screens, the pure part: the words for a recipe's mixes and oven loads, the amount a baker types
 // into the scale control, and the equipment form (what save_equipment takes, and its problems per input).
 import { ApiError } from './api';
+import type { MessageKey, Params } from './i18n';
 import type { EquipmentRecord, PlanMixes, PlanOvenLoads } from './types';
 
-type T = (key: string, params?: Record<string, string | number>) => string;
+type T = (key: MessageKey, params?: Params) => string;
 type Num = (value: number) => string;
 
 /** "4 batches → 2 mixes of 2 in the 20-qt Hobart" (also "5 batches → 2 mixes (3 + 2) …" and split batches). */

@@ -283,6 +283,7 @@ export interface Operations {
   can_make: { req: { event: string }; res: CanMake };
   event_cost: { req: { event: string; remaining_only?: boolean }; res: EventCost };
   save_equipment: { req: { equipment: EquipmentRecord[] }; res: { changed: Record<string, number>; notices: unknown[] } };
+  delete_record: { req: { collection: string; key: string }; res: unknown };
 }
 export type Op = keyof Operations;
 
