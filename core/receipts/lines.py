@@ -562,6 +562,8 @@ def read_receipt_text(text: str, today: dt.date) -> ReceiptReading:
     store, store_confidence = _read_store(state.header)
     purchased_on = _date_of(state, text)
     _price_unreadable_lines(state)
+    for draft in state.drafts:
+        _repair_a_misread_weight(state, draft)
     _repair_a_misread_digit(state)
     lines = [_finish(d, d.price, state.notes) for d in state.drafts if d.price is not None]
     checked = _check_totals(state, lines)
@@ -705,6 +707,35 @@ def _without_price_remains(line: str) -> str:
 # digits OCR takes for one another in receipt fonts (a dotted or slashed zero reads as 6 or 8)
 _DIGIT_CONFUSIONS: dict[str, str] = {"0": "689", "6": "058", "8": "0369", "9": "08", "3": "85", "5": "63", "1": "7",
                                      "7": "1"}
+
+
+def _digit_variants(value: Decimal) -> list[Decimal]:
+    """The value with one digit read as another it is often confused with."""
+    printed = f"{value}"
+    out: list[Decimal] = []
+    for k, digit in enumerate(printed):
+        for other in _DIGIT_CONFUSIONS.get(digit, ""):
+            candidate = Decimal(printed[:k] + other + printed[k + 1:])
+            if candidate > 0:
+                out.append(candidate)
+    return out
+
+
+def _repair_a_misread_weight(state: _State, draft: _Draft) -> None:
+    """ "3.63 lb @ 0.59/lb 1.79": when weight x price per unit does not make the line price and exactly one
+    digit of the weight, read as a digit it is often confused with, makes it, that weight is taken (flagged)."""
+    amount = draft.amount
+    if (draft.price is None or draft.discounted or amount.weight is None or amount.weight_price is None
+            or _cents(amount.weight * amount.weight_price) == draft.price):
+        return
+    price = draft.price
+    weights = [w for w in _digit_variants(amount.weight) if _cents(w * amount.weight_price) == price]
+    if len(weights) != 1:
+        return
+    state.notes.append(f"line {draft.raw!r}: weight read as {amount.weight}; {weights[0]} (one digit read "
+                       f"differently) makes the line price {price}. Check it")
+    amount.weight = weights[0]
+    draft.price_confidence = min(draft.price_confidence, VAGUE)
 
 
 def _repair_a_misread_digit(state: _State) -> None:

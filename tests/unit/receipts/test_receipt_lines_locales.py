@@ -250,3 +250,9 @@ def test_a_speck_between_the_count_and_the_x_is_ignored() -> None:
 def test_specks_around_the_x_of_a_multiple_line_are_ignored(line: str) -> None:
     reading = read(f"SHOP\nFREE RANGE EGGS 12PK   5.90 B\n  {line}\nTOTAL   5.90")
     assert items(reading) == [("free range eggs", 24, "H87", Decimal("5.90"))]
+
+
+def test_a_weight_with_one_misread_digit_is_repaired_from_its_line_price_and_flagged() -> None:
+    reading = read("SHOP\nBANANAS\n  3.63 lb @ 0.59/lb   1.79\nTOTAL   1.79")
+    assert items(reading) == [("bananas", Decimal("3.03"), "LBR", Decimal("1.79"))]
+    assert any("3.63" in note and "3.03" in note for note in reading.notes)
