@@ -8,6 +8,7 @@
 import { ApiError } from './api';
 import type { KV } from './kv';
 import type { Operations } from './types';
+import { wakeForEarliest } from './wake';
 
 export type OutboxOp = 'add_purchase' | 'set_inventory_level' | 'record_production' | 'record_assembly' | 'propose_from_text';
 export type OutboxState = 'queued' | 'sending' | 'saved' | 'refused';
@@ -208,14 +209,12 @@ export class Outbox {
 
   /** Wakes up for the next queued item that is due. */
   private plan(): void {
-    const schedule = this.deps.schedule ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
-    const queued = this.list().filter((i) => i.state === 'queued');
-    if (!queued.length || this.timer) return;
-    const next = Math.min(...queued.map((i) => i.nextAt));
-    this.timer = schedule(() => {
+    if (this.timer) return;
+    const due = this.list().filter((i) => i.state === 'queued').map((i) => i.nextAt);
+    this.timer = wakeForEarliest(due, this.now(), () => {
       this.timer = null;
       void this.flush();
-    }, Math.max(0, next - this.now()) + 50);
+    }, this.deps.schedule);
   }
 
   private changed(): void {

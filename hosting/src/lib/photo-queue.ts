@@ -10,6 +10,7 @@
 import { ApiError } from './api';
 import type { KV } from './kv';
 import { followReceipt, linesToReview, type FollowOptions, type ReceiptStatus, type UploadAnswer } from './photos';
+import { wakeForEarliest } from './wake';
 
 export type PhotoState = 'waiting' | 'uploading' | 'reading' | 'proposed' | 'failed';
 
@@ -228,14 +229,12 @@ export class PhotoQueue {
 
   /** Wakes up for the next waiting photo that is due. */
   private plan(): void {
-    const schedule = this.deps.schedule ?? ((fn: () => void, ms: number) => setTimeout(fn, ms));
-    const waiting = this.list().filter((i) => i.state === 'waiting');
-    if (!waiting.length || this.timer) return;
-    const next = Math.min(...waiting.map((i) => i.nextAt));
-    this.timer = schedule(() => {
+    if (this.timer) return;
+    const due = this.list().filter((i) => i.state === 'waiting').map((i) => i.nextAt);
+    this.timer = wakeForEarliest(due, this.now(), () => {
       this.timer = null;
       void this.flush();
-    }, Math.max(0, next - this.now()) + 50);
+    }, this.deps.schedule);
   }
 
   private changed(): void {
