@@ -43,7 +43,8 @@ _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "l": "1", "
 _P = r"[0-9OoIlS|s@]"
 _PRICE_AT_END = re.compile(
     rf"(?:^|(?<=\s))(?P<token>\(?(?P<minus>-)?(?:[$£€]\s?)?(?P<minus2>-)?(?P<int>{_P}{{1,5}})\s?[.,]\s?"
-    rf"(?P<dec>{_P}{{2}})\)?(?P<trail>-)?)(?:\s?(?:€|EUR)(?P<trail2>-)?)?(?:\s*(?P<flag>[A-Z*]{{1,2}}|(?<=\s)[17]))?\s*$"
+    rf"(?P<dec>{_P}{{2}})\)?(?:(?P<trail>-)(?!\s?(?:€|EUR))|-(?=\s?(?:€|EUR)))?)"
+    rf"(?:\s?(?:€|EUR)(?P<trail2>-)?)?(?:\s*(?P<flag>[A-Z*]{{1,2}}|(?<=\s)7))?\s*$"
 )
 _NOT_FLAGS = frozenset({"LB", "KG", "OZ", "G", "L", "EA", "CT", "PK", "ML", "DZ", "GAL", "QT", "PT"})
 _PRICEISH_END = re.compile(r"(?:^|\s)[-$(]*[\dOoIlS|?]*\d[\dOoIlS|?]*(?:[.,][\dOoIlS|?#]*)?\)?-?\s*[A-Z*]?\s*$")

@@ -256,3 +256,9 @@ def test_a_weight_with_one_misread_digit_is_repaired_from_its_line_price_and_fla
     reading = read("SHOP\nBANANAS\n  3.63 lb @ 0.59/lb   1.79\nTOTAL   1.79")
     assert items(reading) == [("bananas", Decimal("3.03"), "LBR", Decimal("1.79"))]
     assert any("3.63" in note and "3.03" in note for note in reading.notes)
+
+
+def test_a_speck_between_a_price_and_its_euro_sign_is_no_minus() -> None:
+    reading = read("SHOP\nSUCRE EN POUDRE 1KG   1,15-€\nBEURRE DOUX 250G   2,15 €\n  REMISE   -0,50 €\nTOTAL   2,80 €")
+    assert items(reading) == [("sucre en poudre", 1, "KGM", Decimal("1.15")),
+                              ("beurre doux", 250, "GRM", Decimal("1.65"))]
