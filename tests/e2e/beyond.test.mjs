@@ -182,7 +182,9 @@ test('the plan shows the mixes and oven loads plan_event answers, and the cost e
   await page.setViewportSize(LAPTOP);
   await sleep(300);
   await page.evaluate(() => window.scrollTo(0, 0));
-  await shot(page, 'plan-mixes-costs-laptop', { fullPage: true });
+  await shot(page, 'plan-mixes-costs-laptop');
+  await page.getByTestId('costs').evaluate((el) => el.scrollIntoView({ block: 'start' }));
+  await shot(page, 'plan-costs-laptop');
   await page.setViewportSize(PHONE);
 });
 
@@ -225,6 +227,16 @@ test('the recipe screen scales by an ingredient exactly as scale_recipe does', a
 
 test('"what can I bake now" shows can_make\'s answer', async () => {
   const { page } = owner;
+  // Cloves (which the sample lacks) and sugar bought, so some batches can be made now.
+  const product = { id: 'cloves_ground~penzeys~ground-cloves~1-2oz', ingredient_slug: 'cloves_ground', brand: 'Penzeys', product_name: 'Ground cloves', package_unit_quantity: 1.2, package_unit: 'oz' };
+  const created = await api('save_catalog', { products: [product] }, state.token);
+  assert.equal(created.status, 200, JSON.stringify(created.body));
+  const plan = (await api('plan_event', { event: state.slug }, state.token)).body;
+  const sugar = plan.shopping_list.find((l) => l.ingredient === 'sugar_granulated')?.packages.find((p) => p.product_id);
+  for (const [id, packages] of [[product.id, 1], ...(sugar ? [[sugar.product_id, sugar.count]] : [])]) {
+    const bought = await api('add_purchase', { product_id: id, packages, unit_price: 3.25, purchased_on: '2026-12-01' }, state.token);
+    assert.equal(bought.status, 200, JSON.stringify(bought.body));
+  }
   const answer = (await api('can_make', { event: state.slug }, state.token)).body;
   await visit(page, `/events/${state.slug}/plan`, () => page.getByRole('link', { name: 'What can I bake now?' }).waitFor(), 'plan');
   await page.getByRole('link', { name: 'What can I bake now?' }).click();

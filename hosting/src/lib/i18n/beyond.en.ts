@@ -19,6 +19,7 @@ export const beyondEn = {
   'eq.recipe': 'Recipe',
   'eq.batchSize': 'One batch',
   'eq.batchUnit': 'Unit of one batch',
+  'eq.unit': 'Unit',
   'eq.pansPerBatch': 'Pans per batch',
   'eq.addRecipe': 'Add a recipe',
   'eq.removeRecipe': 'Remove {recipe} from {name}',
@@ -97,6 +98,7 @@ export const beyondEn = {
   'recipe.line': 'Line',
   'recipe.quantity': 'Quantity',
   'recipe.percentage': '%',
+  'recipe.grams': 'Grams',
   // can make now
   'now.title': 'What can I bake now?',
   'now.for': 'Bake now · {event}',
