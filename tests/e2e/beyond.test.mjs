@@ -219,7 +219,8 @@ test('the recipe screen scales by an ingredient exactly as scale_recipe does', a
   const text = await page.getByTestId('scaled').innerText();
   assert.ok(!/\b(G21|G24|G25|LBR|GRM|QTL)\b/.test(text), text);
   checkScreen(page, 'recipe (scaled)');
-  await page.evaluate(() => window.scrollTo(0, 0));
+  await sleep(800); // the screen scrolls (smoothly) to the scaled lines; the screenshot starts at the top
+  await page.evaluate(() => window.scrollTo({ top: 0, behavior: 'instant' }));
   await shot(page, 'recipe-scale-phone');
   await page.getByTestId('bakers').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await shot(page, 'recipe-bakers-phone');
@@ -229,11 +230,12 @@ test('"what can I bake now" shows can_make\'s answer', async () => {
   const { page } = owner;
   // Cloves (which the sample lacks) and sugar bought, so some batches can be made now.
   const product = { id: 'cloves_ground~penzeys~ground-cloves~1-2oz', ingredient_slug: 'cloves_ground', brand: 'Penzeys', product_name: 'Ground cloves', package_unit_quantity: 1.2, package_unit: 'oz' };
-  const created = await api('save_catalog', { products: [product] }, state.token);
+  const eggs = { id: 'eggs_whole~farm~eggs-large~2each', ingredient_slug: 'eggs_whole', brand: 'Farm', product_name: 'Eggs, large (2)', package_unit_quantity: 2, package_unit: 'each' };
+  const created = await api('save_catalog', { products: [product, eggs] }, state.token);
   assert.equal(created.status, 200, JSON.stringify(created.body));
   const plan = (await api('plan_event', { event: state.slug }, state.token)).body;
   const sugar = plan.shopping_list.find((l) => l.ingredient === 'sugar_granulated')?.packages.find((p) => p.product_id);
-  for (const [id, packages] of [[product.id, 1], ...(sugar ? [[sugar.product_id, sugar.count]] : [])]) {
+  for (const [id, packages] of [[product.id, 1], [eggs.id, 1], ...(sugar ? [[sugar.product_id, sugar.count]] : [])]) {
     const bought = await api('add_purchase', { product_id: id, packages, unit_price: 3.25, purchased_on: '2026-12-01' }, state.token);
     assert.equal(bought.status, 200, JSON.stringify(bought.body));
   }
