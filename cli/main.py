@@ -269,46 +269,38 @@ def _write_json(path: str, data: dict[str, Any]) -> None:
         raise CliError(f"{path}: cannot write it ({exc.strerror})") from exc
 
 
+def _reading(sub: Any, name: str, help: str, run: Any, *, event: bool = True, json_out: bool = True
+             ) -> argparse.ArgumentParser:
+    """A command that reads a bakery (a desktop export or a running stack), for an event, printing text or JSON."""
+    command: argparse.ArgumentParser = sub.add_parser(name, help=help)
+    command.add_argument("--data", help="a desktop export (JSON)")
+    command.add_argument("--api", help="act on a running stack instead (e.g. http://127.0.0.1:5000)")
+    if event:
+        command.add_argument("--event", required=True, help="event name (or slug)")
+    if json_out:
+        command.add_argument("--json", action="store_true", help="print one JSON object")
+    command.set_defaults(run=run)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="baketracker", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    plan = sub.add_parser("plan", help="batches, ingredients and shopping list for an event")
-    plan.add_argument("--data", help="a desktop export (JSON)")
-    plan.add_argument("--api", help="act on a running stack instead (e.g. http://127.0.0.1:5000)")
-    plan.add_argument("--event", required=True, help="event name (or slug)")
-    plan.add_argument("--json", action="store_true", help="print one JSON object")
-    plan.set_defaults(run=cmd_plan)
+    _reading(sub, "plan", "batches, ingredients and shopping list for an event", cmd_plan)
 
-    shopping = sub.add_parser("shopping-list", help="printable shopping list grouped by supplier")
-    shopping.add_argument("--data", help="a desktop export (JSON)")
-    shopping.add_argument("--api", help="act on a running stack instead")
-    shopping.add_argument("--event", required=True, help="event name (or slug)")
-    shopping.set_defaults(run=cmd_shopping_list)
+    _reading(sub, "shopping-list", "printable shopping list grouped by supplier", cmd_shopping_list, json_out=False)
 
-    scale = sub.add_parser("scale", help="a recipe scaled by one ingredient on hand, with baker's percentages")
-    scale.add_argument("--data", help="a desktop export (JSON)")
-    scale.add_argument("--api", help="act on a running stack instead")
+    scale = _reading(sub, "scale", "a recipe scaled by one ingredient on hand, with baker's percentages", cmd_scale,
+                     event=False)
     scale.add_argument("--recipe", required=True, help="recipe name (or slug)")
     scale.add_argument("--by", required=True, metavar="INGREDIENT=AMOUNT",
                        help="what you have, e.g. butter=3lb or 'Flour, all-purpose=1.5 kg'")
-    scale.add_argument("--json", action="store_true", help="print one JSON object")
-    scale.set_defaults(run=cmd_scale)
 
-    can = sub.add_parser("can-make", help="what the stock on hand makes for an event, and what to buy for the rest")
-    can.add_argument("--data", help="a desktop export (JSON)")
-    can.add_argument("--api", help="act on a running stack instead")
-    can.add_argument("--event", required=True, help="event name (or slug)")
-    can.add_argument("--json", action="store_true", help="print one JSON object")
-    can.set_defaults(run=cmd_can_make)
+    _reading(sub, "can-make", "what the stock on hand makes for an event, and what to buy for the rest", cmd_can_make)
 
-    cost = sub.add_parser("cost", help="what an event costs: per batch, finished unit and good; planned vs actual")
-    cost.add_argument("--data", help="a desktop export (JSON)")
-    cost.add_argument("--api", help="act on a running stack instead")
-    cost.add_argument("--event", required=True, help="event name (or slug)")
+    cost = _reading(sub, "cost", "what an event costs: per batch, finished unit and good; planned vs actual", cmd_cost)
     cost.add_argument("--currency", default="USD", help="ISO 4217 code for the text (default USD)")
-    cost.add_argument("--json", action="store_true", help="print one JSON object")
-    cost.set_defaults(run=cmd_cost)
 
     export = sub.add_parser("export", help="import a desktop file, export it again (round trip)")
     export.add_argument("--data", help="a desktop export (JSON)")
