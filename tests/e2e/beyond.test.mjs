@@ -258,6 +258,62 @@ test('"what can I bake now" shows can_make\'s answer', async () => {
   await shot(page, 'can-make-phone');
 });
 
+test('the event editor keeps and saves the buffer; the good editor shows its target margin', async () => {
+  const { page } = owner;
+  await visit(page, `/events/${state.slug}`, () => page.locator('#ev-buffer').waitFor(), 'event editor (buffer)');
+  assert.equal(await page.locator('#ev-buffer').inputValue(), '5');
+  await page.locator('#ev-buffer').fill('abc');
+  await page.getByRole('button', { name: 'Save event' }).click();
+  await page.locator('#ev-buffer-error').getByText(/buffer_percentage must be a number/).waitFor();
+  const kept = problems.filter((p) => !(p.kind === 'console' && /status of 400/.test(p.text)));
+  problems.splice(0, problems.length, ...kept);
+  await page.locator('#ev-buffer').fill('10');
+  await page.getByRole('button', { name: 'Save event' }).click();
+  await page.getByText('Saved.').waitFor();
+  const exported = (await api('export_desktop', {}, state.token)).body;
+  assert.equal(Number(exported.events.find((e) => e.slug === state.slug).buffer_percentage), 10);
+  assert.ok(exported.event_finished_goods.some((g) => g.finished_good_slug === GOOD), 'the event keeps its goods');
+  checkScreen(page, 'event editor (buffer saved)');
+
+  await visit(page, '/catalog', () => page.getByRole('tab', { name: 'Finished goods' }).waitFor(), 'catalog');
+  await page.getByRole('tab', { name: 'Finished goods' }).click();
+  await page.getByRole('button', { name: 'Edit: Cookie Tin' }).click();
+  assert.equal(await page.locator('#ed-margin').inputValue(), '60');
+  await page.locator('#ed-margin').fill('50');
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Saved.').first().waitFor();
+  const cost = (await api('event_cost', { event: state.slug }, state.token)).body;
+  assert.equal(cost.finished_goods.find((g) => g.slug === GOOD).target_margin_percentage, 50);
+  assert.ok((await api('plan_event', { event: state.slug }, state.token)).body.recipes.length > 0, 'the good keeps its components');
+  checkScreen(page, 'good editor (margin saved)');
+});
+
+test('in German: the plan\'s mixes and costs, the recipe, "bake now" and the equipment have no key or unit code left', async () => {
+  const { page } = owner;
+  await visit(page, '/settings', () => page.locator('#s-lang').waitFor(), 'settings');
+  await page.locator('#s-lang').selectOption('de');
+  try {
+    for (const [path, ready, name] of [
+      [`/events/${state.slug}/plan`, () => page.getByTestId('cost-total').waitFor(), 'plan (de)'],
+      [`/recipes/${state.recipe}`, () => page.getByTestId('bakers').waitFor(), 'recipe (de)'],
+      [`/events/${state.slug}/now`, () => page.getByTestId('now-recipe').first().waitFor(), 'bake now (de)'],
+      ['/equipment', () => page.getByTestId('equipment-form-0').waitFor(), 'equipment (de)']
+    ]) {
+      await visit(page, path, ready, name);
+      const text = await page.locator('main').innerText();
+      assert.ok(!/\b(eq|cost|now|recipe|beyond|buffer|margin)\.[a-zA-Z]+/.test(text), `${name}: ${/\b(eq|cost|now|recipe|beyond|buffer|margin)\.[a-zA-Z]+/.exec(text)}`);
+      assert.ok(!/\b(G21|G24|G25|LBR|GRM|QTL|H87)\b/.test(text), `${name}: a unit code`);
+    }
+    await visit(page, `/events/${state.slug}/plan`, () => page.getByTestId('mixes').waitFor(), 'plan (de)');
+    assert.match(await page.getByTestId('mixes').innerText(), /Ansätze → \d+ Mischungen? .*in der 20-qt Hobart/);
+    await page.evaluate((slug) => document.querySelector(`[data-testid="equipment-${slug}"]`).closest('article').scrollIntoView({ block: 'start' }), state.recipe);
+    await shot(page, 'plan-mixes-costs-de-phone');
+  } finally {
+    await visit(page, '/settings', () => page.locator('#s-lang').waitFor(), 'settings');
+    await page.locator('#s-lang').selectOption('en');
+  }
+});
+
 test('a viewer reads the equipment and sees no edit control', async () => {
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
   await watch(context, 'viewer');

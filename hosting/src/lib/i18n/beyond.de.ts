@@ -60,7 +60,7 @@ export const beyondDe: Record<keyof typeof beyondEn, string> = {
   'cost.margin': 'Marge',
   'cost.suggested': 'Preisvorschlag',
   'cost.noMargin': 'Zielmarge festlegen',
-  'cost.setMargins': 'Zielmargen unter Rezepte & Katalog → Waren festlegen.',
+  'cost.setMargins': 'Zielmargen unter Rezepte & Katalog → Backwaren festlegen.',
   'cost.plannedVsActual': 'Geplant und tatsächlich',
   'cost.planned': 'Geplant',
   'cost.actual': 'Tatsächlich',

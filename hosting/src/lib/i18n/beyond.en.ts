@@ -60,7 +60,7 @@ export const beyondEn = {
   'cost.margin': 'Margin',
   'cost.suggested': 'Suggested price',
   'cost.noMargin': 'set a target margin',
-  'cost.setMargins': 'Set target margins in Recipes & catalog → Goods.',
+  'cost.setMargins': 'Set target margins in Recipes & catalog → Finished goods.',
   'cost.plannedVsActual': 'Planned and actual',
   'cost.planned': 'Planned',
   'cost.actual': 'Actual',
