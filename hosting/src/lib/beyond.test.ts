@@ -23,7 +23,7 @@ describe('mixes and oven loads in words', () => {
   it('shares uneven mixes out and names split batches', () => {
     expect(mixesText(mix({ batches_per_mix: 3, mixes: [3, 2] }), en, num)).toBe('5 batches → 2 mixes (3 + 2) in the 20-qt Hobart');
     expect(mixesText(mix({ whole_batches: false, split_into: 2, count: 2, mixes: [0.5, 0.5], batches_per_mix: 0.5 }), en, num))
-      .toBe('1 batches → 2 mixes of 0.5 batch in the 20-qt Hobart (a batch is split in 2)');
+      .toBe('1 batch → 2 mixes of 0.5 batch in the 20-qt Hobart (each batch split into 2)');
   });
   it('and in German', () => {
     expect(mixesText(mix({}), de, (n) => formatNumber(n, 'de'))).toBe('4 Ansätze → 2 Mischungen zu 2 in der 20-qt Hobart');

@@ -10,7 +10,8 @@ type Num = (value: number) => string;
 /** "4 batches → 2 mixes of 2 in the 20-qt Hobart" (also "5 batches → 2 mixes (3 + 2) …" and split batches). */
 export function mixesText(m: PlanMixes, t: T, num: Num): string {
   const batches = m.mixes.reduce((a, b) => a + b, 0);
-  const params = { batches: num(batches), count: m.count, mixer: m.mixer_name, per: num(m.batches_per_mix) };
+  // "4 batches", "1 batch": the plan's own words for a number of batches.
+  const params = { lead: t('plan.batchCount', { count: batches }), count: m.count, mixer: m.mixer_name, per: num(m.batches_per_mix) };
   if (!m.whole_batches || m.split_into > 1) {
     return t('beyond.mixesSplit', { ...params, count: m.count, parts: m.split_into, part: num(1 / m.split_into) });
   }

@@ -34,9 +34,9 @@ export const beyondEn = {
   'eq.pansLine': '{recipe}: {pans} pans a batch',
   'eq.unnamed': 'New equipment',
   // plan: mixes, loads and costs
-  'beyond.mixesEven': '{batches} batches → {count} mix of {per} in the {mixer}|{batches} batches → {count} mixes of {per} in the {mixer}',
-  'beyond.mixesUneven': '{batches} batches → {count} mixes ({split}) in the {mixer}',
-  'beyond.mixesSplit': '{batches} batches → {count} mix of {part} batch in the {mixer} (a batch is split in {parts})|{batches} batches → {count} mixes of {part} batch in the {mixer} (a batch is split in {parts})',
+  'beyond.mixesEven': '{lead} → {count} mix of {per} in the {mixer}|{lead} → {count} mixes of {per} in the {mixer}',
+  'beyond.mixesUneven': '{lead} → {count} mixes ({split}) in the {mixer}',
+  'beyond.mixesSplit': '{lead} → {count} mix of {part} batch in the {mixer} (each batch split into {parts})|{lead} → {count} mixes of {part} batch in the {mixer} (each batch split into {parts})',
   'beyond.ovenLoads': '{pans} pans → {count} oven load in the {oven} ({perLoad} pans a load)|{pans} pans → {count} oven loads in the {oven} ({perLoad} pans a load)',
   'beyond.openRecipe': 'Recipe and scaling',
   'beyond.canMakeLink': 'What can I bake now?',
