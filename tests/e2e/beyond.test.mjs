@@ -224,6 +224,13 @@ test('the recipe screen scales by an ingredient exactly as scale_recipe does', a
   await shot(page, 'recipe-scale-phone');
   await page.getByTestId('bakers').evaluate((el) => el.scrollIntoView({ block: 'center' }));
   await shot(page, 'recipe-bakers-phone');
+  // A line that cannot be weighed says why; a recipe without flour says there are no percentages, and why.
+  const anzac = (await api('scale_recipe', { recipe: 'anzac-cookies', ingredient: 'walnuts', amount: 1, unit: 'cup' }, state.token)).body;
+  const walnuts = anzac.bakers_percentages.lines.find((l) => l.ingredient === 'walnuts');
+  assert.ok(walnuts.cannot_weigh, JSON.stringify(walnuts));
+  await visit(page, '/recipes/anzac-cookies', () => page.getByTestId('bakers').waitFor(), 'recipe (cannot weigh)');
+  await page.getByTestId('bakers').getByText(`cannot weigh: ${walnuts.cannot_weigh}`).waitFor();
+  await visit(page, '/recipes/candy-bar-fudge', () => page.getByText(/^No baker’s percentages: no flour in this recipe/).waitFor(), 'recipe (no flour)');
 });
 
 test('"what can I bake now" shows can_make\'s answer', async () => {
