@@ -21,12 +21,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CHROMIUM, PHONE, PLANS, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, claims, cli, createBakery, firestoreDocs,
-  idToken, net, problems, purchases, screens, shoot, signUp, sleep, stack, startStack, stopStack, until, visit, watch
+  PHONE, PLANS, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, claims, cli, createBakery, firestoreDocs, idToken,
+  launchChromium, launchPersistent, net, problems, purchases, screens, shoot, signUp, sleep, stack, startWith,
+  stopStack, until, visit, watch
 } from './support.mjs';
 
 const OWNER = `owner-${RUN}@e2e.test`;
@@ -61,16 +62,10 @@ async function uiShoppingLines(page) {
 const state = { token: '', tenant: '', slug: '', ticked: [], bought: '', proposal: '' };
 
 before(async () => {
-  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
-  assert.ok(existsSync(SAMPLE), `the desktop sample is missing: ${SAMPLE}`);
-  const browserStarts = chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true, viewport: PHONE, locale: 'en-US'
-  });
-  await startStack();
-  const context = await browserStarts;
+  const context = await startWith(launchPersistent(profile));
   await watch(context, 'owner');
   owner = { context, page: context.pages()[0] ?? (await context.newPage()) };
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+  browser = await launchChromium();
 });
 
 after(async () => {

@@ -15,12 +15,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CHROMIUM, PASSWORD, PHONE, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, createBakery, idToken, problems, purchases,
-  screens, signUp, stack, startStack, stopStack, until, visit, watch
+  CHROMIUM, PASSWORD, PHONE, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, createBakery, idToken,
+  launchChromium, problems, purchases, screens, signUp, stack, startWith, stopStack, until, visit, watch
 } from './support.mjs';
 
 const OWNER = `barcode-${RUN}@e2e.test`;
@@ -100,11 +100,7 @@ async function choosePhoto(name, png) {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
-  assert.ok(existsSync(SAMPLE), `the desktop sample is missing: ${SAMPLE}`);
-  const browserStarts = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-  await startStack();
-  browser = await browserStarts;
+  browser = await startWith(launchChromium());
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-US', deviceScaleFactor: 1 });
   // A browser without BarcodeDetector: photos are read by the fallback decoder.
   await context.addInitScript(() => {

@@ -13,11 +13,11 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CHROMIUM, LAPTOP, PHONE, PLANS, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, claims, createBakery, idToken,
-  networkQuiet, problems, screens, signUp, sleep, stack, startStack, stopStack, visit, watch
+  LAPTOP, PHONE, PLANS, RUN, SAMPLE, SHOTS, api, checkScreen, claims, createBakery, idToken, launchChromium,
+  networkQuiet, problems, screens, signUp, sleep, stack, startWith, stopStack, visit, watch
 } from './support.mjs';
 
 const OWNER = `beyond-${RUN}@e2e.test`;
@@ -36,11 +36,7 @@ async function shot(page, name, { fullPage = false } = {}) {
 }
 
 before(async () => {
-  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
-  assert.ok(existsSync(SAMPLE), `the desktop sample is missing: ${SAMPLE}`);
-  const starting = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-  await startStack();
-  browser = await starting;
+  browser = await startWith(launchChromium());
   const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
   await watch(context, 'owner');
   owner = { context, page: await context.newPage() };

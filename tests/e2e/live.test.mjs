@@ -12,11 +12,11 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  CHROMIUM, PASSWORD, PHONE, PLANS, REPO, RUN, SAMPLE, api, checkScreen, chromium, claims, createBakery, idToken,
-  screens, signUp, stack, startStack, stopStack, visit, watch
+  PASSWORD, PHONE, PLANS, RUN, SAMPLE, api, checkScreen, claims, createBakery, idToken, launchChromium,
+  screens, signUp, stack, startWith, stopStack, visit, watch
 } from './support.mjs';
 
 const OWNER = `live-${RUN}@e2e.test`;
@@ -57,11 +57,7 @@ async function signIn(page, email) {
 const listening = (page) => page.waitForFunction(() => document.documentElement.dataset.live === 'on', null, { timeout: 20_000 });
 
 before(async () => {
-  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
-  assert.ok(existsSync(SAMPLE), `the desktop sample is missing: ${SAMPLE}`);
-  const starting = chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
-  await startStack();
-  browser = await starting;
+  browser = await startWith(launchChromium());
   for (const name of ['a', 'b']) {
     const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
     await watch(context, `phone ${name.toUpperCase()}`);

@@ -13,12 +13,12 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CHROMIUM, PHONE, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, chromium, claims, cli, createBakery, firestoreDocs, idToken, net,
-  problems, screens, signUp, stack, startStack, stopStack, until, visit, watch
+  PHONE, REPO, RUN, SAMPLE, SHOTS, api, checkScreen, claims, cli, createBakery, firestoreDocs, idToken,
+  launchPersistent, net, screens, signUp, stack, startWith, stopStack, until, visit, watch
 } from './support.mjs';
 
 const OWNER = `photos-${RUN}@e2e.test`;
@@ -117,13 +117,8 @@ async function bigUpload(page, file, answered) {
 let expected;
 
 before(async () => {
-  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
   const rendering = renderImages();
-  const browserStarts = chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true, viewport: PHONE, locale: 'en-US'
-  });
-  await startStack();
-  const context = await browserStarts;
+  const context = await startWith(launchPersistent(profile));
   await watch(context, 'owner');
   owner = { context, page: context.pages()[0] ?? (await context.newPage()) };
   expected = await rendering;

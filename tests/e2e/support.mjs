@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -227,3 +227,20 @@ export async function createBakery(page, name) {
   await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
 }
 
+
+// ---------------------------------------------------------------- starting a file's stack and browser
+
+/** Debian's Chromium, headless (a fresh browser: contexts are incognito). */
+export const launchChromium = () => chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true });
+
+/** A persistent profile at phone size (an incognito context is never installable). */
+export const launchPersistent = (profile) =>
+  chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ['--no-sandbox'], headless: true, viewport: PHONE, locale: 'en-US' });
+
+/** Checks the app is built and the desktop sample is there, then starts the stack while `browserStarting` starts. */
+export async function startWith(browserStarting) {
+  assert.ok(existsSync(join(REPO, 'hosting', 'dist', 'index.html')), 'the app is not built: run `make install`');
+  assert.ok(existsSync(SAMPLE), `the desktop sample is missing: ${SAMPLE}`);
+  await startStack();
+  return browserStarting;
+}
