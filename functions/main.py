@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.application import planning, records, stock
+from core.limits import JOIN_BY_ACCOUNT, JOIN_BY_ADDRESS
 from core.tenancy import (
     ApiKey,
     BakerySettings,
@@ -53,6 +54,7 @@ from functions.models import (
 )
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError
+from functions.shared.limits import client_address, spend_try
 from functions.shared.operation import Context, operation
 
 
@@ -141,6 +143,9 @@ def join_tenant(ctx: Context, body: JoinRequest) -> dict[str, Any]:
     """Accept an invitation code."""
     if ctx.caller.tenant_id:
         raise ApiError(409, "already_member", "this account already belongs to a bakery", "code")
+    # An 8-character code is 40 bits: guessing is kept hopeless by counting every try, per account and address.
+    spend_try(ctx.backend, JOIN_BY_ACCOUNT, ctx.caller.uid, field="code")
+    spend_try(ctx.backend, JOIN_BY_ADDRESS, client_address(ctx.request), field="code")
     found = ctx.backend.invitation(hash_code(body.code))
     tenant_id, invitation = found if found else ("", None)
     member = accept_invitation(invitation, ctx.caller.uid, ctx.caller.email, _now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Protocol
 
 from core.bakery import Bakery
@@ -34,6 +35,10 @@ class Backend(Protocol):
     def save_member(self, tenant_id: str, member: Member) -> None: ...
 
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None: ...
+
+    def count_try(self, key: str, expires_at: dt.datetime) -> int:
+        """One more try on the rate-limit counter `key` (core/limits.py names it); the count, this one included."""
+        ...
 
     def save_invitation(self, tenant_id: str, invitation: Invitation) -> None: ...
 

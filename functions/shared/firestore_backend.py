@@ -96,6 +96,14 @@ class FirestoreBackend:
     def save_member(self, tenant_id: str, member: Member) -> None:
         self._tenant_doc(tenant_id).collection("members").document(member.uid).set(_member(tenant_id, member))
 
+    def count_try(self, key: str, expires_at: dt.datetime) -> int:
+        """`rate_limits/{key}`: server-only (the rules' catch-all); `expires_at` for a Firestore TTL policy."""
+        from google.cloud.firestore import Increment
+
+        ref = self.client.collection("rate_limits").document(key)
+        ref.set({"count": Increment(1), "expires_at": expires_at}, merge=True)
+        return int((ref.get().to_dict() or {}).get("count", 1))
+
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
         index = self.client.collection("invitation_codes").document(code_hash).get()
         if not index.exists:

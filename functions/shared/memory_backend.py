@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import replace
 
 from core.bakery import Bakery
@@ -19,6 +20,7 @@ class MemoryBackend:
         self.claims: dict[str, dict[str, str] | None] = {}
         self.keys: dict[str, tuple[str, ApiKey]] = {}  # by hash
         self.tokens: dict[str, dict[str, PushToken]] = {}  # tenant → token id → token
+        self.tries: dict[str, int] = {}  # rate-limit counters
 
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
@@ -44,6 +46,10 @@ class MemoryBackend:
 
     def save_member(self, tenant_id: str, member: Member) -> None:
         self.member_rows.setdefault(tenant_id, {})[member.uid] = member
+
+    def count_try(self, key: str, expires_at: dt.datetime) -> int:
+        self.tries[key] = self.tries.get(key, 0) + 1
+        return self.tries[key]
 
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
         return self.invitations.get(code_hash)

@@ -82,8 +82,8 @@ class Runtime:
 RUNTIME = Runtime()
 
 
-def _json(status: int, body: Any) -> tuple[str, int, dict[str, str]]:
-    return json.dumps(body, ensure_ascii=False), status, {"Content-Type": "application/json"}
+def _json(status: int, body: Any, headers: dict[str, str] | None = None) -> tuple[str, int, dict[str, str]]:
+    return json.dumps(body, ensure_ascii=False), status, {"Content-Type": "application/json", **(headers or {})}
 
 
 def _parse(request: Any, model: type[Body] | None) -> Body | None:
@@ -134,7 +134,7 @@ def operation(
                         time.sleep(random.uniform(0, 0.02 * 2**attempt))
                 raise AssertionError("unreachable")
             except ApiError as exc:
-                return _json(exc.status, exc.body())
+                return _json(exc.status, exc.body(), exc.headers)
             except BakeTrackerError as exc:
                 error = from_core(exc)
                 return _json(error.status, error.body())
