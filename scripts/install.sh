@@ -25,16 +25,25 @@ if ! ls /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firest
    && ! command -v gcloud >/dev/null 2>&1; then
   echo "install: no gcloud SDK Firestore emulator found" >&2
 fi
-# Receipt OCR (adapters/receipt_ocr.py) shells out to the Tesseract CLI with the English model.
-if ! command -v tesseract >/dev/null 2>&1; then
+# Receipt OCR (adapters/receipt_ocr.py) shells out to the Tesseract CLI with the English model, and with the
+# German, French and Dutch models for continental receipts when they are installed (English alone without them).
+TESSERACT_PACKAGES="tesseract-ocr tesseract-ocr-eng tesseract-ocr-deu tesseract-ocr-fra tesseract-ocr-nld"
+if ! command -v tesseract >/dev/null 2>&1 \
+   || ! tesseract --list-langs 2>/dev/null | grep -qx deu \
+   || ! tesseract --list-langs 2>/dev/null | grep -qx fra \
+   || ! tesseract --list-langs 2>/dev/null | grep -qx nld; then
   if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = "0" ]; then
     export DEBIAN_FRONTEND=noninteractive
-    if ! apt-get install -y -q -o DPkg::Lock::Timeout=300 tesseract-ocr tesseract-ocr-eng; then
-      apt-get update -q -o DPkg::Lock::Timeout=300 && apt-get install -y -q -o DPkg::Lock::Timeout=300 tesseract-ocr tesseract-ocr-eng \
-        || echo "install: apt-get could not install tesseract-ocr; receipt OCR will be unavailable" >&2
+    # shellcheck disable=SC2086
+    if ! apt-get install -y -q -o DPkg::Lock::Timeout=300 $TESSERACT_PACKAGES; then
+      # shellcheck disable=SC2086
+      apt-get update -q -o DPkg::Lock::Timeout=300 && apt-get install -y -q -o DPkg::Lock::Timeout=300 $TESSERACT_PACKAGES \
+        || echo "install: apt-get could not install $TESSERACT_PACKAGES; receipt OCR may be unavailable or English-only" >&2
     fi
-  else
+  elif ! command -v tesseract >/dev/null 2>&1; then
     echo "install: tesseract not found and cannot apt-get install it (need root and apt-get); receipt OCR will be unavailable" >&2
+  else
+    echo "install: Tesseract's deu/fra/nld models missing and cannot apt-get install them; receipts are read in English only" >&2
   fi
 fi
 # End-to-end tests (npm playwright-core) drive Debian's Chromium: no browser download.
