@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -15,8 +16,14 @@ from core.recipes.scale_by import scaled_by
 from core.recipes.scaling import ingredient_lines_per_batch
 
 
-def find_ingredient(bakery: Bakery, name_or_slug: str, field: str = "ingredient") -> str:
-    """An ingredient by slug, or by its display name (case-insensitive) when exactly one has it."""
+def _words(text: str) -> set[str]:
+    return {w for w in re.split(r"[^a-z0-9]+", text.casefold()) if w}
+
+
+def find_ingredient(bakery: Bakery, name_or_slug: str, field: str = "ingredient", among: Iterable[str] = ()) -> str:
+    """An ingredient by slug, or by its display name (case-insensitive) when exactly one has it; else, among the
+    recipe's own ingredients (`among`), the one whose name holds every word said ("butter" in a recipe whose only
+    butter is "Butter, unsalted")."""
     if name_or_slug in bakery.ingredients:
         return name_or_slug
     wanted = name_or_slug.strip().casefold().replace(" ", "_")
@@ -24,6 +31,12 @@ def find_ingredient(bakery: Bakery, name_or_slug: str, field: str = "ingredient"
                    if i.display_name.casefold() == name_or_slug.strip().casefold() or i.slug.casefold() == wanted)
     if len(found) == 1:
         return found[0]
+    said = _words(name_or_slug)
+    if not found and said:
+        found = sorted({slug for slug in among if slug in bakery.ingredients
+                        and said <= _words(bakery.ingredients[slug].display_name) | _words(slug)})
+        if len(found) == 1:
+            return found[0]
     what = f"several ingredients ({', '.join(found)}) are" if found else "no ingredient is"
     raise NotFoundError(f"{what} named {name_or_slug!r}", field=field)
 
@@ -33,8 +46,8 @@ def scale_recipe_json(bakery: Bakery, recipe: str, ingredient: str, amount: Deci
     found = bakery.find_recipe(recipe)
     if found is None:
         raise NotFoundError(f"no recipe {recipe!r}", field="recipe")
-    slug = find_ingredient(bakery, ingredient)
     lines = ingredient_lines_per_batch(found.slug, bakery.recipes)
+    slug = find_ingredient(bakery, ingredient, among=(line.ingredient_slug for line in lines))
     scaled = scaled_by(lines, slug, amount, unit, lambda s: _basis(bakery, s))
     formula = bakers_percentages(lines, bakery.ingredients, lambda s: _basis(bakery, s))
     return {

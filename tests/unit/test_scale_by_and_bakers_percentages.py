@@ -137,3 +137,16 @@ class TestBakersPercentages:
                                      bakery.ingredients, basis(bakery))
         for a, b2 in zip(formula.lines, doubled.lines, strict=True):
             assert abs((a.percentage or 0) - (b2.percentage or 0)) < D("1e-20")
+
+
+def test_a_word_said_finds_the_recipes_own_ingredient_by_its_name_when_only_one_fits() -> None:
+    """On the desktop sample, 'butter' names no ingredient ('Butter, unsalted' is its name), but the recipe
+    has exactly one butter: that one. Two fitting ones stay a refusal naming them."""
+    from core.desktop_format.desktop_import import import_desktop
+    from tests.conftest import load_fixture
+
+    bakery = import_desktop(load_fixture("desktop/sample_data_all.json")).bakery
+    answer = scale_recipe_json(bakery, "Toasted Almond Sablés", "butter", D(3), "LBR")
+    assert answer["by"]["ingredient"] == "butter_unsalted" and D(str(answer["factor"])) > 0
+    with pytest.raises(NotFoundError, match="no ingredient is named 'glitter'"):
+        scale_recipe_json(bakery, "Toasted Almond Sablés", "glitter", D(3), "LBR")
