@@ -71,3 +71,15 @@ def as_number(value: Decimal) -> int | float:
     if r == r.to_integral_value():
         return int(r)
     return float(r)
+
+
+def positive_quantity(value: object) -> Decimal | None:
+    """A positive finite number as a Decimal, or None (missing, a bool, not a number, zero or less): for rules
+    that derive from a value only when it is usable and leave reporting a bad one to the schema."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        number = to_quantity(value)
+    except (ValueError, ArithmeticError, TypeError):
+        return None
+    return number if number.is_finite() and number > 0 else None

@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Context, Decimal, Inexact
 from typing import Any
 
 from core.errors import ValidationError
-from core.measures.quantities import to_quantity
+from core.measures.quantities import positive_quantity
 
 EDIT_ONLY_FIELDS = frozenset({"unit_price"})
 _EXACT = Context(prec=34, traps=[Inexact])
@@ -45,15 +45,7 @@ class Carried:
     derived: tuple[str, ...]
 
 
-def _number(value: object) -> Decimal | None:
-    """A positive finite number, or None (a missing or bad value is the schema's to report, not derived from)."""
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = to_quantity(value)
-    except (ValueError, ArithmeticError):
-        return None
-    return number if number.is_finite() and number > 0 else None
+_number = positive_quantity  # a missing or bad value is the schema's to report, never derived from
 
 
 def json_number(value: Decimal) -> int | float | str:

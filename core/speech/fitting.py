@@ -24,7 +24,7 @@ from typing import Any
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Product
 from core.errors import ConversionError
-from core.measures.quantities import to_quantity
+from core.measures.quantities import positive_quantity
 from core.measures.units import UNITS, Dimension, convert
 
 VAGUE_UNIT = 0.6  # a unit read with less confidence than this is a guess (a receipt's bare count)
@@ -89,14 +89,7 @@ class Amount:
             and self.package_size is None
 
 
-def _number(value: Any) -> Decimal | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = to_quantity(value)
-    except (ValueError, ArithmeticError):
-        return None
-    return number if number.is_finite() and number > 0 else None
+_number = positive_quantity  # a missing or bad value is the schema's to report, never derived from
 
 
 def unit_word(name: str) -> tuple[str, Decimal] | None:
