@@ -248,7 +248,7 @@ test('(b) a 12-megapixel photo over the 8 MiB limit is made smaller in the brows
   }, 90_000);
   timings.push(`e2e: the 12-MP receipt photo (a receipt on a noisy table) was read: ${end.status}, ${end.proposal?.operations.length ?? 0} lines`);
   // The sheet shows the end: the review opened, "no items were found" (a noisy table around a small receipt), or why it failed.
-  await until('the sheet shows the end', async () => /\/proposals\//.test(page.url()) || ['failed', 'proposed'].includes(await page.getByTestId('receipt-state').getAttribute('data-state').catch(() => '')), 20_000);
+  await until('the sheet shows the end', async () => /\/proposals\//.test(page.url()) || ['failed', 'proposed'].includes(await page.getByTestId('receipt-state').getAttribute('data-state').catch(() => '')), 60_000); // a 250 kB/s throttled upload, then OCR on a busy 2-core CI machine
   checkScreen(page, 'capture sheet (large photo)');
 });
 
