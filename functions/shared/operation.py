@@ -17,6 +17,7 @@ from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError, from_core, from_pydantic
+from functions.shared.observe import Call, observed, trace_of
 from functions.shared.photo_store import PhotoStore
 from functions.shared.task_queue import TaskQueue
 
@@ -111,12 +112,14 @@ def operation(
     needs_tenant: bool = True,
 ) -> Callable[[Callable[[Context, Any], Any]], Callable[[Any], tuple[str, int, dict[str, str]]]]:
     def wrap(run: Callable[[Context, Any], Any]) -> Callable[[Any], tuple[str, int, dict[str, str]]]:
-        def handler(request: Any) -> tuple[str, int, dict[str, str]]:
+        def answer(request: Any, call: Call) -> tuple[str, int, dict[str, str]]:
             try:
                 if request.method not in methods:
                     raise ApiError(405, "method_not_allowed", f"use {' or '.join(methods)}")
                 caller = caller_from_header(request.headers.get("Authorization"), RUNTIME.verifier)
+                call.uid, call.role = caller.uid, caller.role
                 tenant_id = require_role(caller, roles) if needs_tenant else (caller.tenant_id or "")
+                call.tenant_id = tenant_id or None
                 backend = RUNTIME.backend
                 if needs_tenant:
                     _check_membership(backend, tenant_id, caller)
@@ -134,20 +137,42 @@ def operation(
                         time.sleep(random.uniform(0, 0.02 * 2**attempt))
                 raise AssertionError("unreachable")
             except ApiError as exc:
-                return _json(exc.status, exc.body(), exc.headers)
+                return _failed(call, exc)
             except BakeTrackerError as exc:
-                error = from_core(exc)
-                return _json(error.status, error.body())
-            except Exception:  # never leak internals; log them
-                log.exception("operation %s failed", run.__name__)
-                return _json(500, {"error": {"code": "internal", "message": "something went wrong on our side",
-                                             "field": None}})
+                return _failed(call, from_core(exc))
+            except Exception:  # never leak internals; log them with the request id
+                log.exception("operation %s failed (request %s)", run.__name__, call.request_id)
+                return _failed(call, ApiError(500, "internal", "something went wrong on our side"))
+
+        def handler(request: Any) -> tuple[str, int, dict[str, str]]:
+            headers = request.headers
+            with observed(run.__name__, "http", request_id=_request_id_of(headers),
+                          trace=trace_of(headers.get("X-Cloud-Trace-Context") or headers.get("traceparent")),
+                          client=(headers.get("X-BakeTracker-Client") or "").strip()[:40] or None) as call:
+                text, status, answer_headers = answer(request, call)
+                call.status = status
+                answer_headers["X-Request-Id"] = call.request_id
+                return text, status, answer_headers
 
         handler.__name__ = run.__name__
         handler.__doc__ = run.__doc__
         return handler
 
     return wrap
+
+
+def _request_id_of(headers: Any) -> str | None:
+    """A caller's own X-Request-Id is kept when it is a short token (so a client can quote it); else a new one."""
+    given = (headers.get("X-Request-Id") or "").strip()
+    return given if given and len(given) <= 64 and given.replace("-", "").isalnum() else None
+
+
+def _failed(call: Call, error: ApiError) -> tuple[str, int, dict[str, str]]:
+    """The error as JSON, with the request id to quote (and to find in the logs)."""
+    call.error_code = error.code
+    body = error.body()
+    body["error"]["request_id"] = call.request_id
+    return _json(error.status, body, dict(error.headers))
 
 
 def _check_membership(backend: Backend, tenant_id: str, caller: Caller) -> None:

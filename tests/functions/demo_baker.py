@@ -58,7 +58,7 @@ def check_shortage_answer(body: dict[str, Any]) -> list[dict[str, Any]]:
     error = body["error"]
     assert error["code"] == "insufficient_stock", body
     assert "cannot be converted" not in error["message"]
-    assert set(error) == {"code", "message", "field", "details"} and error["details"], error
+    assert set(error) == {"code", "message", "field", "details", "request_id"} and error["details"], error
     for item in error["details"]:
         assert set(item) == {"ingredient", "needed", "on_hand", "short", "unit"}, item
         assert item["short"] > 0 and item["on_hand"] >= 0, item

@@ -102,6 +102,7 @@ def test_a_shortage_answer_lists_each_short_item_for_a_client_to_act_on(baker: d
     _buy(baker, packages=1)  # 5 lb = 20 cups; 6 loaves need 24
     status, body = call(main.record_production, {"recipe": "bread", "batches": 6}, claims=baker)
     assert status == 409
+    assert len(body["error"].pop("request_id")) == 16  # to quote to support; it is in the logs too
     assert body == {"error": {
         "code": "insufficient_stock", "field": None,
         "message": "cannot make 6 batches of Bread: not enough stock: flour: need 24 cup, have 20 cup, short 4 cup",
