@@ -35,6 +35,8 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "propose_from_text", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
         "list_proposals", "get_proposal", "receipt_status", "propose_from_photo",
         "register_push_token", "unregister_push_token", "scale_recipe", "can_make", "event_cost", "save_equipment",
+        "get_quotas",
+        "health",
     )
 }
 # Behind Hosting too: the rewrite of every other /api/ path, so it is a JSON 404 and never the app's page.

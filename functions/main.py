@@ -52,10 +52,13 @@ from functions.models import (
     ScaleRequest,
     SectionsRequest,
 )
+from functions.shared import logs
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError
 from functions.shared.limits import client_address, spend_try
 from functions.shared.operation import Context, operation
+
+logs.install()  # one JSON line per call on Cloud Functions (K_SERVICE set); readable text locally
 
 
 def _now() -> dt.datetime:
@@ -354,3 +357,4 @@ receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a Clou
 register_push_token = _deferred("functions.push", "register_push_token")
 unregister_push_token = _deferred("functions.push", "unregister_push_token")
 event_reminders = _deferred("functions.push", "event_reminders")  # Cloud Scheduler, daily
+health = _deferred("functions.health", "health")  # GET /api/health, public: the uptime check

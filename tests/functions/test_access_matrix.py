@@ -70,6 +70,8 @@ BODIES: dict[str, dict[str, Any] | None] = {
                      "unit": "lb"},
     "can_make": {"event": "winter-market-2026"},
     "event_cost": {"event": "winter-market-2026"},
+    "get_quotas": {},
+    "health": None,
     "save_equipment": {"equipment": [{"slug": "hobart", "name": "Mallory's mixer", "kind": "mixer", "capacity": 20,
                                       "capacity_unit": "qt"}]},
 }
@@ -78,6 +80,8 @@ READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", 
 # a viewer's own device opting in or out of web push: allowed for every member, about the caller alone
 OWN_DEVICE = {"register_push_token", "unregister_push_token"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
+# public by design: answers only whether the API reaches Firestore, the same to everyone, naming no bakery
+PUBLIC = {"health"}
 # operations whose body names bakery A's records: from another bakery they must be a 404, never a 200
 NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                  "record_production", "record_assembly", "change_member_role", "remove_tenant_member",
@@ -185,6 +189,12 @@ def test_every_caller_who_must_be_refused_is_refused(op: str, backend: MemoryBac
             continue
         if column == "no claims" and op in NO_TENANT_NEEDED and op == "create_tenant":
             row[column] = "own bakery (allowed)"
+            continue
+        if op in PUBLIC:
+            status, answer = call(getattr(main, op), None, method="GET", headers=headers)
+            assert status == 200 and set(answer) == {"status", "checks", "version"}, (op, column, answer)
+            assert tenant not in json.dumps(answer) and "alice" not in json.dumps(answer)
+            row[column] = "public (allowed)"
             continue
         before = _snapshot(backend, tenant)
         RUNTIME.verifier = mint.verifier if mode == "prod" else UnsignedTokenVerifier()
