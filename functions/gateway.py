@@ -37,6 +37,7 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "register_push_token", "unregister_push_token", "scale_recipe", "can_make", "event_cost", "save_equipment",
         "get_quotas",
         "health",
+        "export_bakery", "restore_bakery",
     )
 }
 # Behind Hosting too: the rewrite of every other /api/ path, so it is a JSON 404 and never the app's page.

@@ -16,7 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from core.application import planning, records, stock
-from core.limits import JOIN_BY_ACCOUNT, JOIN_BY_ADDRESS
+from core.limits import API_KEYS_BY_BAKERY, INVITATIONS_BY_BAKERY, JOIN_BY_ACCOUNT, JOIN_BY_ADDRESS, Charge
 from core.tenancy import (
     ApiKey,
     BakerySettings,
@@ -55,7 +55,7 @@ from functions.models import (
 from functions.shared import logs
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError
-from functions.shared.limits import client_address, spend_try
+from functions.shared.limits import client_address, spend, spend_try, write_charge
 from functions.shared.operation import Context, operation
 
 logs.install()  # one JSON line per call on Cloud Functions (K_SERVICE set); readable text locally
@@ -134,6 +134,7 @@ def create_tenant(ctx: Context, body: CreateTenantRequest) -> dict[str, Any]:
 @operation(OWNERS, InviteRequest)
 def invite_member(ctx: Context, body: InviteRequest) -> dict[str, Any]:
     """A one-time code (valid 7 days) for someone to join as `role`."""
+    spend(ctx.backend, [Charge(INVITATIONS_BY_BAKERY, ctx.tenant_id), write_charge(ctx.caller.uid)])
     code, invitation = new_invitation(Role(body.role), str(body.email) if body.email else None, ctx.caller.uid,
                                       _now())
     ctx.backend.save_invitation(ctx.tenant_id, invitation)
@@ -221,6 +222,7 @@ def _api_key_json(key: ApiKey) -> dict[str, Any]:
 @operation(OWNERS, CreateApiKeyRequest)
 def create_api_key(ctx: Context, body: CreateApiKeyRequest) -> dict[str, Any]:
     """A new key for an agent; the secret is in this answer only (only its hash is stored)."""
+    spend(ctx.backend, [Charge(API_KEYS_BY_BAKERY, ctx.tenant_id), write_charge(ctx.caller.uid)])
     secret, key = new_api_key(body.name, Role(body.role), body.apply_directly, ctx.caller.uid, _now())
     ctx.backend.save_api_key(ctx.tenant_id, key)
     return {**_api_key_json(key), "secret": secret,
@@ -357,4 +359,7 @@ receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a Clou
 register_push_token = _deferred("functions.push", "register_push_token")
 unregister_push_token = _deferred("functions.push", "unregister_push_token")
 event_reminders = _deferred("functions.push", "event_reminders")  # Cloud Scheduler, daily
+export_bakery = _deferred("functions.backup", "export_bakery")
+restore_bakery = _deferred("functions.backup", "restore_bakery")
+get_quotas = _deferred("functions.quotas", "get_quotas")
 health = _deferred("functions.health", "health")  # GET /api/health, public: the uptime check

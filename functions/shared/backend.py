@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Protocol
+from typing import Any, Protocol
 
 from core.bakery import Bakery
 from core.notifications import PushToken
@@ -40,6 +40,15 @@ class Backend(Protocol):
         """One more try on the rate-limit counter `key` (core/limits.py names it); the count, this one included."""
         ...
 
+    def spend_counters(self, charges: list[tuple[str, int, int, dt.datetime]]) -> tuple[bool, list[int]]:
+        """(key, amount, allowed, expires_at) each: in one transaction, every counter grows by its amount when
+        each stays within its allowed, else none changes. Whether they grew, and the values read before."""
+        ...
+
+    def counter_values(self, keys: list[str]) -> list[int]:
+        """The rate-limit counters' values (0 for a counter not yet written)."""
+        ...
+
     def save_invitation(self, tenant_id: str, invitation: Invitation) -> None: ...
 
     def api_keys(self, tenant_id: str) -> list[ApiKey]: ...
@@ -66,3 +75,8 @@ class Backend(Protocol):
     def push_tenants(self) -> list[str]:
         """Bakeries with at least one push token (the scheduled reminders visit only these)."""
         ...
+
+    # Restoring a backup (core/application/backups.py): its marker, server-only (tenants/{t}/meta/restore).
+    def restore_marker(self, tenant_id: str) -> dict[str, Any] | None: ...
+
+    def save_restore_marker(self, tenant_id: str, marker: dict[str, Any]) -> None: ...

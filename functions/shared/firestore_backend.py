@@ -104,6 +104,34 @@ class FirestoreBackend:
         ref.set({"count": Increment(1), "expires_at": expires_at}, merge=True)
         return int((ref.get().to_dict() or {}).get("count", 1))
 
+    def spend_counters(self, charges: list[tuple[str, int, int, dt.datetime]]) -> tuple[bool, list[int]]:
+        """`rate_limits/{key}` documents, read and (when all fit) written in one transaction; a refused call only
+        reads them, so a client hammering past its limit adds no writes to the counter."""
+        from google.cloud import firestore
+
+        refs = [self.client.collection("rate_limits").document(key) for key, _, _, _ in charges]
+
+        @firestore.transactional
+        def spend(transaction: Any) -> tuple[bool, list[int]]:
+            found = {snap.id: int((snap.to_dict() or {}).get("count", 0))
+                     for snap in self.client.get_all(refs, transaction=transaction) if snap.exists}
+            before = [found.get(ref.id, 0) for ref in refs]
+            fits = all(value + amount <= allowed
+                       for value, (_, amount, allowed, _) in zip(before, charges, strict=True))
+            if fits:
+                for ref, value, (_, amount, _, expires_at) in zip(refs, before, charges, strict=True):
+                    transaction.set(ref, {"count": value + amount, "expires_at": expires_at})
+            return fits, before
+
+        result: tuple[bool, list[int]] = spend(self.client.transaction(max_attempts=10))
+        return result
+
+    def counter_values(self, keys: list[str]) -> list[int]:
+        refs = [self.client.collection("rate_limits").document(key) for key in keys]
+        found = {snap.id: int((snap.to_dict() or {}).get("count", 0)) for snap in self.client.get_all(refs)
+                 if snap.exists}
+        return [found.get(key, 0) for key in keys]
+
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
         index = self.client.collection("invitation_codes").document(code_hash).get()
         if not index.exists:
@@ -201,6 +229,14 @@ class FirestoreBackend:
         """One collection-group query over every bakery's push_tokens (it needs no composite index)."""
         return sorted({r.to_dict().get("tenant_id", "") for r in self.client.collection_group("push_tokens").stream()}
                       - {""})
+
+    def restore_marker(self, tenant_id: str) -> dict[str, Any] | None:
+        snap = self._tenant_doc(tenant_id).collection("meta").document("restore").get()
+        return snap.to_dict() if snap.exists else None
+
+    def save_restore_marker(self, tenant_id: str, marker: dict[str, Any]) -> None:
+        """`tenants/{t}/meta/restore`: server-only, like the write counters beside it."""
+        self._tenant_doc(tenant_id).collection("meta").document("restore").set({**marker, "tenant_id": tenant_id})
 
 
 def _member(tenant_id: str, m: Member) -> dict[str, Any]:

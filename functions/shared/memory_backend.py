@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from typing import Any
 
 from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
@@ -21,6 +22,7 @@ class MemoryBackend:
         self.keys: dict[str, tuple[str, ApiKey]] = {}  # by hash
         self.tokens: dict[str, dict[str, PushToken]] = {}  # tenant → token id → token
         self.tries: dict[str, int] = {}  # rate-limit counters
+        self.restore_markers: dict[str, dict[str, Any]] = {}
 
     def unit_of_work(self, tenant_id: str, *, read_only: bool = False) -> MemoryUnitOfWork:
         return self.stores.setdefault(tenant_id, MemoryStore()).unit_of_work()
@@ -50,6 +52,17 @@ class MemoryBackend:
     def count_try(self, key: str, expires_at: dt.datetime) -> int:
         self.tries[key] = self.tries.get(key, 0) + 1
         return self.tries[key]
+
+    def spend_counters(self, charges: list[tuple[str, int, int, dt.datetime]]) -> tuple[bool, list[int]]:
+        before = [self.tries.get(key, 0) for key, _, _, _ in charges]
+        fits = all(value + amount <= allowed for value, (_, amount, allowed, _) in zip(before, charges, strict=True))
+        if fits:
+            for key, amount, _, _ in charges:
+                self.tries[key] = self.tries.get(key, 0) + amount
+        return fits, before
+
+    def counter_values(self, keys: list[str]) -> list[int]:
+        return [self.tries.get(key, 0) for key in keys]
 
     def invitation(self, code_hash: str) -> tuple[str, Invitation] | None:
         return self.invitations.get(code_hash)
@@ -85,3 +98,9 @@ class MemoryBackend:
 
     def push_tenants(self) -> list[str]:
         return sorted(t for t, rows in self.tokens.items() if rows)
+
+    def restore_marker(self, tenant_id: str) -> dict[str, Any] | None:
+        return self.restore_markers.get(tenant_id)
+
+    def save_restore_marker(self, tenant_id: str, marker: dict[str, Any]) -> None:
+        self.restore_markers[tenant_id] = dict(marker)

@@ -74,6 +74,11 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "health": None,
     "save_equipment": {"equipment": [{"slug": "hobart", "name": "Mallory's mixer", "kind": "mixer", "capacity": 20,
                                       "capacity_unit": "qt"}]},
+    "export_bakery": {},
+    "restore_bakery": {"backup": {"format": "baketracker-backup", "version": 1,
+                                  "exported_at": "2026-11-30T10:00:00+00:00", "collections": {},
+                                  "bakery": {"tenant_id": "elsewhere", "name": "Mallory's",
+                                             "created_at": "2026-11-01T00:00:00+00:00"}}},
 }
 READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status",
              "get_bakery", "scale_recipe", "can_make", "event_cost"}

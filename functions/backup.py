@@ -1,0 +1,110 @@
+"""A bakery's full backup (`export_bakery`) and its restore into a new, empty bakery (`restore_bakery`).
+
+Owners only. The logic is in core (core/backup, core/application/backups.py); docs/backup.md describes
+the format. A restore body is limited to 10 MiB like every other: a bigger backup is sent in parts
+(`part`: index, count, sha256 of the whole text, and the slice of the text), kept under
+`tenants/{t}/restore-parts/{sha256}/{index}` in the photo store until the last part arrives.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any
+
+from pydantic import ConfigDict, Field, model_validator
+
+from core.application import backups
+from functions.models import Strict
+from functions.shared.auth import OWNERS
+from functions.shared.errors import ApiError
+from functions.shared.operation import RUNTIME, Context, operation
+
+MAX_PARTS = 64  # 64 parts of up to 9 MiB: far above any bakery's records (photos are the bulky part)
+
+
+class ExportBakeryRequest(Strict):
+    include_photos: bool = Field(False, description="carry the photos' bytes (base64), up to max_photo_bytes")
+    max_photo_bytes: int = Field(backups.PHOTO_BYTES_DEFAULT, ge=0, le=backups.PHOTO_BYTES_LIMIT)
+
+
+class RestorePart(Strict):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=False)  # a slice of JSON text is kept as sent
+
+    index: int = Field(ge=0, lt=MAX_PARTS)
+    count: int = Field(ge=1, le=MAX_PARTS)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the whole backup text (UTF-8)")
+    text: str = Field(min_length=1, description="this part of the backup's JSON text")
+
+    @model_validator(mode="after")
+    def _index_within_count(self) -> RestorePart:
+        if self.index >= self.count:
+            raise ValueError(f"index {self.index} is not below count {self.count}")
+        return self
+
+
+class RestoreBakeryRequest(Strict):
+    backup: dict[str, Any] | None = Field(None, description="the backup document, as export_bakery answered it")
+    part: RestorePart | None = Field(None, description="one part of a backup too big for one request")
+
+    @model_validator(mode="after")
+    def _one_of(self) -> RestoreBakeryRequest:
+        if (self.backup is None) == (self.part is None):
+            raise ValueError("send either backup (the whole document) or part (one part of it)")
+        return self
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@operation(OWNERS, ExportBakeryRequest, methods=("GET", "POST"))
+def export_bakery(ctx: Context, body: ExportBakeryRequest) -> dict[str, Any]:
+    """Everything the bakery keeps, as one versioned JSON backup (photos' bytes only when asked)."""
+    return backups.export_backup(ctx.backend, ctx.tenant_id, now=_now(),
+                                 photos=RUNTIME.photos if body.include_photos else None,
+                                 include_photos=body.include_photos, max_photo_bytes=body.max_photo_bytes)
+
+
+@operation(OWNERS, RestoreBakeryRequest)
+def restore_bakery(ctx: Context, body: RestoreBakeryRequest) -> dict[str, Any]:
+    """A backup restored into the caller's new, empty bakery: checked whole first; 409 if the bakery has data."""
+    data = body.backup if body.part is None else _assembled(ctx, body.part)
+    if data is None:
+        assert body.part is not None
+        return {"received": {"index": body.part.index, "count": body.part.count}, "restored": None}
+    listed = data.get("photos")
+    carries_bytes = isinstance(listed, list) and any(isinstance(p, dict) and "data" in p for p in listed)
+    photos = RUNTIME.photos if carries_bytes else None
+    return backups.restore_backup(ctx.backend, ctx.tenant_id, ctx.caller.uid, data, now=_now(), photos=photos)
+
+
+def _assembled(ctx: Context, part: RestorePart) -> dict[str, Any] | None:
+    """Keep this part; when it is the last, the whole backup (or a 400 naming the parts still missing)."""
+    folder = f"tenants/{ctx.tenant_id}/restore-parts/{part.sha256}"
+    RUNTIME.photos.put(f"{folder}/{part.index}", part.text.encode(), "application/json",
+                       {"tenant_id": ctx.tenant_id, "kind": "restore-part"})
+    if part.index != part.count - 1:
+        return None
+    texts, missing = [], []
+    for index in range(part.count):
+        stored = RUNTIME.photos.get(f"{folder}/{index}")
+        if stored is None:
+            missing.append(index)
+        else:
+            texts.append(stored.data)
+    if missing:
+        raise ApiError(400, "missing_parts", f"parts {', '.join(map(str, missing))} of {part.count} have not "
+                                             "arrived: send them, then the last part again", "part.index")
+    whole = b"".join(texts)
+    if hashlib.sha256(whole).hexdigest() != part.sha256:
+        raise ApiError(400, "invalid", "the parts put together do not match part.sha256: send them again",
+                       "part.sha256")
+    try:
+        data = json.loads(whole)
+    except ValueError as exc:
+        raise ApiError(400, "invalid_json", f"the backup put together is not valid JSON: {exc}", "part.text") from exc
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", "the backup must be a JSON object", "part.text")
+    return data
