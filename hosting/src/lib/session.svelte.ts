@@ -38,6 +38,8 @@ class Session {
   email = $state<string | null>(null);
   tenantId = $state<string | null>(null);
   role = $state<Role | null>(null);
+  /** A platform admin (the token's custom claim `admin: true`, scripts/grant_admin.py): sees all bakeries' metrics. */
+  admin = $state(false);
   configError = $state<string | null>(null);
 
   get canWrite(): boolean {
@@ -78,6 +80,7 @@ class Session {
               const { claims } = await user.getIdTokenResult();
               this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
               this.role = (claims.role as Role | undefined) ?? null;
+              this.admin = claims.admin === true;
               saveClaims(user.uid, this.tenantId, this.role);
             } catch {
               // Offline with an expired token: the claims last read on this device for this user.
@@ -88,6 +91,7 @@ class Session {
           } else {
             this.tenantId = null;
             this.role = null;
+            this.admin = false;
             forgetAll();
           }
           this.ready = true;
@@ -139,6 +143,7 @@ class Session {
     const { claims } = await this.user.getIdTokenResult();
     this.tenantId = typeof claims.tenant_id === 'string' ? claims.tenant_id : null;
     this.role = (claims.role as Role | undefined) ?? null;
+    this.admin = claims.admin === true;
     saveClaims(this.user.uid, this.tenantId, this.role);
   }
 }

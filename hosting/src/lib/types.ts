@@ -1,5 +1,6 @@
 // Shapes of what the functions answer (docs/functions.md) and of the bakery's Firestore documents
 // (core dataclasses through adapters/document_codec.py: decimals as strings, dates as ISO strings).
+import type { Metrics, MetricsScope, Quota } from './metrics-types';
 
 export type Role = 'owner' | 'baker' | 'viewer';
 export type UnitCode = string; // UN/CEFACT Rec 20 (G21 cup, GRM gram, H87 piece, …)
@@ -284,6 +285,8 @@ export interface Operations {
   event_cost: { req: { event: string; remaining_only?: boolean }; res: EventCost };
   save_equipment: { req: { equipment: EquipmentRecord[] }; res: { changed: Record<string, number>; notices: unknown[] } };
   delete_record: { req: { collection: string; key: string }; res: unknown };
+  get_metrics: { req: { scope?: MetricsScope; weeks?: number }; res: Metrics };
+  get_quotas: { req: Record<string, never>; res: { quotas: Quota[] } };
 }
 export type Op = keyof Operations;
 

@@ -7,6 +7,7 @@ import { photoDe } from './photo.de';
 import { barcodeDe } from './barcode.de';
 import { liveDe } from './live.de';
 import { beyondDe } from './beyond.de';
+import { metricsDe } from './metrics.de';
 
 export const de: Messages = {
   ...bakeDe,
@@ -16,6 +17,7 @@ export const de: Messages = {
   ...barcodeDe,
   ...liveDe,
   ...beyondDe,
+  ...metricsDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

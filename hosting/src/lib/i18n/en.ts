@@ -7,6 +7,7 @@ import { photoEn } from './photo.en';
 import { barcodeEn } from './barcode.en';
 import { liveEn } from './live.en';
 import { beyondEn } from './beyond.en';
+import { metricsEn } from './metrics.en';
 
 export const en = {
   ...bakeEn,
@@ -16,6 +17,7 @@ export const en = {
   ...barcodeEn,
   ...liveEn,
   ...beyondEn,
+  ...metricsEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
