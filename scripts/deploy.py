@@ -11,12 +11,20 @@ Configured only by environment variables:
   BAKETRACKER_TASKS_SERVICE_ACCOUNT
                         the service account Cloud Tasks signs its OIDC tokens as; give it run.invoker
                         on extract_receipt (which has no public invoker)
+  BAKETRACKER_HOSTING_HOST
+                        the app's host the uptime check calls (default <project>.web.app)
+  BAKETRACKER_ALERT_CHANNELS
+                        comma-separated notification channel resource names the alert policies notify
+                        (projects/<project>/notificationChannels/<id>; optional)
 
 Steps: stage the functions' source (core, functions, adapters, a root main.py and a
 requirements.txt from the lock file), publish Firestore and Storage rules and Hosting with its
 /api rewrites, create the Cloud Tasks queue, deploy every HTTP operation as a 2nd-gen Python 3.11
 function, the storage-triggered and task functions where they exist, and the MCP service on
-Cloud Run where it exists. Every command is printed before it runs; --dry-run only prints.
+Cloud Run where it exists; then the monitoring in ops/ (docs/operations.md): the log-based metrics, the
+uptime check on /api/health and the alert policies, filled in for the project and checked first (a
+configuration naming a function or queue that is not deployed stops the deploy, dry run included).
+Every command is printed before it runs; --dry-run only prints.
 """
 
 from __future__ import annotations
@@ -30,6 +38,8 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+import ops_config
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
@@ -54,6 +64,12 @@ class Config:
         self.gemini_secret = env.get("GEMINI_SECRET", "").strip()
         self.gemini_model = env.get("GEMINI_MODEL", "").strip()
         self.tasks_account = env.get("BAKETRACKER_TASKS_SERVICE_ACCOUNT", "").strip()
+        self.hosting_host = env.get("BAKETRACKER_HOSTING_HOST", "").strip() or f"{self.project}.web.app"
+        self.alert_channels = [c.strip() for c in env.get("BAKETRACKER_ALERT_CHANNELS", "").split(",") if c.strip()]
+
+    def ops_values(self) -> dict[str, str]:
+        """What the placeholders in ops/ stand for."""
+        return {"PROJECT": self.project, "REGION": self.region, "QUEUE": self.queue, "HOSTING_HOST": self.hosting_host}
 
     def env_vars(self) -> str:
         pairs = {"GOOGLE_CLOUD_PROJECT": self.project, "BAKETRACKER_BUCKET": self.bucket,
@@ -146,6 +162,29 @@ def commands(config: Config, source: Path, entry_points: set[str],
     return out
 
 
+def plan_ops(config: Config, target: Path, root: Path = ops_config.OPS) -> list[list[str]]:
+    """The monitoring in ops/, filled in, checked and staged in `target`: the commands that apply it. Stops
+    naming every problem when a file is malformed or names a function or queue that is not deployed."""
+    from functions.hosting import FIREBASE_JSON
+
+    files = ops_config.load(config.ops_values(), root)
+    rewrites = json.loads(FIREBASE_JSON.read_text())["hosting"]["rewrites"]
+    hosted = {r["source"]: r["function"]["functionId"] for r in rewrites if "function" in r and "*" not in r["source"]}
+    found = ops_config.problems(files, defined_entry_points() | set(http_operations()), config.queue, hosted)
+    if found:
+        raise SystemExit("deploy: ops/ is not ready:\n  " + "\n  ".join(found))
+    return ops_config.commands(files, ops_config.stage(files, target), config.project, config.alert_channels)
+
+
+def existing_policy(config: Config, display_name: str) -> str | None:
+    """The alert policy of that name already in the project (applied again, it is updated, not duplicated)."""
+    result = subprocess.run(["gcloud", "monitoring", "policies", "list", f"--filter=displayName=\"{display_name}\"",
+                             "--format=value(name)", "--project", config.project],
+                            capture_output=True, text=True, check=False)
+    names = result.stdout.split()
+    return names[0] if result.returncode == 0 and names else None
+
+
 def stage_mcp(target: Path) -> Path:
     """The MCP service's build context for Cloud Run: its Dockerfile at the root, the packages it imports, the
     lock file (gcloud run deploy --source builds the Dockerfile it finds there)."""
@@ -174,13 +213,23 @@ def main(argv: list[str]) -> int:
         hosting_config = None
     mcp_source = stage_mcp(source.parent / "mcp")
     print(f"# staged the MCP service's build context in {mcp_source}", flush=True)
-    for command in commands(config, source, defined_entry_points(), hosting_config, mcp_source):
+    ops = plan_ops(config, source.parent / "ops")
+    print(f"# checked and staged {len(ops)} monitoring resources from ops/ in {source.parent / 'ops'}", flush=True)
+    for command in [*commands(config, source, defined_entry_points(), hosting_config, mcp_source), *ops]:
+        if not args.dry_run and command[:4] == ["gcloud", "monitoring", "policies", "create"]:
+            policy = json.loads(Path(command[4].split("=", 1)[1]).read_text())
+            if (name := existing_policy(config, policy["displayName"])) is not None:
+                command = ["gcloud", "monitoring", "policies", "update", name, *command[4:]]
         print("+ " + shlex.join(command), flush=True)
         if args.dry_run:
             continue
         result = subprocess.run(command, cwd=REPO, check=False)
         if result.returncode != 0 and command[:4] == ["gcloud", "tasks", "queues", "create"]:
             print("# the queue exists already; keeping it", flush=True)
+        elif result.returncode != 0 and command[:4] in (["gcloud", "logging", "metrics", "create"],
+                                                        ["gcloud", "monitoring", "uptime", "create"]):
+            print("# it exists already (or could not be made); keeping what is there: see the message above",
+                  flush=True)
         elif result.returncode != 0:
             print(f"deploy: failed (exit {result.returncode}): {shlex.join(command)}", file=sys.stderr)
             return result.returncode
