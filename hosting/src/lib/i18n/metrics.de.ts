@@ -39,7 +39,7 @@ export const metricsDe: Record<keyof typeof metricsEn, string> = {
   'metrics.retention.none': 'In diesen Wochen hat sich niemand angemeldet.',
 
   'metrics.ai.title': 'Einkäufe per KI-Eingabe',
-  'metrics.ai.intro': 'Anteil der Einkäufe, die per Sprache, Text, Kassenbon, Regalfoto oder Barcode statt von Hand erfasst wurden. Ziel: {goal}.',
+  'metrics.ai.intro': 'Anteil der Einkäufe, die per Sprache, Text, Kassenbon- oder Regalfoto oder den KI-Assistenten statt von Hand oder per Scan erfasst wurden. Ziel: {goal}.',
   'metrics.ai.share': 'KI-Eingabe',
   'metrics.ai.goal': 'Ziel {goal}',
   'metrics.ai.total': '{share} von {count} Einkauf in den gezeigten Wochen|{share} von {count} Einkäufen in den gezeigten Wochen',

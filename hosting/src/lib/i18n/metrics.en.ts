@@ -37,7 +37,7 @@ export const metricsEn = {
   'metrics.retention.none': 'Nobody signed up in these weeks.',
 
   'metrics.ai.title': 'Purchases entered by AI input',
-  'metrics.ai.intro': 'Share of purchases that came from voice, text, a receipt, a shelf photo or a barcode instead of typing. The goal is {goal}.',
+  'metrics.ai.intro': 'Share of purchases that came in through voice, text, a receipt or shelf photo, or the AI assistant, instead of being typed in or scanned. The goal is {goal}.',
   'metrics.ai.share': 'AI input',
   'metrics.ai.goal': 'Goal {goal}',
   'metrics.ai.total': '{share} of {count} purchase over the weeks shown|{share} of {count} purchases over the weeks shown',
