@@ -16,6 +16,7 @@ from typing import Any
 
 from functions.shared.auth import WRITERS
 from functions.shared.errors import ApiError
+from functions.shared.limits import spend, upload_charges
 from functions.shared.operation import MAX_BODY_BYTES, RUNTIME, Context, operation
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -95,6 +96,8 @@ def photo_path(tenant_id: str, kind: str, photo_id: str) -> str:
 def upload_photo(ctx: Context, _: None) -> dict[str, Any]:
     """Store a receipt or inventory photo under the caller's bakery; answers where it is."""
     photo = read_photo(ctx.request)
+    spend(ctx.backend, upload_charges(ctx.tenant_id, ctx.caller.uid, len(photo.data), receipt=photo.kind == "receipt"),
+          field="photo")  # checked, not yet stored: a refused upload stores and queues nothing
     photo_id = hashlib.sha256(photo.data).hexdigest()[:32]
     path = photo_path(ctx.tenant_id, photo.kind, photo_id)
     metadata = {"tenant_id": ctx.tenant_id, "uploaded_by": ctx.caller.uid, "kind": photo.kind}

@@ -38,12 +38,14 @@ from functions.models import (
 )
 from functions.shared.auth import READERS, WRITERS
 from functions.shared.errors import ApiError
+from functions.shared.limits import reading_charges, spend, write_charge
 from functions.shared.operation import RUNTIME, Context, operation
 
 
 @operation(WRITERS, ProposeTextRequest)
 def propose_from_text(ctx: Context, body: ProposeTextRequest) -> dict[str, Any]:
     """A spoken or typed purchase, inventory level or event → a proposal to review (nothing else is written)."""
+    spend(ctx.backend, [*reading_charges(ctx.tenant_id, ctx.caller.uid), write_charge(ctx.caller.uid)], field="text")
     try:
         proposal = answers.propose_from_text(ctx.bakery, text=body.text, source=Source(body.source), today=body.today,
                                              hints=reading_hints(ctx, body.language))
@@ -145,6 +147,8 @@ def propose_from_photo(ctx: Context, body: ProposeFromPhotoRequest) -> dict[str,
     photo = RUNTIME.photos.get(path)
     if photo is None or photo.metadata.get("tenant_id") != ctx.tenant_id:
         raise ApiError(404, "not_found", f"no inventory photo {body.photo_id}", "photo_id")
+    spend(ctx.backend, [*reading_charges(ctx.tenant_id, ctx.caller.uid), write_charge(ctx.caller.uid)],
+          field="photo_id")  # before it is read: a refused call reads and writes nothing
     from adapters.inventory_photo import InventoryPhotoError
 
     try:

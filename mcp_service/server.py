@@ -51,6 +51,7 @@ from core.proposals.model import ProposalStatus, Source
 from core.speech.operations import SAID, Operation, ParsedInput
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError
+from functions.shared.limits import agent_charges, spend
 from mcp_service.auth import caller_claims, require_writer
 
 R = TypeVar("R")
@@ -89,6 +90,7 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         apply_directly = bool(caller_claims().get("apply_directly"))  # read here: the work runs in a thread
 
         def work(ctx: BakeryContext) -> dict[str, Any]:
+            spend(backend, agent_charges(ctx.tenant_id, uid or "agent", reading=False))  # 429-style ToolError
             cleaned, issues = validate_draft(op, args)
             parsed = ParsedInput(f"{op} by an agent", "unknown",
                                  [Operation(op, cleaned, {k: SAID for k in cleaned})],
@@ -319,6 +321,7 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
         require_writer(claims)
 
         def work(ctx: BakeryContext) -> dict[str, Any]:
+            spend(backend, agent_charges(ctx.tenant_id, ctx.uid or "agent", reading=True))
             try:
                 proposal = answers.propose_from_text(ctx, text=text, source=Source.AGENT)
             except ValidationError as exc:

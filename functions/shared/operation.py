@@ -17,6 +17,7 @@ from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError, from_core, from_pydantic
+from functions.shared.limits import spend_on_write
 from functions.shared.observe import Call, observed, trace_of
 from functions.shared.photo_store import PhotoStore
 from functions.shared.task_queue import TaskQueue
@@ -128,6 +129,7 @@ def operation(
                 if key is not None and len(key) > 200:
                     raise ApiError(400, "invalid", "Idempotency-Key is longer than 200 characters", "Idempotency-Key")
                 context = Context(caller, tenant_id, backend, key, request)
+                spend_on_write(backend, run.__name__, caller.uid)  # before any work: a refused call changes nothing
                 for attempt in range(RETRIES):
                     try:
                         return _json(200, run(context, payload))
