@@ -204,6 +204,51 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """The signed-in bakery's full backup (every record; photos' bytes with --photos) into a file."""
+    body: dict[str, Any] = {"include_photos": args.photos}
+    if args.max_photo_mib is not None:
+        body["max_photo_bytes"] = int(args.max_photo_mib * 1024 * 1024)
+    backup = _remote(args, "export_bakery", body)
+    _write_json(args.out, backup)
+    counted = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in backup.get("counts", {}).items() if n)
+    print(f"wrote {args.out}: {counted or 'an empty bakery'}", file=sys.stderr)
+    return 0
+
+
+RESTORE_PART_BYTES = 8 * 1024 * 1024  # one request stays under the functions' 10 MiB body limit
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """A backup file restored into the signed-in bakery (a new, empty one); sent in parts when it is big."""
+    import hashlib
+
+    text = json.dumps(read_json(args.file), ensure_ascii=False)
+    whole = text.encode()
+    if len(whole) <= RESTORE_PART_BYTES:
+        answer = _remote(args, "restore_bakery", {"backup": json.loads(text)})
+    else:
+        digest = hashlib.sha256(whole).hexdigest()
+        parts = _text_parts(text, RESTORE_PART_BYTES)
+        for index, part in enumerate(parts):
+            answer = _remote(args, "restore_bakery", {"part": {"index": index, "count": len(parts),
+                                                               "sha256": digest, "text": part}})
+    print(json.dumps(answer, indent=2, ensure_ascii=False))
+    return 0
+
+
+def _text_parts(text: str, most_bytes: int) -> list[str]:
+    """`text` cut into pieces of at most `most_bytes` UTF-8 bytes each, never inside a character."""
+    parts, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + most_bytes)
+        while len(text[start:end].encode()) > most_bytes:
+            end -= max(1, (len(text[start:end].encode()) - most_bytes) // 4)
+        parts.append(text[start:end])
+        start = end
+    return parts
+
+
 def cmd_propose(args: argparse.Namespace) -> int:
     """What an utterance or a photo proposes, without saving anything."""
     import datetime as dt
@@ -319,6 +364,18 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     imp.add_argument("--api", help="import into the signed-in bakery on a running stack instead")
     imp.set_defaults(run=cmd_import)
+
+    backup = sub.add_parser("backup", help="the signed-in bakery's full backup (docs/backup.md) into a file")
+    backup.add_argument("--api", required=True, help="the running stack (e.g. http://127.0.0.1:5000)")
+    backup.add_argument("--out", required=True, help="where to write the backup (JSON)")
+    backup.add_argument("--photos", action="store_true", help="carry the photos' bytes too (base64)")
+    backup.add_argument("--max-photo-mib", type=float, help="at most this many MiB of photos (default 5, max 8)")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restore a backup into the signed-in bakery (a new, empty one)")
+    restore.add_argument("--file", required=True, help="a backup written by `baketracker backup`")
+    restore.add_argument("--api", required=True, help="the running stack (e.g. http://127.0.0.1:5000)")
+    restore.set_defaults(run=cmd_restore)
 
     propose = sub.add_parser("propose", help="what a spoken sentence or a photo proposes (nothing is saved)")
     given = propose.add_mutually_exclusive_group(required=True)
