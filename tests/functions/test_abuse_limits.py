@@ -276,3 +276,12 @@ def test_get_quotas_shows_the_owner_what_was_used(backend: MemoryBackend, photos
     assert rows[("ai_readings", "bakery", "day")]["label"] == "AI readings for this bakery"
     assert call(main.get_quotas, {}, claims=baker)[0] == 403  # owners only
     assert call(main.get_quotas, {"tenant_id": "x"}, claims=owner)[0] == 400  # no fields
+
+
+def test_the_operations_the_write_rate_leaves_alone_exist_and_really_only_read() -> None:
+    from functions.gateway import OPERATIONS
+    from tests.functions.test_access_matrix import READ_ONLY
+
+    served = set(OPERATIONS)
+    assert served.issuperset(function_limits.READ_OPERATIONS) and served.issuperset(function_limits.OWN_LIMITS)
+    assert function_limits.READ_OPERATIONS.issuperset(READ_ONLY)  # every operation the access matrix lets a viewer call
