@@ -19,10 +19,17 @@ transaction, so a service call (read lots, check, write) is all or nothing. What
 
 Bakeries therefore never conflict with each other, and one bakery's writes conflict only
 on the documents they both read by key or write.
+
+Live lots: every lot document carries `live` (its remaining quantity > 0), written with the lot by
+every commit, whatever wrote it (purchase, production, loss, level check, undo), so `live_lots` is
+one query, `live == true`, that never reads used-up lots; its result is cached under the lots'
+counter like a collection. Lots stored before the field existed are given it once, on the first
+live read of the bakery (see `_backfill_live`); until then that read lists every lot.
 """
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -37,6 +44,7 @@ from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
+from core.stock.live import is_live
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
 
 T = TypeVar("T")
@@ -49,6 +57,16 @@ ENTITY_TYPES: dict[str, type[Any]] = {
     "materials": Material, "material_products": MaterialProduct, "material_lots": MaterialLot,
     "proposals": Proposal, "receipts": ReceiptScan, "equipment": Equipment,
 }
+
+
+LIVE = "live"  # on every lot document: remaining quantity > 0
+LIVE_CACHE = "lots#live"  # the instance cache's entry for the live lots (filed under the lots' counter)
+LIVE_MARKED = "live_lots"  # on tenants/{t}/meta/version once every lot document carries `live`
+
+
+def stored_fields(name: str, item: Any) -> dict[str, Any]:
+    """What a document holds besides the entity's own fields: `live` on lots."""
+    return {LIVE: is_live(item)} if name == "lots" else {}
 
 
 class TransactionConflict(RetryableConflict):
@@ -68,6 +86,7 @@ class FirestoreCollection(Generic[T]):
         self.cls = cls
         self.ref = uow.tenant_ref.collection(name)
         self.listed: CachedCollection | None = None  # what `list` saw in this unit of work, before its writes
+        self.listed_live: CachedCollection | None = None  # lots: what `live_lots` saw
 
     def _decode(self, snap: Any) -> T | None:
         if not snap.exists:
@@ -136,6 +155,91 @@ class FirestoreCollection(Generic[T]):
             cache.store(self.name, entry)
         return entry
 
+    def live(self) -> builtins.list[T]:
+        """Lots only: those with stock, by key (pending writes applied)."""
+        if self.listed_live is None:
+            self.listed_live = self._current_live()
+        items = dict(self.listed_live.items)
+        for (name, key), pending in self.uow.pending.items():
+            if name == self.name:
+                if pending is _DELETED or not is_live(pending):
+                    items.pop(key, None)
+                else:
+                    items[key] = pending
+        return [items[k] for k in sorted(items)]
+
+    def _current_live(self) -> CachedCollection:
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        version = self.uow.versions().get(self.name, 0)
+        cache = self.uow.cache
+        cached = cache.get(LIVE_CACHE) if cache is not None else None
+        if cached is not None and cached.version == version:
+            return cached
+        if not self.uow.live_marked():
+            entry = self._backfill_live(version)
+        else:
+            items: dict[str, T] = {}
+            stamps: dict[str, Any] = {}
+            for snap in self.ref.where(filter=FieldFilter(LIVE, "==", True)).stream():
+                item = self._decode(snap)
+                if item is not None:
+                    key = item.key  # type: ignore[attr-defined]
+                    items[key] = item
+                    stamps[key] = snap.update_time
+            entry = CachedCollection(version, items, stamps)
+        if cache is not None:
+            cache.reloads += 1
+            cache.store(LIVE_CACHE, entry)
+        return entry
+
+    def _backfill_live(self, version: int) -> CachedCollection:
+        """Lots written before `live` existed: read every lot once, give `live` to those without it (each
+        write only if the lot is unchanged since read: a lot written meanwhile carries `live` already), and
+        mark the bakery done when all went through; else the next live read tries again."""
+        items: dict[str, T] = {}
+        stamps: dict[str, Any] = {}
+        unmarked: builtins.list[tuple[Any, T]] = []
+        for snap in self.ref.stream():
+            item = self._decode(snap)
+            if item is None:
+                continue
+            key = item.key  # type: ignore[attr-defined]
+            stamps[key] = snap.update_time
+            if is_live(item):  # type: ignore[arg-type]
+                items[key] = item
+            if LIVE not in (snap.to_dict() or {}):
+                unmarked.append((snap, item))
+        complete = True
+        client = self.uow.client
+        for start in range(0, len(unmarked), 400):
+            chunk = unmarked[start:start + 400]
+            batch = client.batch()
+            for snap, item in chunk:
+                batch.update(snap.reference, {LIVE: is_live(item)},  # type: ignore[arg-type]
+                             option=client.write_option(last_update_time=snap.update_time))
+            try:
+                results = batch.commit()
+            except Exception:  # a lot changed since read: it was written with `live`; mark the rest next time
+                complete = False
+                continue
+            for (_, item), result in zip(chunk, results, strict=True):
+                stamps[item.key] = result.update_time  # type: ignore[attr-defined]
+        if unmarked and self.uow.cache is not None:
+            self.uow.cache.drop(self.name)  # its stamps predate the backfill
+        if complete:
+            self.uow.version_ref.set({LIVE_MARKED: True, "tenant_id": self.uow.tenant_id}, merge=True)
+        return CachedCollection(version, items, {key: stamps[key] for key in items})
+
+    def expected_stamp(self, key: str) -> tuple[bool, Any]:
+        """Whether this unit of work listed the document `key` (so a write must find it unchanged), and its
+        update time as listed (None: it did not exist). A live listing vouches only for the lots it holds."""
+        if self.listed is not None:
+            return True, self.listed.stamps.get(key)
+        if self.listed_live is not None and key in self.listed_live.stamps:
+            return True, self.listed_live.stamps[key]
+        return False, None
+
     def put(self, item: T) -> None:
         self.uow.pending[(self.name, item.key)] = item  # type: ignore[attr-defined]
 
@@ -160,6 +264,7 @@ class FirestoreUnitOfWork:
         self.pending: dict[tuple[str, str], Any] = {}
         self.locked: set[tuple[str, str]] = set()  # documents read by key inside the transaction
         self._versions: dict[str, int] | None = None
+        self._live_marked = False
         self._transaction: Any = None
         for name, cls in ENTITY_TYPES.items():
             setattr(self, name, FirestoreCollection(self, name, cls))
@@ -179,19 +284,30 @@ class FirestoreUnitOfWork:
             snap = self.version_ref.get()
             data = snap.to_dict() if snap.exists else {}
             self._versions = {name: int(n) for name, n in (data.get("collections") or {}).items()}
+            self._live_marked = bool(data.get(LIVE_MARKED))
         return self._versions
+
+    def live_marked(self) -> bool:
+        """Whether every lot document of the bakery carries `live` (read with the counters)."""
+        self.versions()
+        return self._live_marked
 
     def collection(self, name: str) -> FirestoreCollection[Any]:
         found: FirestoreCollection[Any] = getattr(self, name)
         return found
 
-    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
+    def load_bakery(self, only: frozenset[str] | None = None, *, live_lots: bool = False) -> Bakery:
         bakery = Bakery()
         for name in ENTITY_TYPES:
             if only is not None and name not in only:
                 continue
-            setattr(bakery, name, {item.key: item for item in self.collection(name).list()})
+            items = self.live_lots() if live_lots and name == "lots" else self.collection(name).list()
+            setattr(bakery, name, {item.key: item for item in items})
         return bakery
+
+    def live_lots(self) -> list[Lot]:
+        lots: FirestoreCollection[Lot] = self.collection("lots")
+        return lots.live()
 
     def commit(self) -> None:
         if self.read_only and self.pending:
@@ -202,7 +318,8 @@ class FirestoreUnitOfWork:
         pending, self.pending = self.pending, {}
         try:
             if self._versions is None and self.cache is not None and any(
-                    self.cache.get(name) is not None for name, _ in pending):
+                    self.cache.get(LIVE_CACHE if name == "lots" else name) is not None or self.cache.get(name)
+                    is not None for name, _ in pending):
                 self.versions()  # lets this commit update the cached collections it writes (one plain read)
             writer = self._writer(pending)
             written = sorted({name for name, _ in pending})
@@ -212,7 +329,7 @@ class FirestoreUnitOfWork:
                 if item is _DELETED:
                     writer.delete(ref)
                 else:
-                    writer.set(ref, {**encode(item), "tenant_id": self.tenant_id})
+                    writer.set(ref, {**encode(item), **stored_fields(name, item), "tenant_id": self.tenant_id})
             from google.cloud.firestore_v1 import Increment  # a blind increment: no read, no contention
 
             writer.set(self.version_ref, {"tenant_id": self.tenant_id, "version": Increment(1),
@@ -234,13 +351,13 @@ class FirestoreUnitOfWork:
         """The transaction, with every listed document about to be written checked unchanged; or a plain batch
         when nothing was read by key and nothing listed is written."""
         to_check = [(name, key) for name, key in pending
-                    if (name, key) not in self.locked and self.collection(name).listed is not None]
+                    if (name, key) not in self.locked and self.collection(name).expected_stamp(key)[0]]
         if self._transaction is None and not to_check:
             return self.client.batch()
         transaction = self.transaction()
         if to_check:
             refs = [self.tenant_ref.collection(name).document(doc_id(key)) for name, key in to_check]
-            expected = {ref.path: self.collection(name).listed.stamps.get(key)  # type: ignore[union-attr]
+            expected = {ref.path: self.collection(name).expected_stamp(key)[1]
                         for ref, (name, key) in zip(refs, to_check, strict=True)}
             for snap in self.client.get_all(refs, transaction=transaction):
                 now = snap.update_time if snap.exists else None
@@ -274,13 +391,37 @@ class FirestoreUnitOfWork:
                     items[key] = item
                     stamps[key] = stamps_of.get((coll, key))
             self.cache.store(name, CachedCollection(base.version + 1, items, stamps))
+        if "lots" in written:
+            self._remember_live(order, stamps_of)
+
+    def _remember_live(self, order: list[tuple[tuple[str, str], Any]], stamps_of: dict[tuple[str, str], Any]) -> None:
+        """The same for the live lots: a lot written is in them while it has stock, out of them once used up."""
+        assert self.cache is not None and self._versions is not None
+        listed = self.collection("lots").listed_live
+        base = listed if listed is not None else self.cache.get(LIVE_CACHE)
+        if base is None or base.version != self._versions.get("lots", 0):
+            return
+        items = dict(base.items)
+        stamps = dict(base.stamps)
+        for (coll, key), item in order:
+            if coll != "lots":
+                continue
+            if item is _DELETED or not is_live(item):
+                items.pop(key, None)
+                stamps.pop(key, None)
+            else:
+                items[key] = item
+                stamps[key] = stamps_of.get((coll, key))
+        self.cache.store(LIVE_CACHE, CachedCollection(base.version + 1, items, stamps))
 
     def _forget(self) -> None:
         """A new transaction reads afresh."""
         self.locked = set()
         self._versions = None
+        self._live_marked = False
         for name in ENTITY_TYPES:
             self.collection(name).listed = None
+            self.collection(name).listed_live = None
 
     def rollback(self) -> None:
         self.pending = {}

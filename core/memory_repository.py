@@ -8,6 +8,8 @@ from typing import Any, Generic, TypeVar
 
 from core.bakery import Bakery
 from core.repository import COLLECTION_NAMES
+from core.stock.live import is_live
+from core.stock.lots import Lot
 
 T = TypeVar("T")
 
@@ -45,8 +47,16 @@ class MemoryUnitOfWork:
         self._working.passthrough = dict(store.bakery.passthrough)
         self.committed = False
 
-    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
-        return self._working
+    def load_bakery(self, only: frozenset[str] | None = None, *, live_lots: bool = False) -> Bakery:
+        if not live_lots:
+            return self._working
+        view = copy.copy(self._working)
+        view.lots = {lot.id: lot for lot in self.live_lots()}
+        return view
+
+    def live_lots(self) -> list[Lot]:
+        lots: dict[str, Lot] = self._working.lots
+        return [lot for key, lot in sorted(lots.items()) if is_live(lot)]
 
     def commit(self) -> None:
         self._store.bakery = self._working

@@ -54,9 +54,14 @@ class UnitOfWork(Protocol):
     receipts: Collection[ReceiptScan]
     equipment: Collection[Equipment]
 
-    def load_bakery(self, only: frozenset[str] | None = None) -> Bakery:
+    def load_bakery(self, only: frozenset[str] | None = None, *, live_lots: bool = False) -> Bakery:
         """Everything at once (one read per collection), for planning and export; `only` names
-        the collections to read (the others stay empty)."""
+        the collections to read (the others stay empty). With `live_lots`, `lots` holds only the
+        lots with stock left (what planning counts), read without touching the used-up ones."""
+        ...
+
+    def live_lots(self) -> list[Lot]:
+        """The lots with remaining quantity > 0 (core.stock.live), by key, without reading used-up lots."""
         ...
 
     def commit(self) -> None: ...
@@ -96,7 +101,8 @@ COLLECTION_NAMES: tuple[str, ...] = (
 )
 
 
-# What planning an event reads: no depletions, runs of assembly, packaging or recipients.
+# What planning an event reads: no depletions, runs of assembly, packaging or recipients; of the lots, only
+# the live ones (`load_bakery(PLANNING_COLLECTIONS, live_lots=True)`).
 PLANNING_COLLECTIONS = frozenset({
     "suppliers", "ingredients", "products", "purchases", "lots", "recipes", "finished_units", "finished_goods",
     "events", "production_runs", "equipment",

@@ -26,7 +26,7 @@ from core.measures.quantities import ZERO, as_number
 from core.measures.units import can_convert, convert, symbol_for
 from core.planning.buffers import MARGIN_FIELD, percentage_field
 from core.planning.event_plan import EventPlan, plan_event
-from core.planning.shopping import last_purchase, preferred_product
+from core.planning.shopping import LastPurchases, preferred_product
 from core.recipes.finished_goods import ComponentKind
 from core.stock.dry_run import NeedDrawn, basis_of, dry_run
 from core.stock.lots import Lot
@@ -107,18 +107,19 @@ def event_cost(bakery: Bakery, event_slug: str, *, remaining_only: bool = False)
     plan = plan_event(bakery, event_slug, remaining_only=remaining_only)
     working: dict[str, Lot] = dict(bakery.lots)
     recipes = []
+    bought = LastPurchases(bakery.purchases.values())
     for recipe in plan.recipes:
         batches = recipe.remaining if remaining_only else Decimal(recipe.batches)
         run = dry_run(recipe.recipe_slug, batches, bakery.recipes, bakery.ingredients, working)
         working = run.lots
-        lines = tuple(_line_cost(bakery, drawn) for drawn in run.drawn)
+        lines = tuple(_line_cost(bakery, drawn, bought) for drawn in run.drawn)
         recipes.append(RecipeCost(recipe.recipe_slug, recipe.recipe_name, batches, lines))
     units = _unit_costs(bakery, recipes, {u.slug for u in plan.finished_units})
     goods = _good_costs(bakery, plan, units)
     return EventCost(plan, tuple(recipes), tuple(units.values()), goods, _actual(bakery, plan, recipes))
 
 
-def _line_cost(bakery: Bakery, drawn: NeedDrawn) -> LineCost:
+def _line_cost(bakery: Bakery, drawn: NeedDrawn, bought: LastPurchases) -> LineCost:
     need, used = drawn.need, drawn.consumption
     why = []
     if used.lots_without_cost:
@@ -129,18 +130,19 @@ def _line_cost(bakery: Bakery, drawn: NeedDrawn) -> LineCost:
             to_buy_cost = None
             why.append(f"lots {', '.join(drawn.blocked_lots)} cannot be converted into {symbol_for(need.unit)}")
         else:
-            to_buy_cost, reason = _at_last_price(bakery, need.ingredient_slug, drawn.missing, need.unit)
+            to_buy_cost, reason = _at_last_price(bakery, need.ingredient_slug, drawn.missing, need.unit, bought)
             if reason:
                 why.append(reason)
     return LineCost(need.ingredient_slug, need.quantity, need.unit, used.known_cost, drawn.missing, to_buy_cost,
                     "; ".join(why))
 
 
-def _at_last_price(bakery: Bakery, slug: str, quantity: Decimal, unit: str) -> tuple[Decimal | None, str]:
-    product = preferred_product(bakery, slug)
+def _at_last_price(bakery: Bakery, slug: str, quantity: Decimal, unit: str,
+                   bought: LastPurchases) -> tuple[Decimal | None, str]:
+    product = preferred_product(bakery, slug, bought)
     if product is None:
         return None, "no product on file"
-    purchase = last_purchase(bakery, product)
+    purchase = bought.last(product.id)
     if purchase is None or product.package_unit_quantity <= 0:
         return None, f"{product.label} was never bought: no price"
     basis = basis_of(slug, bakery.ingredients)

@@ -17,8 +17,10 @@ from core.planning.equipment import EquipmentKind, LoadPlan, MixPlan, equipment_
 from core.planning.events import Event
 from core.planning.factors_used import FactorUsed, factors_used
 from core.planning.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
-from core.planning.shopping import PackageToBuy, packages_to_buy
+from core.planning.shopping import LastPurchases, PackageToBuy, packages_to_buy
 from core.recipes.entities import FinishedUnit, YieldMode
+from core.stock.live import live_by_ingredient
+from core.stock.lots import Lot
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +195,9 @@ def shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list
     units_of: dict[str, list[str]] = {}
     for total in totals:
         units_of.setdefault(total.ingredient_slug, []).append(total.unit)
-    stock = {slug: on_hand(slug, units, bakery, warnings) for slug, units in units_of.items()}
+    live = live_by_ingredient(bakery.lots.values())  # one pass; planning bakeries hold only live lots
+    bought = LastPurchases(bakery.purchases.values())
+    stock = {slug: on_hand(slug, units, bakery, warnings, live) for slug, units in units_of.items()}
     for total in totals:
         have = stock[total.ingredient_slug][total.unit]
         to_buy = total.quantity - have if total.quantity - have > EPSILON else Decimal(0)
@@ -202,16 +206,17 @@ def shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list
         packages: tuple[PackageToBuy, ...] = ()
         note = ""
         if to_buy > 0:
-            packages, note = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings)
+            packages, note = packages_to_buy(bakery, total.ingredient_slug, to_buy, total.unit, warnings, bought)
         lines.append(
             ShoppingLine(total.ingredient_slug, name, total.quantity, have, to_buy, total.unit, packages, note,
-                         _factors(bakery, total, packages))
+                         _factors(bakery, total, packages, live.get(total.ingredient_slug, [])))
         )
     return lines
 
 
-def _factors(bakery: Bakery, total: IngredientTotal, packages: tuple[PackageToBuy, ...]) -> tuple[FactorUsed, ...]:
-    """The density / weight per piece that this line's recipe lines, lots and packages needed."""
+def _factors(bakery: Bakery, total: IngredientTotal, packages: tuple[PackageToBuy, ...],
+             live: list[Lot]) -> tuple[FactorUsed, ...]:
+    """The density / weight per piece that this line's recipe lines, live lots and packages needed."""
     units = {total.unit, *total.line_units, *(p.package_unit for p in packages)}
-    units |= {lot.unit for lot in bakery.lots_of(total.ingredient_slug) if lot.quantity > 0}
+    units |= {lot.unit for lot in live}
     return factors_used(sorted(units), basis_for(total.ingredient_slug, bakery.ingredients))

@@ -11,6 +11,7 @@ from core.catalog.entities import Ingredient
 from core.measures.units import UNITS, ConversionBasis, Dimension, can_convert, convert, symbol_for
 from core.planning.factors_used import FactorUsed
 from core.recipes.scaling import ingredient_lines_per_batch
+from core.stock.lots import Lot
 
 # When an ingredient's lines span dimensions, the total is kept in the one most lines use;
 # ties go to mass, then volume (weights are what a baker buys by).
@@ -86,15 +87,18 @@ def _display_unit(units: list[str]) -> str:
     return max(set(by_dimension[dimension]), key=lambda c: (UNITS[c].to_base, c))
 
 
-def on_hand(slug: str, units: list[str], bakery: Bakery, warnings: list[str]) -> dict[str, Decimal]:
+def on_hand(slug: str, units: list[str], bakery: Bakery, warnings: list[str],
+            live: Mapping[str, list[Lot]] | None = None) -> dict[str, Decimal]:
     """Remaining stock of an ingredient's lots in each of `units` (its totals' units).
 
     Each lot counts once, toward the first unit it converts to. A lot that converts
-    to none is named in a warning, never silently counted as zero.
+    to none is named in a warning, never silently counted as zero. `live` is the bakery's
+    live lots by ingredient (core.stock.live), when the caller has indexed them already.
     """
     basis = basis_for(slug, bakery.ingredients)
     stock = dict.fromkeys(units, Decimal(0))
-    for lot in sorted(bakery.lots_of(slug), key=lambda lot: lot.id):
+    lots = live.get(slug, []) if live is not None else bakery.lots_of(slug)
+    for lot in sorted(lots, key=lambda lot: lot.id):
         if lot.quantity <= 0:
             continue
         unit = next((u for u in units if can_convert(lot.unit, u, basis)), None)

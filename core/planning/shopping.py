@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -26,10 +27,14 @@ class PackageToBuy:
 
 
 def packages_to_buy(
-    bakery: Bakery, ingredient_slug: str, shortfall: Decimal, unit: str, warnings: list[str]
+    bakery: Bakery, ingredient_slug: str, shortfall: Decimal, unit: str, warnings: list[str],
+    bought: LastPurchases | None = None,
 ) -> tuple[tuple[PackageToBuy, ...], str]:
-    """Packages of the ingredient's preferred product that cover `shortfall` (max(1, ceil(...)))."""
-    product = preferred_product(bakery, ingredient_slug)
+    """Packages of the ingredient's preferred product that cover `shortfall` (max(1, ceil(...))).
+    `bought`: the bakery's purchases indexed once (for many lines), else they are read here."""
+    if bought is None:
+        bought = LastPurchases(bakery.purchases.values())
+    product = preferred_product(bakery, ingredient_slug, bought)
     if product is None:
         return (), "no product on file"
     basis = basis_for(ingredient_slug, bakery.ingredients)
@@ -41,10 +46,10 @@ def packages_to_buy(
         return (), f"packages are in {symbol_for(product.package_unit)}: add a density to size them"
     in_package_unit = convert(shortfall, unit, product.package_unit, basis)
     count = max(1, ceil_whole(in_package_unit / product.package_unit_quantity))
-    purchase = last_purchase(bakery, product)
+    purchase = bought.last(product.id)
     supplier_slug = product.preferred_supplier_slug or (purchase.supplier_slug if purchase else None)
     supplier = bakery.suppliers.get(supplier_slug) if supplier_slug else None
-    price = last_purchase(bakery, product, supplier_slug) or purchase
+    price = bought.last(product.id, supplier_slug) or purchase
     cost = count * price.unit_price if price is not None else None
     return (
         (PackageToBuy(
@@ -61,16 +66,38 @@ def packages_to_buy(
     )
 
 
-def preferred_product(bakery: Bakery, ingredient_slug: str) -> Product | None:
+class LastPurchases:
+    """The newest purchase of each product, and of each product at each supplier: one pass over the purchases
+    for a whole shopping list, instead of one per line (newest: latest day, then highest id)."""
+
+    def __init__(self, purchases: Iterable[Purchase]) -> None:
+        self._newest: dict[str | tuple[str, str | None], Purchase] = {}
+        for purchase in purchases:
+            order = (purchase.purchased_on, purchase.id)
+            for key in (purchase.product_id, (purchase.product_id, purchase.supplier_slug)):
+                best = self._newest.get(key)
+                if best is None or order > (best.purchased_on, best.id):
+                    self._newest[key] = purchase
+
+    def last(self, product_id: str, supplier_slug: str | None = None) -> Purchase | None:
+        """The newest purchase of a product (at one supplier when given)."""
+        if supplier_slug is None:
+            return self._newest.get(product_id)
+        return self._newest.get((product_id, supplier_slug))
+
+
+def preferred_product(bakery: Bakery, ingredient_slug: str, bought: LastPurchases | None = None) -> Product | None:
     """The preferred product; else the most recently bought; else the lowest id. Hidden ones last."""
     products = [p for p in bakery.products.values() if p.ingredient_slug == ingredient_slug]
     if not products:
         return None
+    if bought is None:
+        bought = LastPurchases(bakery.purchases.values())
     latest: dict[str, str] = {}
-    for purchase in bakery.purchases.values():
-        day = purchase.purchased_on.isoformat()
-        if day > latest.get(purchase.product_id, ""):
-            latest[purchase.product_id] = day
+    for product in products:
+        newest = bought.last(product.id)
+        if newest is not None:
+            latest[product.id] = newest.purchased_on.isoformat()
     return min(
         products,
         key=lambda p: (p.is_hidden, not p.preferred, p.id not in latest, _descending(latest.get(p.id, "")), p.id),
@@ -79,12 +106,8 @@ def preferred_product(bakery: Bakery, ingredient_slug: str) -> Product | None:
 
 def last_purchase(bakery: Bakery, product: Product, supplier_slug: str | None = None) -> Purchase | None:
     """The newest purchase of a product (at one supplier when given)."""
-    purchases = [
-        p
-        for p in bakery.purchases.values()
-        if p.product_id == product.id and (supplier_slug is None or p.supplier_slug == supplier_slug)
-    ]
-    return max(purchases, key=lambda p: (p.purchased_on, p.id), default=None)
+    return LastPurchases(p for p in bakery.purchases.values() if p.product_id == product.id).last(
+        product.id, supplier_slug)
 
 
 def _descending(text: str) -> tuple[int, ...]:

@@ -32,8 +32,12 @@ class FirestoreBackend:
         if os.environ.get("FIRESTORE_EMULATOR_HOST"):
             from google.auth.credentials import AnonymousCredentials
 
-            return FirestoreBackend(firestore.Client(project=project, credentials=AnonymousCredentials()))
-        return FirestoreBackend(firestore.Client(project=project))
+            client = firestore.Client(project=project, credentials=AnonymousCredentials())
+        else:
+            client = firestore.Client(project=project)
+        from functions.shared.firestore_deadlines import bound_waits
+
+        return FirestoreBackend(bound_waits(client))  # an unreachable database: a 503 in seconds, not minutes
 
     def _tenant_doc(self, tenant_id: str) -> Any:
         return self.client.collection("tenants").document(tenant_id)
@@ -55,7 +59,7 @@ class FirestoreBackend:
         if cached is not None and cached[0] == stamp:
             self._planning.move_to_end(tenant_id)
             return cached[1]
-        bakery = uow.load_bakery(PLANNING_COLLECTIONS)
+        bakery = uow.load_bakery(PLANNING_COLLECTIONS, live_lots=True)  # no used-up lots: see core/stock/live.py
         self._planning[tenant_id] = (stamp, bakery)
         while len(self._planning) > self.CACHED_TENANTS:
             self._planning.popitem(last=False)
