@@ -38,6 +38,7 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "get_quotas",
         "health",
         "export_bakery", "restore_bakery",
+        "get_metrics",
     )
 }
 # Behind Hosting too: the rewrite of every other /api/ path, so it is a JSON 404 and never the app's page.
@@ -47,6 +48,7 @@ HOSTED: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {**OPERATI
 TASK_HANDLERS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     "extract_receipt": main.extract_receipt,
     "event_reminders": main.event_reminders,
+    "aggregate_activity": main.aggregate_activity,
 }
 log = logging.getLogger("baketracker.gateway")
 

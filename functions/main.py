@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from core.activity import facts as activity_facts
 from core.application import planning, records, stock
 from core.limits import API_KEYS_BY_BAKERY, INVITATIONS_BY_BAKERY, JOIN_BY_ACCOUNT, JOIN_BY_ADDRESS, Charge
 from core.tenancy import (
@@ -52,10 +53,11 @@ from functions.models import (
     ScaleRequest,
     SectionsRequest,
 )
-from functions.shared import logs
+from functions.shared import activity, logs
 from functions.shared.auth import OWNERS, READERS, WRITERS
 from functions.shared.errors import ApiError
 from functions.shared.limits import client_address, spend, spend_try, write_charge
+from functions.shared.observe import note
 from functions.shared.operation import Context, operation
 
 logs.install()  # one JSON line per call on Cloud Functions (K_SERVICE set); readable text locally
@@ -69,7 +71,9 @@ def _now() -> dt.datetime:
 @operation(READERS, EventRequest)
 def plan_event(ctx: Context, body: EventRequest) -> dict[str, Any]:
     """Batches, ingredient totals and shopping list for one event."""
-    return planning.event_plan(ctx.bakery, event=body.event, remaining_only=body.remaining_only)
+    plan = planning.event_plan(ctx.bakery, event=body.event, remaining_only=body.remaining_only)
+    note(**activity_facts.planned_event_facts(ctx.tenant_id, plan))
+    return plan
 
 
 @operation(READERS, EventRequest)
@@ -111,7 +115,9 @@ def export_desktop(ctx: Context, body: None) -> dict[str, Any]:
 @operation(WRITERS, ImportRequest)
 def import_desktop(ctx: Context, body: ImportRequest) -> dict[str, Any]:
     """Merge a desktop export or a mobile file: all or nothing; `dry_run` reports what would change."""
-    return records.import_desktop(ctx.bakery, data=body.data, dry_run=body.dry_run)
+    answer = records.import_desktop(ctx.bakery, data=body.data, dry_run=body.dry_run)
+    note(**activity_facts.import_facts(answer))
+    return answer
 
 
 # -- tenants and members -------------------------------------------------------------------
@@ -128,6 +134,7 @@ def create_tenant(ctx: Context, body: CreateTenantRequest) -> dict[str, Any]:
     tenant = Tenant(_tenant_id(body.name), body.name, ctx.caller.uid, _now())
     ctx.backend.create_tenant(tenant, Member(ctx.caller.uid, Role.OWNER, ctx.caller.email, _now()))
     ctx.backend.set_claims(ctx.caller.uid, {"tenant_id": tenant.id, "role": Role.OWNER.value})
+    note(joined_tenant=tenant.id)
     return {"tenant_id": tenant.id, "name": tenant.name, "role": "owner", "refresh_token": True}
 
 
@@ -157,6 +164,7 @@ def join_tenant(ctx: Context, body: JoinRequest) -> dict[str, Any]:
         ctx.backend.save_invitation(tenant_id, replace(invitation, accepted_by=ctx.caller.uid))
     ctx.backend.save_member(tenant_id, member)
     ctx.backend.set_claims(ctx.caller.uid, {"tenant_id": tenant_id, "role": member.role.value})
+    note(joined_tenant=tenant_id)
     return {"tenant_id": tenant_id, "role": member.role.value, "refresh_token": True}
 
 
@@ -247,6 +255,8 @@ def revoke_api_key(ctx: Context, body: ApiKeyRequest) -> dict[str, Any]:
 @operation(WRITERS, PurchaseRequest)
 def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
     """Whole packages bought: one purchase and its lot. Send Idempotency-Key to make retries safe."""
+    scanned = (ctx.request.headers.get("X-BakeTracker-Source") or "").strip().lower() if ctx.request else ""
+    note(entered_with="barcode" if scanned == "barcode" else "manual", purchases=1)
     return stock.add_purchase(ctx.bakery, product_id=body.product_id, upc=body.upc, packages=body.packages,
                               unit_price=body.unit_price, purchased_on=body.purchased_on, supplier=body.supplier,
                               notes=body.notes)
@@ -312,7 +322,10 @@ def save_finished_goods(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
 @operation(WRITERS, SectionsRequest)
 def save_events(ctx: Context, body: SectionsRequest) -> dict[str, Any]:
     """Events with their recipes, finished-good quantities and targets; recipients."""
-    return records.save_sections(ctx.bakery, "save_events", body.model_dump())
+    sections = body.model_dump()
+    answer = records.save_sections(ctx.bakery, "save_events", sections)
+    note(**activity_facts.saved_events_facts(ctx.tenant_id, sections))
+    return answer
 
 
 @operation(WRITERS, SectionsRequest)
@@ -359,6 +372,9 @@ receipt_uploaded = _deferred("functions.receipts", "receipt_uploaded")  # a Clou
 register_push_token = _deferred("functions.push", "register_push_token")
 unregister_push_token = _deferred("functions.push", "unregister_push_token")
 event_reminders = _deferred("functions.push", "event_reminders")  # Cloud Scheduler, daily
+get_metrics = _deferred("functions.metrics", "get_metrics")
+aggregate_activity = _deferred("functions.metrics", "aggregate_activity")  # Cloud Scheduler, every 15 minutes
+activity.install()  # every observed call leaves an activity record (functions/shared/activity.py)
 export_bakery = _deferred("functions.backup", "export_bakery")
 restore_bakery = _deferred("functions.backup", "restore_bakery")
 get_quotas = _deferred("functions.quotas", "get_quotas")

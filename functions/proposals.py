@@ -36,6 +36,7 @@ from functions.models import (
     ProposeTextRequest,
     RejectRequest,
 )
+from functions.shared.activity import noted
 from functions.shared.auth import READERS, WRITERS
 from functions.shared.errors import ApiError
 from functions.shared.limits import reading_charges, spend, write_charge
@@ -53,7 +54,7 @@ def propose_from_text(ctx: Context, body: ProposeTextRequest) -> dict[str, Any]:
         raise ApiError(400, exc.code, exc.message, "text") from exc
     except ValidationError as exc:  # nothing understood: its own code, so the app can say so
         raise ApiError(400, "nothing_understood", exc.message, "text") from exc
-    return proposal_json(proposal)
+    return proposal_json(noted(proposal))
 
 
 def reading_hints(ctx: Context, language: str | None) -> ReadingHints | None:
@@ -106,20 +107,20 @@ def edit_proposal(ctx: Context, body: EditProposalRequest) -> dict[str, Any]:
 @operation(WRITERS, ProposalRequest)
 def confirm_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
     """Apply every operation not struck out, in one transaction; the proposed and confirmed values are both kept."""
-    return proposal_json(confirm_validated(ctx.bakery, body.proposal_id))
+    return proposal_json(noted(confirm_validated(ctx.bakery, body.proposal_id)))
 
 
 @operation(WRITERS, RejectRequest)
 def reject_proposal(ctx: Context, body: RejectRequest) -> dict[str, Any]:
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        return proposal_json(service.reject(uow, body.proposal_id, by=ctx.caller.uid, reason=body.reason))
+        return proposal_json(noted(service.reject(uow, body.proposal_id, by=ctx.caller.uid, reason=body.reason)))
 
 
 @operation(WRITERS, ProposalRequest)
 def undo_proposal(ctx: Context, body: ProposalRequest) -> dict[str, Any]:
     """Reverse a confirmed proposal if nothing depends on it since (409 naming what does)."""
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
-        return proposal_json(service.undo(uow, body.proposal_id, by=ctx.caller.uid))
+        return proposal_json(noted(service.undo(uow, body.proposal_id, by=ctx.caller.uid)))
 
 
 @operation(READERS, ListProposalsRequest)
@@ -163,4 +164,4 @@ def propose_from_photo(ctx: Context, body: ProposeFromPhotoRequest) -> dict[str,
     with ctx.backend.unit_of_work(ctx.tenant_id) as uow:
         proposal = service.submit(uow, source=Source.INVENTORY_PHOTO, operations=operations, by=ctx.caller.uid,
                                   model=model, input_text=body.note, photo_path=path, notes=[*notes, *unresolved])
-    return proposal_json(proposal)
+    return proposal_json(noted(proposal))

@@ -23,6 +23,7 @@ from pydantic import Field
 from adapters.push_sender import PushMessage, PushResult, PushSender, sender_from_environment
 from core.notifications import PushToken, event_reminder, locale_of, receipt_read, reminders_due
 from functions.models import Strict
+from functions.shared.activity import observed_task
 from functions.shared.auth import READERS
 from functions.shared.backend import Backend
 from functions.shared.operation import RUNTIME, Context, operation
@@ -121,6 +122,7 @@ def _from_scheduler(request: Any) -> bool:
     return bool(request.headers.get("X-CloudScheduler", "").lower() == "true")
 
 
+@observed_task
 def event_reminders(request: Any) -> tuple[str, int, dict[str, str]]:
     """Cloud Scheduler, once a day: push the reminders for events three days ahead. `?date=YYYY-MM-DD` (tests)
     counts from another day."""

@@ -29,8 +29,10 @@ from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ReceiptScan, Source
 from functions.models import Strict
+from functions.shared.activity import noted, observed_task
 from functions.shared.auth import READERS
 from functions.shared.errors import ApiError
+from functions.shared.observe import note
 from functions.shared.operation import RUNTIME, Context, operation
 
 T = TypeVar("T")
@@ -117,6 +119,7 @@ def _answer(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]
     return json.dumps(body), status, {"Content-Type": "application/json"}
 
 
+@observed_task
 def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     """The task: read one receipt photo into one proposal. 2xx ends the task; 5xx asks Cloud Tasks to retry."""
     if not _from_task(request):
@@ -130,6 +133,8 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
         return _answer(400, {"error": {"code": "invalid", "message": "photo_path does not match the tenant and photo",
                                        "field": "photo_path"}})
     backend = RUNTIME.backend
+    note(tenant_id=task.tenant_id)
+
     def start() -> ReceiptScan | None:
         with backend.unit_of_work(task.tenant_id) as uow:
             return receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
@@ -170,6 +175,8 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
                                   model=model, photo_path=task.photo_path, notes=notes, proposal_id=pid)
     with backend.unit_of_work(task.tenant_id) as uow:
         receipt_scans.finish(uow, task.photo_id, proposal.id)
+    noted(proposal)
+    note(uid=scan.uploaded_by or None)
     if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in
         from functions.push import notify_receipt_read
 

@@ -49,10 +49,12 @@ from core.proposals import service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import ProposalStatus, Source
 from core.speech.operations import SAID, Operation, ParsedInput
+from functions.shared import activity
 from functions.shared.backend import Backend
 from functions.shared.errors import ApiError
 from functions.shared.limits import agent_charges, spend
 from mcp_service.auth import caller_claims, require_writer
+from mcp_service.observed import observe_tools
 
 R = TypeVar("R")
 READ = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
@@ -74,6 +76,8 @@ INSTRUCTIONS = (
 def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCPServer:
     """The MCP server over `backend` (Firestore in production, memory in tests); `app_url` for review links."""
     server = MCPServer(name="baketracker", title="BakeTracker", instructions=INSTRUCTIONS, version="1", **settings)
+    observe_tools(server)  # every tool call is observed and leaves an activity record (no content)
+    activity.install(backend)
 
     async def run(work: Callable[[BakeryContext], R], *, write: bool = False) -> R:
         claims = caller_claims()
@@ -99,8 +103,9 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
             with ctx.unit_of_work() as uow:
                 proposal = service.submit(uow, source=Source.AGENT, operations=operations, by=uid or "agent",
                                           model="agent", notes=unresolved)
+            activity.noted(proposal)
             if apply_directly:  # the owner let this key apply its writes at once
-                applied = proposal_json(confirm_validated(ctx, proposal.id))
+                applied = proposal_json(activity.noted(confirm_validated(ctx, proposal.id)))
                 return {**applied, "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
                         "note": "applied at once (this key may); undo_proposal reverses it"}
             return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
@@ -326,7 +331,8 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
                 proposal = answers.propose_from_text(ctx, text=text, source=Source.AGENT)
             except ValidationError as exc:
                 raise ToolError(f"text: {exc.message}") from exc
-            return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}"}
+            return {**proposal_json(activity.noted(proposal)),
+                    "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}"}
 
         return await run(work, write=True)
 
@@ -356,14 +362,14 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
     async def confirm_proposal(proposal_id: ProposalId) -> dict[str, Any]:
         """Apply a proposal's operations in one transaction (owners and bakers only). Only when the user has
         reviewed it and asked you to confirm."""
-        return await run(lambda ctx: proposal_json(confirm_validated(ctx, proposal_id)), write=True)
+        return await run(lambda ctx: proposal_json(activity.noted(confirm_validated(ctx, proposal_id))), write=True)
 
     @server.tool(annotations=DECIDE)
     async def undo_proposal(proposal_id: ProposalId) -> dict[str, Any]:
         """Reverse a confirmed proposal if nothing depends on it since (else an error naming what does)."""
         def work(ctx: BakeryContext) -> dict[str, Any]:
             with ctx.unit_of_work() as uow:
-                return proposal_json(service.undo(uow, proposal_id, by=ctx.uid))
+                return proposal_json(activity.noted(service.undo(uow, proposal_id, by=ctx.uid)))
 
         return await run(work, write=True)
 

@@ -20,6 +20,7 @@ class Caller:
     tenant_id: str | None
     role: str | None
     email: str | None = None
+    admin: bool = False  # the platform admin's custom claim (scripts/grant_admin.py): aggregate metrics only
 
 
 def firebase_app() -> Any:
@@ -66,6 +67,7 @@ def caller_from_header(header: str | None, verifier: TokenVerifier) -> Caller:
         tenant_id=tenant if isinstance(tenant, str) and tenant else None,
         role=role if role in ROLES else None,
         email=claims.get("email"),
+        admin=claims.get("admin") is True,
     )
 
 

@@ -71,6 +71,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "can_make": {"event": "winter-market-2026"},
     "event_cost": {"event": "winter-market-2026"},
     "get_quotas": {},
+    "get_metrics": {"scope": "bakery", "weeks": 8},
     "health": None,
     "save_equipment": {"equipment": [{"slug": "hobart", "name": "Mallory's mixer", "kind": "mixer", "capacity": 20,
                                       "capacity_unit": "qt"}]},

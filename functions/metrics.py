@@ -1,0 +1,77 @@
+"""get_metrics (an owner's own bakery; a platform admin's aggregate) and aggregate_activity (Cloud Scheduler).
+
+Metrics are read from the daily documents only (tenants/{t}/metrics_days/{day}, metrics_days/{day}), which
+aggregate_activity computes from the activity records (functions/shared/activity.py, docs/metrics.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Literal
+
+from pydantic import Field
+
+from core.metrics.answer import dates, metrics, window
+from functions.models import Strict
+from functions.shared import activity
+from functions.shared.auth import OWNERS, require_role
+from functions.shared.errors import ApiError
+from functions.shared.operation import RUNTIME, Context, operation
+
+
+class MetricsRequest(Strict):
+    scope: Literal["bakery", "platform"] = "bakery"
+    weeks: int = Field(default=8, ge=1, le=26, strict=True, description="calendar weeks, the current one included")
+
+
+def today() -> dt.date:
+    """The day metrics end on (UTC); tests replace it."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+@operation(frozenset(), MetricsRequest, needs_tenant=False)
+def get_metrics(ctx: Context, body: MetricsRequest) -> dict[str, Any]:
+    """Activity figures: an owner's own bakery, or (custom claim admin) the whole platform in aggregate only."""
+    start, end = window(today(), body.weeks)
+    days = [d.isoformat() for d in dates(start, end)]
+    store = activity.store_for(ctx.backend)
+    if body.scope == "platform":
+        if not ctx.caller.admin:
+            raise ApiError(403, "forbidden", "platform metrics need the platform admin claim", "scope")
+        return metrics("platform", store.platform_days(days), start, end)
+    tenant_id = require_role(ctx.caller, OWNERS)
+    member = ctx.backend.member(tenant_id, ctx.caller.uid)
+    if member is None or not member.active or member.role.value != ctx.caller.role:
+        raise ApiError(403, "not_a_member", "this account is no longer a member of this bakery in that role")
+    return metrics("bakery", store.bakery_days(tenant_id, days), start, end)
+
+
+def _from_scheduler(request: Any) -> bool:
+    """Cloud Scheduler sets X-CloudScheduler: true; in production the function also sits behind IAM."""
+    return bool(request.headers.get("X-CloudScheduler", "").lower() == "true")
+
+
+@activity.observed_task
+def aggregate_activity(request: Any) -> tuple[str, int, dict[str, str]]:
+    """Cloud Scheduler, every 15 minutes: fold today's and yesterday's activity into their daily documents
+    (afresh, so running it again changes nothing). `?date=YYYY-MM-DD` folds that day, `?days=N` the last N."""
+    headers = {"Content-Type": "application/json"}
+    if not _from_scheduler(request):
+        return json.dumps({"error": {"code": "forbidden", "message": "only Cloud Scheduler may call this",
+                                     "field": None}}), 403, headers
+    args = getattr(request, "args", None) or {}
+    end = today()
+    try:
+        if args.get("date"):
+            days = [dt.date.fromisoformat(args["date"]).isoformat()]
+        else:
+            n = int(args.get("days") or 2)
+            if not 1 <= n <= 400:
+                raise ValueError(n)
+            days = [(end - dt.timedelta(days=k)).isoformat() for k in range(n)]
+    except ValueError:
+        return json.dumps({"error": {"code": "invalid", "message": "date must be YYYY-MM-DD and days 1..400",
+                                     "field": "date" if args.get("date") else "days"}}), 400, headers
+    answer = activity.aggregate(activity.store_for(RUNTIME.backend), days)
+    return json.dumps(answer), 200, headers
