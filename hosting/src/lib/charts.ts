@@ -116,8 +116,9 @@ function markLine(value: number, text: string): Plugin<'bar'> {
       ctx.fillStyle = COLOURS.target;
       ctx.font = `600 12px ${Chart.defaults.font.family}`;
       ctx.textAlign = 'left';
-      ctx.textBaseline = 'top';
-      ctx.fillText(text, x + 4, top);
+      ctx.textBaseline = 'bottom';
+      ctx.textAlign = 'center';
+      ctx.fillText(text, x, top - 4); // above the bars, in the padding left for it
       ctx.restore();
     }
   };
@@ -134,6 +135,7 @@ export function latencyChart(canvas: HTMLCanvasElement, rows: LatencyRow[], word
     options: {
       locale,
       indexAxis: 'y',
+      layout: { padding: { top: 20, right: 8 } },
       scales: { x: { beginAtZero: true, suggestedMax: Math.ceil((longest * 1.15) / 50) * 50, ticks: { callback: (v) => `${v} ms` } } },
       plugins: { legend: { display: false } }
     },
@@ -184,7 +186,7 @@ export function retentionChart(canvas: HTMLCanvasElement, rows: string[], cells:
       locale,
       scales: {
         x: { type: 'category', labels: weeks, offset: true, position: 'top', grid: { display: false }, ticks: { callback: (_v, i) => words.week(i + 1) } },
-        y: { type: 'category', labels: rows, offset: true, grid: { display: false } }
+        y: { type: 'category', labels: rows, offset: true, reverse: false, grid: { display: false } } // the oldest cohort on top (the matrix plugin reverses y by default)
       },
       plugins: {
         legend: { display: false },

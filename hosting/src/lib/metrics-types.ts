@@ -75,4 +75,6 @@ export interface Quota {
   window: 'hour' | 'day';
   /** ISO-8601 UTC. */
   resets_at: string;
+  /** What is counted when it is not tries ("MiB"); not in the contract, sent by get_quotas. */
+  unit?: string;
 }

@@ -94,7 +94,7 @@ export const metricsDe: Record<keyof typeof metricsEn, string> = {
   'quotas.what': 'Was',
   'quotas.per': 'Für',
   'quotas.per.bakery': 'die Bäckerei',
-  'quotas.per.account': 'jede Person',
+  'quotas.per.account': 'Ihr Konto',
   'quotas.limit': 'Limit',
   'quotas.allowedPer': '{allowed} {window}',
   'quotas.used': 'Verbraucht',
@@ -104,5 +104,10 @@ export const metricsDe: Record<keyof typeof metricsEn, string> = {
   'quotas.resets': 'Beginnt neu',
   'quotas.nearlyFull': 'fast aufgebraucht',
   'quotas.what.ai_readings': 'KI-Lesungen (Sprache, Text, Fotos)',
-  'quotas.what.uploads': 'Foto-Uploads'
+  'quotas.what.photo_uploads': 'Foto-Uploads',
+  'quotas.what.photo_bytes': 'Fotospeicher',
+  'quotas.what.agent_proposals': 'Vorschläge von KI-Assistenten',
+  'quotas.what.invitations': 'Einladungen',
+  'quotas.what.api_keys': 'Neue API-Schlüssel',
+  'quotas.what.writes': 'Speichervorgänge'
 };

@@ -92,7 +92,7 @@ export const metricsEn = {
   'quotas.what': 'What',
   'quotas.per': 'For',
   'quotas.per.bakery': 'the bakery',
-  'quotas.per.account': 'each person',
+  'quotas.per.account': 'your account',
   'quotas.limit': 'Limit',
   'quotas.allowedPer': '{allowed} {window}',
   'quotas.used': 'Used',
@@ -102,5 +102,10 @@ export const metricsEn = {
   'quotas.resets': 'Starts again',
   'quotas.nearlyFull': 'nearly used up',
   'quotas.what.ai_readings': 'AI readings (voice, text, photos)',
-  'quotas.what.uploads': 'Photo uploads'
+  'quotas.what.photo_uploads': 'Photo uploads',
+  'quotas.what.photo_bytes': 'Photo storage',
+  'quotas.what.agent_proposals': 'Proposals from AI assistants',
+  'quotas.what.invitations': 'Invitations',
+  'quotas.what.api_keys': 'New API keys',
+  'quotas.what.writes': 'Saves'
 } as const;
