@@ -20,8 +20,9 @@ from devstack.firestore import FirestoreEmulator
 pytestmark = pytest.mark.emulator
 
 PROJECT = "demo-rules-matrix"
-OWNER_ONLY = ("members", "invitations", "activity", "metrics", "api_keys")
-SERVER_ONLY = ("push_tokens",)  # members' web push tokens: nobody reads them, not even the owner
+OWNER_ONLY = ("members", "invitations", "metrics", "metrics_days", "api_keys")
+# members' web push tokens, activity records (one per call): nobody reads them, not even the owner
+SERVER_ONLY = ("push_tokens", "activity")
 COLLECTIONS = (
     "suppliers", "ingredients", "products", "materials", "material_products", "recipes", "finished_units",
     "finished_goods", "recipients", "events", "purchases", "lots", "material_lots", "depletions",
@@ -134,3 +135,15 @@ def test_the_tenant_document_itself(rules_host: str, who: str) -> None:
 def test_server_only_paths_are_closed_to_everyone(rules_host: str) -> None:
     assert _request(rules_host, "GET", "invitation_codes/x", _token("ann", {"tenant_id": "A", "role": "owner"})) in (
         403, 401)
+
+
+def test_activity_and_platform_metrics_are_server_only_even_for_the_platform_admin(rules_host: str) -> None:
+    """The admin's aggregate comes through get_metrics only; a bakery's metrics_days are its owner's alone."""
+    admin = _token("ada", {"admin": True})
+    owner_and_admin = _token("ann", {"tenant_id": "A", "role": "owner", "admin": True})
+    for path in ("metrics_days", "metrics_days/2026-12-01", "activity", "activity/x1", "tenants/A/activity"):
+        for token in (admin, owner_and_admin):
+            assert _request(rules_host, "GET", path, token) in (401, 403), path
+    assert _request(rules_host, "GET", "tenants/A/metrics_days/doc1", owner_and_admin) == 200
+    assert _request(rules_host, "GET", "tenants/B/metrics_days/doc1", owner_and_admin) in (401, 403)
+    assert _request(rules_host, "GET", "tenants/B/metrics_days/doc1", admin) in (401, 403)
