@@ -16,13 +16,14 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
-  LAPTOP, PASSWORD, PHONE, RUN, SHOTS, api, checkScreen, claims, idToken, launchChromium, networkQuiet, screens, signUp, sleep, stack,
+  LAPTOP, PASSWORD, PHONE, RUN, SHOTS, api, checkScreen, claims, createBakery, idToken, launchChromium, networkQuiet, screens, signUp, sleep, stack,
   startWith, stopStack, visit, watch
 } from './support.mjs';
 
 const DEMO = 'demo@baketracker.test';
 const DEMO_PASSWORD = 'bake-demo-2026';
 const BAKER = `metrics-baker-${RUN}@e2e.test`;
+const FRESH = `metrics-new-${RUN}@e2e.test`;
 let browser;
 const state = { token: '', metrics: null, code: '' };
 
@@ -197,6 +198,37 @@ test('a platform admin switches to all bakeries: an aggregate, no bakery named',
     checkScreen(page, 'metrics (admin, all bakeries)');
     await page.getByTestId('section-actives').getByText('Show the numbers').click();
     await shot(page, 'metrics-admin');
+  } finally {
+    await context.close();
+  }
+});
+
+test('a new bakery: each section without history says so in words', async () => {
+  const context = await browser.newContext({ viewport: PHONE, locale: 'en-US' });
+  await watch(context, 'new owner');
+  try {
+    const page = await context.newPage();
+    await signUp(page, FRESH);
+    await createBakery(page, 'E2E Fresh Bakery');
+    const m = (await api('get_metrics', {}, await idToken(FRESH, PASSWORD))).body;
+    assert.equal(m.scope, 'bakery');
+    await visit(page, '/metrics', () => page.getByRole('heading', { name: 'Weekly active users', level: 2 }).waitFor(), 'metrics (new bakery)');
+    const empty = {
+      'section-actives': [!m.weekly.some((w) => w.active_users > 0 || w.active_bakeries > 0), 'Nobody was active in these weeks.', 'chart-actives'],
+      'section-retention': [m.retention.length === 0, 'Nobody signed up in these weeks.', 'chart-retention'],
+      'section-ai': [m.ai_share.purchases === 0, 'No purchase recorded in these weeks.', 'chart-ai'],
+      'section-proposals': [!m.proposals.some((p) => p.proposed > 0), 'The AI proposed nothing in these weeks.', 'chart-proposals'],
+      'section-events': [m.events.planned === 0, 'No event planned in these weeks.', 'events-planned'],
+      'section-latency': [!m.operations.some((o) => o.calls > 0), 'No call recorded in these weeks.', 'chart-latency']
+    };
+    assert.ok(Object.values(empty).some(([none]) => none), 'a new bakery lacks some history');
+    for (const [id, [none, words, drawn]] of Object.entries(empty)) {
+      const section = page.getByTestId(id);
+      assert.equal(await section.getByText(words).count(), none ? 1 : 0, `${id}: "${words}" ${none ? 'shown' : 'not shown'}`);
+      if (none) assert.equal(await section.getByTestId(drawn).count(), 0, `${id}: nothing drawn`);
+    }
+    if (Object.values(empty).every(([none]) => none)) await page.getByText('No history yet. A new bakery has none').waitFor();
+    checkScreen(page, 'metrics (new bakery)');
   } finally {
     await context.close();
   }
