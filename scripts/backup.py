@@ -9,6 +9,9 @@ Two layers, both outside the app:
   restore     the steps to bring a backup back, into a NEW database (never over the live one):
               --backup ID (a scheduled backup) or --export gs://BUCKET/PREFIX (a managed export).
   list        the schedules and backups there are.
+  bakery-export  one bakery's own backup (the export_bakery format) read straight from a database with the
+              service's credentials, e.g. from a database restored beside the live one: its owner restores it
+              into a new bakery (`baketracker restore --file F`). Runs Python, not gcloud.
 
 The managed export names the bakeries' collections (--collection-ids): push tokens and rate-limit counters
 stay out of the bucket, as they stay out of a bakery's own backup (export_bakery). The scheduled backups
@@ -147,6 +150,31 @@ def list_commands(config: Config) -> list[list[str]]:
             ["gcloud", "storage", "ls", f"gs://{config.bucket}/"]]
 
 
+def export_one_bakery(config: Config, *, tenant: str, database: str, out: Path, photos: bool) -> dict[str, int]:
+    """`tenant`'s backup from `database` into `out` (core/application/backups.py); its record counts."""
+    from google.cloud import firestore
+
+    from core.application import backups
+    from functions.shared.firestore_backend import FirestoreBackend
+
+    if os.environ.get("FIRESTORE_EMULATOR_HOST"):
+        from google.auth.credentials import AnonymousCredentials
+
+        client = firestore.Client(project=config.project, database=database, credentials=AnonymousCredentials())
+    else:
+        client = firestore.Client(project=config.project, database=database)
+    store = None
+    if photos:
+        from functions.shared.photo_store import CloudStoragePhotoStore
+
+        store = CloudStoragePhotoStore(config.photos_bucket)
+    data = backups.export_backup(FirestoreBackend(client), tenant, now=dt.datetime.now(dt.UTC), photos=store,
+                                 include_photos=photos)
+    out.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    counts: dict[str, int] = data["counts"]
+    return counts
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
@@ -162,8 +190,21 @@ def main(argv: list[str]) -> int:
     restore.add_argument("--into", default=f"restored-{dt.datetime.now(dt.UTC):%Y%m%d}",
                          help="the new database's id (default restored-YYYYMMDD)")
     sub.add_parser("list", help="the schedules, backups and exports there are")
+    one = sub.add_parser("bakery-export", help="one bakery's own backup, read from a (restored) database")
+    one.add_argument("--tenant", required=True, help="the bakery's tenant id")
+    one.add_argument("--database", default="(default)", help="the database to read (e.g. restored-20261202)")
+    one.add_argument("--out", required=True, type=Path, help="where to write the backup (JSON)")
+    one.add_argument("--photos", action="store_true", help="carry the photos' bytes (from BAKETRACKER_BUCKET)")
     args = parser.parse_args(argv)
     config = Config(dict(os.environ))
+    if args.command == "bakery-export":
+        print(f"# bakery {args.tenant} from database {args.database} into {args.out}", flush=True)
+        if args.dry_run:
+            return 0
+        counts = export_one_bakery(config, tenant=args.tenant, database=args.database, out=args.out,
+                                   photos=args.photos)
+        print(f"# wrote {args.out}: {sum(counts.values())} records", flush=True)
+        return 0
     if args.command == "schedule":
         staging = Path(tempfile.mkdtemp(prefix="baketracker-backup-"))
         commands = schedule_commands(config, staging)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -81,3 +82,26 @@ def test_a_full_bakery_is_restored_losslessly_on_firestore(gateway: FirestoreBac
         for operation in ("plan_event", "shopping_list"):
             assert post_a(operation, {"event": event}) == post_b(operation, {"event": event}), (operation, event)
     assert post_b("restore_bakery", {"backup": backup})[0] == 409  # restored already
+
+
+def test_an_operator_exports_one_bakery_from_a_database_for_its_owner_to_restore(
+        gateway: FirestoreBackend, firestore: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """scripts/backup.py bakery-export: how one bakery comes back from a database restored beside the live one."""
+    import sys
+
+    from tests.conftest import load_fixture
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "scripts"))
+    import backup as script
+
+    web = Client(app)
+    a, post_a = _bakery(web, "cy", "Cy's")
+    ok(post_a("import_desktop", {"data": load_fixture("desktop-plans/winter_events.json")}))
+    monkeypatch.setenv("BAKETRACKER_PROJECT", firestore.project)
+    out = tmp_path / "cy.json"
+    assert script.main(["bakery-export", "--tenant", a, "--out", str(out)]) == 0
+    backup = json.loads(out.read_text())
+    assert backup["bakery"]["tenant_id"] == a and backup == {**ok(post_a("export_bakery", {})),
+                                                             "exported_at": backup["exported_at"]}
+    _, post_b = _bakery(web, "di", "Di's")
+    assert ok(post_b("restore_bakery", {"backup": backup}))["restored"] == backup["counts"]
