@@ -56,7 +56,7 @@ class MemoryUnitOfWork:
 
     def live_lots(self) -> list[Lot]:
         lots: dict[str, Lot] = self._working.lots
-        return [lot for key, lot in sorted(lots.items()) if is_live(lot)]
+        return sorted((lot for lot in lots.values() if is_live(lot)), key=lambda lot: lot.key)
 
     def commit(self) -> None:
         self._store.bakery = self._working
