@@ -111,6 +111,9 @@ def main() -> int:
     parser.add_argument("--mcp-port", type=int, default=int(os.environ.get("BAKETRACKER_MCP_PORT", "0")),
                         help="the MCP service's port (0: any free port)")
     parser.add_argument("--exit-after-seed", action="store_true", help="stop once seeded (for checks)")
+    parser.add_argument("--sample-history", action="store_true",
+                        default=os.environ.get("BAKETRACKER_SAMPLE_HISTORY", "") not in ("", "0"),
+                        help="also seed 8 weeks of made-up activity (metrics dashboard; devstack/sample_activity.py)")
     args = parser.parse_args()
     fixtures = Path(args.shared) / "fixtures"
     work = Path(tempfile.mkdtemp(prefix="baketracker-stack-"))
@@ -159,6 +162,18 @@ def main() -> int:
         for name in ("desktop/sample_data_all.json", "desktop-plans/winter_events.json"):
             result = _post(web, "import_desktop", token, {"data": json.loads((fixtures / name).read_text())})
             print(f"seeded {name}: {sum(result['changed'].values())} records", flush=True)
+        if args.sample_history:
+            from devstack.sample_activity import make_admin, seed_sample_history
+
+            seeded = seed_sample_history(firestore.client(), tenant["tenant_id"])
+            make_admin(auth.get_user_by_email(DEMO_EMAIL, app=firebase_app()).uid)
+            token = auth_emulator.sign_in(DEMO_EMAIL, DEMO_PASSWORD)
+            print(f"seeded the sample activity history: {seeded['records']} records over {seeded['days']} days; "
+                  f"{DEMO_EMAIL} is also the platform admin", flush=True)
+            for scope in ("bakery", "platform"):
+                figures = _post(web, "get_metrics", token, {"scope": scope})
+                print(f"  get_metrics {scope}: {figures['ai_share']['purchases']} purchases, AI share "
+                      f"{figures['ai_share']['share']}, {len(figures['retention'])} signup cohorts", flush=True)
         plan = _post(web, "plan_event", token, {"event": "Winter Market 2026"})
         voice = _post(web, "propose_from_text", token, {"text": VOICE, "source": "voice"})
         first = voice["operations"][0]
