@@ -24,6 +24,7 @@ def call_operation(api: str, operation: str, body: dict[str, Any] | None, *, met
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(url, data=data, method=method, headers={
         "Authorization": f"Bearer {token}", "Content-Type": "application/json",
+        "X-BakeTracker-Client": "cli",  # its activity records say the CLI made the call (docs/metrics.md)
     })
     try:
         with urllib.request.urlopen(request, timeout=60) as response:

@@ -8,7 +8,6 @@ from typing import Any
 from mcp.server.auth.middleware.auth_context import get_access_token
 from mcp.server.mcpserver import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError, UnexpectedToolError
-from pydantic import ValidationError as SchemaError
 
 from core.errors import BakeTrackerError
 from functions.shared.errors import ApiError, from_core
@@ -38,20 +37,19 @@ def observe_tools(server: MCPServer) -> None:
 
 
 def _refused(call: Call, exc: ToolError) -> None:
-    """The status the same refusal would have had over HTTP: the cause's, else 400 (bad arguments)."""
-    cause = exc.__cause__
-    if isinstance(cause, ApiError):
-        call.status, call.error_code = cause.status, cause.code
-    elif isinstance(cause, BakeTrackerError):
-        error = from_core(cause)
+    """The status the same refusal would have had over HTTP: the cause's, else 400 (bad arguments). The SDK
+    wraps a tool's own ToolError in another, so the chain of causes is followed to the first that says more."""
+    error: BaseException = exc
+    while isinstance(error, ToolError) and error.__cause__ is not None:
+        error = error.__cause__
+    if isinstance(error, ApiError):
         call.status, call.error_code = error.status, error.code
-    elif isinstance(cause, SchemaError) or cause is None:
-        text = str(exc)
-        if text.startswith("not signed in"):
-            call.status, call.error_code = 401, "unauthenticated"
-        elif " may only read" in text:
-            call.status, call.error_code = 403, "forbidden"
-        else:
-            call.status, call.error_code = 400, "invalid"
-    else:
+    elif isinstance(error, BakeTrackerError):
+        api = from_core(error)
+        call.status, call.error_code = api.status, api.code
+    elif isinstance(error, ToolError) and str(error).startswith("not signed in"):
+        call.status, call.error_code = 401, "unauthenticated"
+    elif isinstance(error, ToolError) and " may only read" in str(error):
+        call.status, call.error_code = 403, "forbidden"
+    else:  # the arguments: refused by the tool's schema (SchemaError) or its own checks
         call.status, call.error_code = 400, "invalid"

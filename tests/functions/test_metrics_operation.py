@@ -212,3 +212,24 @@ def test_recording_never_fails_an_operation(backend: MemoryBackend, people: dict
     monkeypatch.setattr(activity, "record_of", broken)
     status, answer = call(main.get_bakery, None, claims=people["alice"], method="GET")
     assert status == 200 and answer["name"] == "A"
+
+
+def test_the_cli_on_a_stack_is_recorded_as_the_cli(backend: MemoryBackend, people: dict[str, Any],
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from cli.main import main as cli
+    from tests.functions.conftest import unsigned_token
+
+    monkeypatch.setenv("BAKETRACKER_ID_TOKEN", unsigned_token(people["alice"]))
+    server = make_server("127.0.0.1", 0, gateway.app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        assert cli(["plan", "--api", f"http://127.0.0.1:{server.server_port}", "--event", "Winter Market 2026",
+                    "--json"]) == 0
+    finally:
+        server.shutdown()
+    planned = [r for r in records_of(backend) if r.operation == "plan_event"]
+    assert [(r.client, r.status, r.tenant_id) for r in planned] == [("cli", 200, people["alice"]["tenant_id"])]
