@@ -67,3 +67,29 @@ def from_pydantic(errors: list[dict[str, Any]]) -> ApiError:
 def not_found(what: str, field: str | None = None) -> ApiError:
     """Also the answer for another tenant's ids: never reveal that they exist."""
     return ApiError(404, "not_found", f"no {what}", field)
+
+
+RETRY_AFTER_SECONDS = 5
+# The Firestore client's "cannot reach the database" errors (google.api_core.exceptions), and gRPC's status codes.
+UNREACHABLE = frozenset({"ServiceUnavailable", "DeadlineExceeded", "RetryError"})
+UNREACHABLE_GRPC = frozenset({"UNAVAILABLE", "DEADLINE_EXCEEDED"})
+
+
+def unavailable(exc: BaseException) -> ApiError | None:
+    """503 `unavailable` with a Retry-After when `exc` (or what caused it) says the database cannot be reached.
+
+    Nothing was acknowledged: the caller may send the same request again (with its Idempotency-Key, a write that
+    did reach the database before the answer was lost is answered, not repeated)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        names = {cls.__name__ for cls in type(current).__mro__}
+        code = getattr(current, "code", None)  # gRPC's errors: a method giving a StatusCode
+        grpc_code = getattr(code(), "name", None) if "RpcError" in names and callable(code) else None
+        if names & UNREACHABLE or grpc_code in UNREACHABLE_GRPC:
+            return ApiError(503, "unavailable", "the bakery's data cannot be reached just now; nothing was saved "
+                            "by this answer: try again in a few seconds", None,
+                            headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        current = current.__cause__ or current.__context__
+    return None

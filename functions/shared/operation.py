@@ -16,7 +16,7 @@ from core.application.context import BakeryContext
 from core.errors import BakeTrackerError, RetryableConflict
 from functions.shared.auth import Caller, TokenVerifier, caller_from_header, require_role
 from functions.shared.backend import Backend
-from functions.shared.errors import ApiError, from_core, from_pydantic
+from functions.shared.errors import ApiError, from_core, from_pydantic, unavailable
 from functions.shared.limits import spend_on_write
 from functions.shared.observe import Call, observed, trace_of
 from functions.shared.photo_store import PhotoStore
@@ -142,7 +142,12 @@ def operation(
                 return _failed(call, exc)
             except BakeTrackerError as exc:
                 return _failed(call, from_core(exc))
-            except Exception:  # never leak internals; log them with the request id
+            except Exception as exc:  # never leak internals; log them with the request id
+                down = unavailable(exc)  # the database cannot be reached: 503 with Retry-After, not 500
+                if down is not None:
+                    log.warning("operation %s: database unavailable (request %s): %s", run.__name__,
+                                call.request_id, exc)
+                    return _failed(call, down)
                 log.exception("operation %s failed (request %s)", run.__name__, call.request_id)
                 return _failed(call, ApiError(500, "internal", "something went wrong on our side"))
 
