@@ -48,10 +48,11 @@ sys.path.insert(0, str(REPO))
 
 from core.repository import COLLECTION_NAMES  # noqa: E402
 
-# Every collection (group) the app keeps a bakery's data in: tenants/{t} and its subcollections, the two
-# server-only indexes beside them, and the platform's activity and daily metrics (so a database brought back
-# from an export keeps its history). Not push_tokens (device addresses), not rate_limits (abuse counters).
-EXPORTED_COLLECTIONS = ("tenants", "members", "invitations", "api_keys", "meta", "invitation_codes",
+# Every collection (group) the app keeps a bakery's data in: tenants/{t} and its subcollections, the
+# server-only indexes and restore markers beside them, and the platform's activity and daily metrics (so a
+# database brought back from an export keeps its history). Not push_tokens (device addresses), not
+# rate_limits (abuse counters).
+EXPORTED_COLLECTIONS = ("tenants", "members", "invitations", "api_keys", "meta", "invitation_codes", "restores",
                         *COLLECTION_NAMES, "activity", "metrics_days")
 NOT_EXPORTED = ("push_tokens", "rate_limits")
 DAILY_RETENTION = "7d"  # the most a daily scheduled backup may be kept

@@ -235,12 +235,12 @@ class FirestoreBackend:
                       - {""})
 
     def restore_marker(self, tenant_id: str) -> dict[str, Any] | None:
-        snap = self._tenant_doc(tenant_id).collection("meta").document("restore").get()
+        snap = self.client.collection("restores").document(tenant_id).get()
         return snap.to_dict() if snap.exists else None
 
     def save_restore_marker(self, tenant_id: str, marker: dict[str, Any]) -> None:
-        """`tenants/{t}/meta/restore`: server-only, like the write counters beside it."""
-        self._tenant_doc(tenant_id).collection("meta").document("restore").set({**marker, "tenant_id": tenant_id})
+        """`restores/{tenant}`: server-only (the rules' catch-all), unlike tenants/{t}/meta, which members read."""
+        self.client.collection("restores").document(tenant_id).set({**marker, "tenant_id": tenant_id})
 
 
 def _member(tenant_id: str, m: Member) -> dict[str, Any]:

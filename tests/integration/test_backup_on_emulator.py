@@ -74,7 +74,7 @@ def test_a_full_bakery_is_restored_losslessly_on_firestore(gateway: FirestoreBac
     strip = lambda d: json.dumps({k: v for k, v in d.items() if k not in REMADE}, sort_keys=True)  # noqa: E731
     assert strip(again).replace(b, a) == strip(backup)
     assert a not in strip(again)
-    marker = firestore.collection("tenants").document(b).collection("meta").document("restore").get().to_dict()
+    marker = firestore.collection("restores").document(b).get().to_dict()
     assert (marker["state"], marker["source_tenant"], marker["tenant_id"]) == ("done", a, b)
     lot = next(iter(firestore.collection("tenants").document(b).collection("lots").limit(1).stream())).to_dict()
     assert isinstance(lot["quantity"], str) and lot["tenant_id"] == b  # decimals stored exactly, the new tenant's
