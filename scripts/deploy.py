@@ -18,7 +18,7 @@ Configured only by environment variables:
                         (projects/<project>/notificationChannels/<id>; optional)
 
 Steps: stage the functions' source (core, functions, adapters, a root main.py and a
-requirements.txt from the lock file), publish Firestore and Storage rules and Hosting with its
+requirements.txt from the lock file), publish Firestore rules and indexes, Storage rules and Hosting with its
 /api rewrites, create the Cloud Tasks queue, deploy every HTTP operation as a 2nd-gen Python 3.11
 function, the storage-triggered and task functions where they exist, and the MCP service on
 Cloud Run where it exists; then the monitoring in ops/ (docs/operations.md): the log-based metrics, the
@@ -50,7 +50,7 @@ RUNTIME_PACKAGES = ("functions-framework", "firebase-admin", "google-cloud-fires
 SOURCE_PACKAGES = ("core", "functions", "adapters")
 # event-driven entry points: (name, extra gcloud flags), deployed when functions/main.py defines them
 STORAGE_TRIGGERED = ("receipt_uploaded",)
-TASK_HANDLERS = ("extract_receipt",)
+TASK_HANDLERS = ("extract_receipt", "aggregate_activity")
 
 
 class Config:
@@ -99,7 +99,7 @@ def stage_hosting(target: Path) -> Path:
     if not hosting.public.is_dir():
         raise SystemExit(f"deploy: no {hosting.public}: build the app first (make install)")
     shutil.copytree(hosting.public, target / config["hosting"]["public"])
-    for rules in (config["firestore"]["rules"], config["storage"]["rules"]):
+    for rules in (config["firestore"]["rules"], config["firestore"]["indexes"], config["storage"]["rules"]):
         shutil.copy2(REPO / rules, target / rules)
     (target / "firebase.json").write_text(json.dumps(hosting.deploy_config(config), indent=2))
     return target / "firebase.json"
@@ -137,8 +137,9 @@ def commands(config: Config, source: Path, entry_points: set[str],
     common = ["--gen2", "--runtime=python311", f"--region={r}", f"--source={source}",
               f"--set-env-vars={config.env_vars()}", *secret, *p]
     out: list[list[str]] = [
-        ["firebase", "deploy", "--only", "firestore:rules,storage,hosting", "--project", config.project,
-         "--non-interactive", *(["--config", str(hosting_config)] if hosting_config else [])],
+        ["firebase", "deploy", "--only", "firestore:rules,firestore:indexes,storage,hosting",
+         "--project", config.project, "--non-interactive",
+         *(["--config", str(hosting_config)] if hosting_config else [])],
         ["gcloud", "tasks", "queues", "create", config.queue, f"--location={r}", "--max-attempts=5", *p],
     ]
     for name in http_operations():

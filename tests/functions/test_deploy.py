@@ -30,7 +30,8 @@ def test_every_http_operation_is_deployed_as_a_2nd_gen_function_with_env_config(
         assert f"--entry-point={name}" in command and "--gen2" in command and "--runtime=python311" in command
         assert "--set-secrets=GEMINI_API_KEY=gemini-key:latest" in command  # the key never in the repository
         assert any(a.startswith("--set-env-vars=GOOGLE_CLOUD_PROJECT=bakes-prod,") for a in command)
-    assert planned[0][:3] == ["firebase", "deploy", "--only"] and "firestore:rules,storage,hosting" in planned[0]
+    assert planned[0][:3] == ["firebase", "deploy", "--only"]
+    assert "firestore:rules,firestore:indexes,storage,hosting" in planned[0]
 
 
 def test_the_staged_source_serves_every_entry_point_with_only_its_own_files(tmp_path: Path) -> None:
@@ -68,6 +69,7 @@ def test_the_deployed_firebase_json_allows_the_builds_inline_scripts_and_the_api
                if h["key"] == "Content-Security-Policy")
     assert "script-src 'self' 'sha256-" in csp and "127.0.0.1" not in csp
     assert (staged.parent / "hosting" / "dist" / "index.html").exists() and (staged.parent / "firestore.rules").exists()
+    assert (staged.parent / "firestore.indexes.json").exists()
     planned = deploy.commands(deploy.Config({"BAKETRACKER_PROJECT": "p"}), tmp_path, set(), staged)
     assert planned[0][-2:] == ["--config", str(staged)]
     assert any(c[:4] == ["gcloud", "functions", "deploy", "api_not_found"] for c in planned)
