@@ -5,18 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from core.limits import MIB, Limit, counter_key, label, owner_quotas, resets_at
-from functions.models import Strict
 from functions.shared import limits
 from functions.shared.auth import OWNERS
 from functions.shared.operation import Context, operation
 
 
-class QuotasRequest(Strict):
-    """No fields: the bakery and the caller come from the token."""
-
-
-@operation(OWNERS, QuotasRequest)
-def get_quotas(ctx: Context, _: QuotasRequest) -> dict[str, Any]:
+@operation(OWNERS, None, methods=("GET", "POST"))  # no fields: the bakery and the caller come from the token
+def get_quotas(ctx: Context, _: None) -> dict[str, Any]:
     """Each quota of the bakery and of the caller: used, allowed, its window and when it starts again."""
     now = limits.now_s()
     quotas = owner_quotas(limits.gemini_configured())

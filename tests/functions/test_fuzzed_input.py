@@ -23,6 +23,7 @@ from werkzeug.wrappers import Request
 
 from core.application import records
 from functions import gateway, main, models
+from functions.backup import ExportBakeryRequest, RestoreBakeryRequest
 from functions.push import RegisterPushTokenRequest, UnregisterPushTokenRequest
 from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
@@ -68,9 +69,11 @@ MODELS: dict[str, type[BaseModel]] = {
     "can_make": models.CanMakeRequest,
     "event_cost": models.EventRequest,
     "save_equipment": models.SectionsRequest,
+    "export_bakery": ExportBakeryRequest,
+    "restore_bakery": RestoreBakeryRequest,
 }
 # upload_photo takes an image: fuzzed in test_photo_upload
-WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo"}
+WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo", "get_quotas"}
 BODY_OPERATIONS = sorted(MODELS)
 # the caller with no bakery yet: for these a valid body would legitimately create or join one
 NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
@@ -78,7 +81,8 @@ NEEDS_NO_TENANT = {"create_tenant", "join_tenant"}
 MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "save_catalog", "save_recipes",
                           "save_finished_goods", "save_events", "propose_from_text", "list_proposals",
                           "save_bakery_settings", "create_api_key", "register_push_token",
-                          "unregister_push_token", "save_equipment"}
+                          "unregister_push_token", "save_equipment",
+                          "export_bakery", "restore_bakery"}
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 
