@@ -110,11 +110,17 @@ def record_production(ctx: BakeryContext, *, recipe: str, batches: Decimal, fini
     if unit is not None and unit not in bakery.finished_units:
         unit = next((fu.slug for fu in bakery.finished_units_of(found.slug)
                      if fu.display_name.casefold() == unit.strip().casefold()), unit)
+    run_id = ctx.stable_id("run")
+    if run_id is not None:  # a retry (same idempotency key) answers the first run instead of baking twice
+        with ctx.unit_of_work(read_only=True) as lookup:
+            earlier = lookup.production_runs.get(run_id)
+        if earlier is not None:
+            return {**production_run_json(earlier), "replayed": True}
     with caller_fields(PRODUCTION_FIELDS):
         result = services.record_production_run(
             ctx.unit_of_work(), recipe_slug=found.slug, batches=batches, finished_unit_slug=unit,
             actual_yield=actual_yield, losses=losses, event_slug=_event_ref(bakery, event), notes=notes,
-            run_id=ctx.stable_id("run"),
+            run_id=run_id,
         )
     return production_run_json(result.run)
 
@@ -128,11 +134,17 @@ def record_assembly(ctx: BakeryContext, *, finished_good: str, quantity: Decimal
     if good is None:
         raise NotFoundError(f"no finished good {finished_good!r} (give its slug, or a name only one good has)",
                             field="finished_good")
+    run_id = ctx.stable_id("assembly")
+    if run_id is not None:  # a retry (same idempotency key) answers the first run instead of assembling twice
+        with ctx.unit_of_work(read_only=True) as lookup:
+            earlier = lookup.assembly_runs.get(run_id)
+        if earlier is not None:
+            return {**assembly_run_json(earlier), "replayed": True}
     try:
         with caller_fields(ASSEMBLY_FIELDS):
             result = services.record_assembly_run(
                 ctx.unit_of_work(), finished_good_slug=good.slug, quantity=quantity,
-                event_slug=_event_ref(bakery, event), notes=notes, run_id=ctx.stable_id("assembly"),
+                event_slug=_event_ref(bakery, event), notes=notes, run_id=run_id,
             )
     except ShortOfStockError as exc:
         raise ShortOfStockError(exc.shortages, doing=exc.doing, item_key="item") from exc

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from core.errors import NotFoundError
+from core.errors import ConflictError, NotFoundError
 from core.planning.events import AssemblyRun, Loss, ProductionRun
-from core.repository import UnitOfWork
+from core.repository import Collection, UnitOfWork
 from core.services.common import IdFactory, new_id, now_or, number, optional_number, require
 from core.stock.production import AssemblyResult, FinishedStock, ProductionResult, assemble, finished_stock, produce
 
@@ -33,6 +34,7 @@ def record_production_run(
     cannot be converted is recorded as not deducted (`result.not_deducted`), its lots untouched.
     """
     with uow:
+        _already_recorded(uow.production_runs, run_id, "production run")
         _check_event(uow, event_slug)
         result = produce(
             recipe_slug,
@@ -72,6 +74,7 @@ def record_assembly_run(
     Packaging whose lots cannot be converted is recorded as not deducted, as in production.
     """
     with uow:
+        _already_recorded(uow.assembly_runs, run_id, "assembly run")
         _check_event(uow, event_slug)
         goods = {g.slug: g for g in uow.finished_goods.list()}
         result = assemble(
@@ -116,6 +119,13 @@ def runs_for_event(uow: UnitOfWork, event_slug: str) -> EventRuns:
         assembled = sorted((r for r in uow.assembly_runs.list() if r.event_slug == event_slug),
                            key=lambda r: (r.assembled_at, r.id))
         return EventRuns(tuple(made), tuple(assembled))
+
+
+def _already_recorded(runs: Collection[Any], run_id: str | None, what: str) -> None:
+    """A run given its id (from an idempotency key) is stored once: read inside the transaction, so a
+    concurrent twin conflicts and runs again, then finds it here."""
+    if run_id is not None and runs.get(run_id) is not None:
+        raise ConflictError(f"{what} {run_id!r} is already recorded; runs are never recorded twice", field="run_id")
 
 
 def _check_event(uow: UnitOfWork, event_slug: str | None) -> None:
