@@ -24,6 +24,7 @@ from werkzeug.wrappers import Request
 from core.application import records
 from functions import gateway, main, models
 from functions.backup import ExportBakeryRequest, RestoreBakeryRequest
+from functions.metrics import MetricsRequest
 from functions.push import RegisterPushTokenRequest, UnregisterPushTokenRequest
 from functions.receipts import ReceiptStatusRequest
 from functions.shared.memory_backend import MemoryBackend
@@ -71,6 +72,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "save_equipment": models.SectionsRequest,
     "export_bakery": ExportBakeryRequest,
     "restore_bakery": RestoreBakeryRequest,
+    "get_metrics": MetricsRequest,
 }
 # upload_photo takes an image: fuzzed in test_photo_upload
 WITHOUT_BODY = {"export_desktop", "list_members", "get_bakery", "list_api_keys", "upload_photo", "get_quotas"}
@@ -82,7 +84,8 @@ MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "s
                           "save_finished_goods", "save_events", "propose_from_text", "list_proposals",
                           "save_bakery_settings", "create_api_key", "register_push_token",
                           "unregister_push_token", "save_equipment",
-                          "export_bakery", "restore_bakery"}
+                          "export_bakery", "restore_bakery",
+                          "get_metrics"}  # a read: a body its model accepts is answered
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 
