@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -18,6 +18,7 @@ from core.measures.units import parse_unit
 from core.planning.event_history import assembly_run_json, production_run_json
 from core.planning.events import Loss
 from core.repository import UnitOfWork
+from core.services.common import new_id as fresh_id
 from core.stock.fifo import ShortOfStockError
 
 PRODUCTION_FIELDS = {"recipe_slug": "recipe", "finished_unit_slug": "finished_unit", "event_slug": "event"}
@@ -75,19 +76,50 @@ def add_purchase(ctx: BakeryContext, *, packages: Decimal, unit_price: Decimal, 
 
 def set_inventory_level(ctx: BakeryContext, *, remaining_percentage: Decimal, product_id: str | None = None,
                         upc: str | None = None, notes: str = "") -> dict[str, Any]:
-    """"This bag is 40% full": the product's oldest lot with stock becomes that share of one package."""
+    """"This bag is 40% full": the product's oldest lot with stock becomes that share of one package.
+
+    With an idempotency key, a retry whose first try changed the lot answers it (`replayed`): "0 % left" sent
+    twice must not empty the next lot too."""
+    ids = _keyed_ids(ctx, "depletion")
+    if ids is not None:
+        with ctx.unit_of_work(read_only=True) as lookup:
+            earlier = lookup.depletions.get(ids("depletion"))
+            lot = lookup.lots.get(earlier.lot_id) if earlier is not None else None
+        if earlier is not None and lot is not None:
+            return {"lot_id": lot.id, "quantity": as_number(lot.quantity), "unit": lot.unit,
+                    "previous": as_number(lot.quantity + earlier.quantity), "replayed": True}
     check = services.set_remaining_percentage(ctx.unit_of_work(), percentage=remaining_percentage,
-                                              product_id=product_id, upc=upc, notes=notes)
+                                              product_id=product_id, upc=upc, notes=notes,
+                                              new_id=_keyed_ids(ctx, "depletion") or fresh_id)
     return {"lot_id": check.lot.id, "quantity": as_number(check.lot.quantity), "unit": check.lot.unit,
             "previous": as_number(check.previous)}
 
 
+def _keyed_ids(ctx: BakeryContext, prefix: str) -> Callable[[str], str] | None:
+    """Ids derived from the idempotency key, numbered in the order a use case asks for them (None: no key)."""
+    base = ctx.stable_id(prefix)
+    if base is None:
+        return None
+    count = iter(range(1, 1_000_000))
+    return lambda _prefix: f"{base}-{next(count)}"
+
+
 def record_loss(ctx: BakeryContext, *, ingredient: str, amount: Decimal, unit: str, reason: str,
                 notes: str = "") -> dict[str, Any]:
-    """Spoiled or spilled stock, taken by FIFO with a reason."""
+    """Spoiled or spilled stock, taken by FIFO with a reason; with an idempotency key, a retry answers the
+    first try (`replayed`) instead of losing it twice."""
+    ids = _keyed_ids(ctx, "depletion")
+    if ids is not None:
+        with ctx.unit_of_work(read_only=True) as lookup:
+            earlier = []
+            while (found := lookup.depletions.get(ids("depletion"))) is not None:
+                earlier.append(found.id)
+        if earlier:
+            return {"depletions": earlier, "replayed": True}
     with caller_fields({"ingredient_slug": "ingredient"}):
         taken = services.record_loss(ctx.unit_of_work(), ingredient_slug=ingredient, amount=amount,
-                                     unit=parse_unit(unit, where="unit").code, reason=reason, notes=notes)
+                                     unit=parse_unit(unit, where="unit").code, reason=reason, notes=notes,
+                                     new_id=_keyed_ids(ctx, "depletion") or fresh_id)
     return {"depletions": [d.id for d in taken.depletions]}
 
 
