@@ -70,7 +70,7 @@ Need = tuple[str, str, tuple[str, ...], tuple[str, ...]]
 
 
 def need_of(structured: Any) -> Need | None:
-    """The index a structured query needs beyond the automatic ones (None: the automatic ones serve it)."""
+    """What a structured query filters and orders on (None: nothing, a whole collection in its built-in order)."""
     source = structured.from_[0]
     scope = "COLLECTION_GROUP" if source.all_descendants else "COLLECTION"
     equality: list[str] = []
@@ -88,12 +88,8 @@ def need_of(structured: Any) -> Need | None:
     for order in structured.order_by:
         if order.field.field_path not in ranges and order.field.field_path != "__name__":
             ranges.append(order.field.field_path)
-    fields = set(equality) | set(ranges)
-    if not fields:
-        return None  # a whole collection (or group): its built-in order
-    single = len(fields) == 1 or (not ranges and scope == "COLLECTION")  # equalities alone: merged single fields
-    if single and scope == "COLLECTION":
-        return None  # automatic single-field indexes (collection scope)
+    if not equality and not ranges:
+        return None
     return source.collection_id, scope, tuple(sorted(set(equality))), tuple(ranges)
 
 
@@ -102,13 +98,23 @@ def declared() -> dict[str, Any]:
     return json.loads((REPO / config["firestore"]["indexes"]).read_text())
 
 
+def single_field(collection: str, field: str, scope: str, indexes: dict[str, Any]) -> bool:
+    """Whether a field has a single-field index in that scope: automatic ones are collection-scoped, unless a
+    field override replaces them (an override with no indexes exempts the field)."""
+    override = next((o for o in indexes.get("fieldOverrides", [])
+                     if o["collectionGroup"] == collection and o["fieldPath"] == field), None)
+    if override is None:
+        return scope == "COLLECTION"
+    return any(i.get("queryScope") == scope and "order" in i for i in override.get("indexes", []))
+
+
 def served(need: Need, indexes: dict[str, Any]) -> bool:
+    """Served by single-field indexes (one field; or equalities only, merged, in a collection) or by a
+    declared composite index (equality fields first in any order, then the range / order fields)."""
     collection, scope, equality, ranges = need
     fields = [*equality, *ranges]
-    if len(fields) == 1:  # a single field queried over a collection group: a field override with that scope
-        return any(o["collectionGroup"] == collection and o["fieldPath"] == fields[0]
-                   and any(i.get("queryScope") == scope and "order" in i for i in o.get("indexes", []))
-                   for o in indexes.get("fieldOverrides", []))
+    if len(fields) == 1 or (not ranges and scope == "COLLECTION"):
+        return all(single_field(collection, f, scope, indexes) for f in fields)
     for index in indexes.get("indexes", []):
         paths = [f["fieldPath"] for f in index["fields"]]
         if (index["collectionGroup"] == collection and index.get("queryScope", "COLLECTION") == scope
@@ -168,7 +174,8 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     unserved = {site: need for site, need in needs.items() if need is not None and not served(need, indexes)}
     assert unserved == {}
     assert needs[("functions/shared/activity.py", "records_of_day")] == ("activity", "COLLECTION_GROUP", ("day",), ())
-    assert needs[("adapters/firestore_repository.py", "_current_live")] is None  # live == true: automatic
+    assert needs[("adapters/firestore_repository.py", "_current_live")] == ("lots", "COLLECTION", ("live",), ())
+    assert needs[("functions/shared/firestore_backend.py", "push_tenants")] is None  # a whole group, no filter
 
 
 def test_the_index_rules_tell_automatic_from_declared() -> None:
@@ -179,16 +186,38 @@ def test_the_index_rules_tell_automatic_from_declared() -> None:
 
     client = Client(project="demo-baketracker", credentials=_anonymous())
     lots = client.collection("tenants").document("t").collection("lots")
-    assert need_of(lots.where(filter=FieldFilter("live", "==", True))._to_protobuf()) is None
-    assert need_of(lots.where(filter=FieldFilter("live", "==", True)).where(
-        filter=FieldFilter("ingredient_slug", "==", "flour"))._to_protobuf()) is None
+    indexes = declared()
+    live = need_of(lots.where(filter=FieldFilter("live", "==", True))._to_protobuf())
+    assert live == ("lots", "COLLECTION", ("live",), ()) and served(live, indexes)
+    two = need_of(lots.where(filter=FieldFilter("live", "==", True)).where(
+        filter=FieldFilter("ingredient_slug", "==", "flour"))._to_protobuf())
+    assert two == ("lots", "COLLECTION", ("ingredient_slug", "live"), ())
+    assert not served(two, indexes)  # ingredient_slug is exempted from indexing (lots are never queried by it)
+    assert served(two, {"fieldOverrides": []})  # without the exemption: two automatic indexes, merged
     both = lots.where(filter=FieldFilter("live", "==", True)).order_by("purchased_on", direction=Query.DESCENDING)
     assert need_of(both._to_protobuf()) == ("lots", "COLLECTION", ("live",), ("purchased_on",))
-    assert not served(("lots", "COLLECTION", ("live",), ("purchased_on",)), declared())
+    assert not served(("lots", "COLLECTION", ("live",), ("purchased_on",)), {"fieldOverrides": []})
+    composite = {"indexes": [{"collectionGroup": "lots", "queryScope": "COLLECTION", "fields": [
+        {"fieldPath": "live", "order": "ASCENDING"}, {"fieldPath": "purchased_on", "order": "DESCENDING"}]}]}
+    assert served(("lots", "COLLECTION", ("live",), ("purchased_on",)), composite)
     group = client.collection_group("activity").where(filter=FieldFilter("day", "==", "2026-11-20"))
     assert need_of(group._to_protobuf()) == ("activity", "COLLECTION_GROUP", ("day",), ())
-    assert served(("activity", "COLLECTION_GROUP", ("day",), ()), declared())
+    assert served(("activity", "COLLECTION_GROUP", ("day",), ()), indexes)
+    assert not served(("activity", "COLLECTION_GROUP", ("day",), ()), {"fieldOverrides": []})
     assert need_of(client.collection_group("push_tokens")._to_protobuf()) is None
+
+
+def test_exempted_fields_are_fields_the_documents_have() -> None:
+    """Exemptions name real fields (a renamed field would be indexed again silently) and never `live`."""
+    import dataclasses
+
+    from adapters.firestore_repository import ENTITY_TYPES
+
+    for override in declared()["fieldOverrides"]:
+        cls = ENTITY_TYPES.get(override["collectionGroup"])
+        if cls is not None:
+            assert override["fieldPath"] in {f.name for f in dataclasses.fields(cls)} | {"tenant_id"}, override
+    assert not any(o["collectionGroup"] == "lots" and o["fieldPath"] == "live" for o in declared()["fieldOverrides"])
 
 
 def _anonymous() -> Any:
