@@ -157,3 +157,38 @@ def test_installed_locally_the_console_stays_readable(monkeypatch: pytest.Monkey
         logs.log_call(observation(status=404, error_code="not_found"))
     assert caplog.messages == ["plan_event 404 not_found 123.5 ms (http, bakery t_sunrise, request 9f2c4e1a0b3d5e6f)"]
     assert not caplog.messages[0].startswith("{")
+
+
+@pytest.mark.parametrize(("env", "json_lines"), [({"K_SERVICE": "health"}, True),
+                                                 ({"BAKETRACKER_LOG_FORMAT": "json"}, True), ({}, False)])
+def test_importing_the_functions_installs_the_logs_for_where_they_run(env: dict[str, str], json_lines: bool) -> None:
+    """As Cloud Functions loads main.py: JSON on stdout when deployed, the readable line locally."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[2]
+    script = ("import json, logging\n"
+              "from werkzeug.test import EnvironBuilder\n"
+              "from werkzeug.wrappers import Request\n"
+              "import functions.main as m\n"
+              "from functions.shared.memory_backend import MemoryBackend\n"
+              "from functions.shared.operation import RUNTIME\n"
+              "RUNTIME.use(MemoryBackend())\n"
+              "m.health(Request(EnvironBuilder(method='POST').get_environ()))\n"
+              "logging.getLogger('baketracker.test').error('a failure of our own')\n")
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    done = subprocess.run([sys.executable, "-c", script], cwd=repo, capture_output=True, text=True, timeout=60,
+                          env={**keep, "PYTHONPATH": str(repo), "GOOGLE_CLOUD_PROJECT": "bakes-prod", **env})
+    assert done.returncode == 0, done.stderr
+    if json_lines:
+        call, failure = (json.loads(line) for line in done.stdout.splitlines())
+        assert (call["severity"], call["operation"], call["httpRequest"]["status"]) == ("WARNING", "health", 405)
+        assert call["logger"] == "baketracker.calls" and call["request_id"] and "bakery" in call
+        assert failure["severity"] == "ERROR" and failure["message"] == "a failure of our own"
+        assert done.stderr == ""
+    else:
+        assert done.stdout == ""  # the program's own logging: Python's last-resort handler, warnings and up
+        assert done.stderr.splitlines()[0].startswith("health 405 method_not_allowed ")
+        assert "a failure of our own" in done.stderr and "{" not in done.stderr
