@@ -37,12 +37,6 @@ class RestorePart(Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="of the whole backup text (UTF-8)")
     text: str = Field(min_length=1, description="this part of the backup's JSON text")
 
-    @model_validator(mode="after")
-    def _index_within_count(self) -> RestorePart:
-        if self.index >= self.count:
-            raise ValueError(f"index {self.index} is not below count {self.count}")
-        return self
-
 
 class RestoreBakeryRequest(Strict):
     backup: dict[str, Any] | None = Field(None, description="the backup document, as export_bakery answered it")
@@ -82,6 +76,8 @@ def restore_bakery(ctx: Context, body: RestoreBakeryRequest) -> dict[str, Any]:
 
 def _assembled(ctx: Context, part: RestorePart) -> dict[str, Any] | None:
     """Keep this part; when it is the last, the whole backup (or a 400 naming the parts still missing)."""
+    if part.index >= part.count:
+        raise ApiError(400, "invalid", f"index {part.index} is not below count {part.count}", "part.index")
     folder = f"tenants/{ctx.tenant_id}/restore-parts/{part.sha256}"
     RUNTIME.photos.put(f"{folder}/{part.index}", part.text.encode(), "application/json",
                        {"tenant_id": ctx.tenant_id, "kind": "restore-part"})

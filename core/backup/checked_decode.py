@@ -60,7 +60,7 @@ def decode_record(cls: type[Any], value: Any, path: str) -> Any:
     except BakeTrackerError as exc:  # the record's own checks (__post_init__)
         where = f"{path}.{exc.field}" if exc.field else path
         raise Invalid(where, exc.message) from exc
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, ArithmeticError) as exc:
         raise Invalid(path, f"not a valid {cls.__name__}: {exc}") from exc
 
 
