@@ -323,5 +323,8 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     status, from_photo = kim.send("propose_from_photo", {"photo_id": shelf_photo["photo_id"], "item": "flour",
                                                          "note": "about half full"})
     assert status == 200 and from_photo["operations"][0]["args"]["remaining_percentage"] == 50
+    status, quotas = kim.send("get_quotas", {})  # what this run spent of the bakery's day (docs/limits.md)
+    readings = next(q for q in quotas["quotas"] if (q["what"], q["per"]) == ("ai_readings", "bakery"))
+    assert status == 200 and readings["used"] >= 3 and readings["resets_at"].endswith("Z"), quotas
 
     assert set(gateway.OPERATIONS) <= SEEN
