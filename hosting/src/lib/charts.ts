@@ -165,7 +165,7 @@ const cellValues: Plugin<'matrix'> = {
   }
 };
 
-export function retentionChart(canvas: HTMLCanvasElement, rows: string[], cells: HeatCell[], words: { week: (n: number) => string; cell: (c: HeatCell) => string }, locale: Locale): Chart<'matrix'> {
+export function retentionChart(canvas: HTMLCanvasElement, rows: string[], cells: HeatCell[], words: { week: (n: number) => string; after: string; cell: (c: HeatCell) => string }, locale: Locale): Chart<'matrix'> {
   const weeks = Array.from({ length: RETENTION_WEEKS }, (_, i) => String(i + 1));
   return new Chart(canvas, {
     type: 'matrix',
@@ -185,7 +185,12 @@ export function retentionChart(canvas: HTMLCanvasElement, rows: string[], cells:
     options: {
       locale,
       scales: {
-        x: { type: 'category', labels: weeks, offset: true, position: 'top', grid: { display: false }, ticks: { callback: (_v, i) => words.week(i + 1) } },
+        x: {
+          type: 'category', labels: weeks, offset: true, position: 'top', grid: { display: false },
+          title: { display: true, text: words.after },
+          // "Week 3" where there is room, "3" on a phone (under the axis title that says what they count)
+          ticks: { maxRotation: 0, callback(_v, i) { return this.chart.width >= 560 ? words.week(i + 1) : String(i + 1); } }
+        },
         y: { type: 'category', labels: rows, offset: true, reverse: false, grid: { display: false } } // the oldest cohort on top (the matrix plugin reverses y by default)
       },
       plugins: {

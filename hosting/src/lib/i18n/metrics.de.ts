@@ -34,6 +34,7 @@ export const metricsDe: Record<keyof typeof metricsEn, string> = {
   'metrics.retention.cohort': 'Angemeldet in der Woche ab',
   'metrics.retention.size': 'Personen',
   'metrics.retention.weekN': 'Woche {n}',
+  'metrics.retention.after': 'Wochen nach der Anmeldung',
   'metrics.retention.notYet': 'noch nicht',
   'metrics.retention.cell': 'Woche {n}: {share} von {count}',
   'metrics.retention.none': 'In diesen Wochen hat sich niemand angemeldet.',

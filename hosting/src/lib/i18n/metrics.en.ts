@@ -32,6 +32,7 @@ export const metricsEn = {
   'metrics.retention.cohort': 'Signed up in the week of',
   'metrics.retention.size': 'People',
   'metrics.retention.weekN': 'Week {n}',
+  'metrics.retention.after': 'Weeks after signing up',
   'metrics.retention.notYet': 'not yet',
   'metrics.retention.cell': 'Week {n}: {share} of {count}',
   'metrics.retention.none': 'Nobody signed up in these weeks.',
