@@ -94,12 +94,13 @@ def stack(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator,
 
 def _everything(client: Any) -> dict[str, Any]:
     """Every document in the database, by path (top-level collections and all their subcollections) — but the
-    rate-limit counters (`rate_limits/`): counting a refused try is their purpose, not a change of data."""
+    rate-limit counters (`rate_limits/`): counting a refused try is their purpose, not a change of data; nor is
+    the activity record every call leaves (`activity/`, docs/metrics.md)."""
     found: dict[str, Any] = {}
 
     def walk(collections: Any) -> None:
         for collection in collections:
-            if collection.id == "rate_limits":
+            if collection.id in ("rate_limits", "activity"):
                 continue
             for ref in collection.list_documents():
                 snapshot = ref.get()
@@ -232,6 +233,10 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     assert status == 200 and bakery == {"tenant_id": tenant, "name": "Kim's Kitchen", "role": "owner",
                                         "settings": {"unit_system": "us", "currency": "USD"}}
     kim.refused("save_bakery_settings", {"unit_system": "imperial"}, 400, "unit_system")
+    kim.refused("get_metrics", {"weeks": 0}, 400, "weeks")
+    kim.refused("get_metrics", {"scope": "platform"}, 403, "scope")
+    status, figures = kim.send("get_metrics", {"weeks": 1})
+    assert status == 200 and figures["scope"] == "bakery" and len(figures["daily"]) >= 1
     kim.refused("save_bakery_settings", {"currency": "XYZ"}, 400, "currency")
     status, saved = kim.send("save_bakery_settings", {"unit_system": "metric", "currency": "EUR"})
     assert status == 200 and saved["settings"] == {"unit_system": "metric", "currency": "EUR"}
