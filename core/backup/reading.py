@@ -12,6 +12,7 @@ from typing import Any
 
 from core.backup.checked_decode import Invalid, Problem, decode_record
 from core.backup.document import FORMAT, VERSION, BakeryAbout, PhotoCopy
+from core.backup.references import dangling_references
 from core.bakery import Bakery
 from core.errors import ProblemsError
 from core.repository import COLLECTION_NAMES
@@ -58,7 +59,10 @@ def read_backup(data: Any) -> Backup:
     about = _guard(problems, lambda: _about(data.get("bakery")))
     members = _guard(problems, lambda: _members(data.get("members", [])))
     api_keys = _guard(problems, lambda: _key_names(data.get("api_keys", [])))
-    bakery = _bakery(data.get("collections"), problems)
+    positions: dict[str, dict[str, int]] = {name: {} for name in COLLECTION_NAMES}
+    bakery = _bakery(data.get("collections"), problems, positions)
+    if not problems:  # references are checked between records that are each well formed
+        problems.extend(dangling_references(bakery, positions))
     photos = _photos(data.get("photos", []), about.tenant_id if about else None, problems)
     if problems or about is None or exported_at is None or members is None or api_keys is None:
         _fail(problems)
@@ -142,7 +146,7 @@ def record_types() -> dict[str, type[Any]]:
     return {name: typing.get_args(hints[name])[1] for name in COLLECTION_NAMES}
 
 
-def _bakery(value: Any, problems: list[Problem]) -> Bakery:
+def _bakery(value: Any, problems: list[Problem], positions: dict[str, dict[str, int]]) -> Bakery:
     bakery = Bakery()
     if not isinstance(value, dict):
         problems.append(Problem("collections", "expected an object with one list of records per collection"))
@@ -166,6 +170,7 @@ def _bakery(value: Any, problems: list[Problem]) -> Bakery:
                 problems.append(Problem(path, f"a second record with id {record.key!r}"))
                 continue
             records[record.key] = record
+            positions[name][record.key] = i
     return bakery
 
 

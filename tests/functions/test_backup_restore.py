@@ -162,6 +162,8 @@ def _lot(backup: dict[str, Any]) -> dict[str, Any]:
     (lambda d: d["photos"][0].update(path="tenants/someone-else/receipts/x"), "photos[0].path",
      "not a photo of the bakery backed up"),
     (lambda d: d["bakery"]["settings"].update(currency="XYZ"), "bakery.settings.currency", "currency must be"),
+    (lambda d: _lot(d).update(product_id="no-such-product"), "collections.lots[3].product_id",
+     "names products 'no-such-product', which the backup does not hold"),
 ])
 def test_a_bad_backup_is_refused_whole_naming_the_path(backend: MemoryBackend, full: dict[str, Any], spoil: Any,
                                                        field: str, reason: str) -> None:
