@@ -1,0 +1,35 @@
+"""The receipt task leaves an activity record (entry "task"): its bakery, the uploader, the receipt proposal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.activity.record import user_key
+from functions.receipts import receipt_uploaded
+from functions.shared import activity
+from functions.shared.memory_backend import MemoryBackend
+from tests.functions import test_receipt_pipeline as pipeline
+from tests.support.fake_gemini import FakeResponse
+
+stack, owner = pipeline.stack, pipeline.owner  # the same fixtures: a memory stack with a fake Gemini
+
+
+def test_the_receipt_task_is_recorded_with_its_bakery_and_proposal(stack: Any, owner: dict[str, Any],
+                                                                   backend: MemoryBackend) -> None:
+    queue, fake = stack
+    fake.enqueue(FakeResponse.from_recording("receipt_five_lines"))
+    uploaded = pipeline._upload(owner, pipeline._photo())
+    receipt_uploaded(pipeline._event(uploaded, owner["tenant_id"]))
+    (_, payload), = queue.tasks.values()
+    assert pipeline._run_task(payload)[0] == 200
+    assert pipeline._run_task(payload)[0] == 200  # retried: nothing new proposed
+    assert pipeline._run_task(payload, queue_header=None)[0] == 403
+    activity.RECORDER.flush()
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    tasks = [r for r in store.records if r.operation == "extract_receipt"]
+    assert [(r.entry, r.status) for r in tasks] == [("task", 200), ("task", 200), ("task", 403)]
+    read = tasks[0]
+    assert (read.tenant_id, read.user, read.source) == (owner["tenant_id"], user_key("rae"), "receipt")
+    assert (read.proposal_source, read.proposal_outcome, read.purchases) == ("receipt", "proposed", 0)
+    assert tasks[1].proposal_outcome is None and tasks[2].error_code == "forbidden"
