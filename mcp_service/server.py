@@ -105,7 +105,7 @@ def build_server(backend: Backend, *, app_url: str = "", **settings: Any) -> MCP
                                           model="agent", notes=unresolved)
             activity.noted(proposal)
             if apply_directly:  # the owner let this key apply its writes at once
-                applied = proposal_json(activity.noted(confirm_validated(ctx, proposal.id)))
+                applied = proposal_json(activity.noted(confirm_validated(ctx, proposal.id), made_here=True))
                 return {**applied, "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",
                         "note": "applied at once (this key may); undo_proposal reverses it"}
             return {**proposal_json(proposal), "review_url": f"{app_url.rstrip('/')}/proposals/{proposal.id}",

@@ -77,6 +77,8 @@ class DailyAggregate:
         if record.proposal_source is not None and record.proposal_outcome is not None:
             by_outcome = self.proposals.setdefault(record.proposal_source, {})
             by_outcome[record.proposal_outcome] = by_outcome.get(record.proposal_outcome, 0) + 1
+            if record.proposal_made:
+                by_outcome["proposed"] = by_outcome.get("proposed", 0) + 1
         stamp = record.at.isoformat()
         for key in record.events:
             if key not in self.events_seen or stamp < self.events_seen[key]:

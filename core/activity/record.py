@@ -64,6 +64,7 @@ class ActivityRecord:
     events: tuple[str, ...] = ()  # event keys this call created or changed
     planned_event: str | None = None  # the event key whose plan this call found complete
     signed_up: bool = False  # the user joined or created this bakery in this call
+    proposal_made: bool = False  # the call also made the proposal it decided (counted as proposed too)
 
     @property
     def day(self) -> str:
@@ -79,7 +80,8 @@ class ActivityRecord:
                 "user": self.user, "role": self.role, "client": self.client, "error_code": self.error_code,
                 "source": self.source, "purchases": self.purchases, "proposal_source": self.proposal_source,
                 "proposal_outcome": self.proposal_outcome, "events": list(self.events),
-                "planned_event": self.planned_event, "signed_up": self.signed_up}
+                "planned_event": self.planned_event, "signed_up": self.signed_up,
+                "proposal_made": self.proposal_made}
 
     @staticmethod
     def from_dict(d: Mapping[str, Any]) -> ActivityRecord:
@@ -94,7 +96,7 @@ class ActivityRecord:
                               source=d.get("source"), purchases=int(d.get("purchases") or 0),
                               proposal_source=d.get("proposal_source"), proposal_outcome=d.get("proposal_outcome"),
                               events=tuple(d.get("events") or ()), planned_event=d.get("planned_event"),
-                              signed_up=bool(d.get("signed_up")))
+                              signed_up=bool(d.get("signed_up")), proposal_made=bool(d.get("proposal_made")))
 
 
 def classify_source(operation: str, entry: str, facts: Mapping[str, Any]) -> str | None:
@@ -132,4 +134,5 @@ def record_of(*, operation: str, entry: str, status: int, latency_ms: float, sta
         proposal_source=proposal_source if ok else None, proposal_outcome=proposal_outcome if ok else None,
         events=tuple(str(e) for e in events)[:50] if ok and isinstance(events, (list, tuple)) else (),
         planned_event=str(planned) if ok and planned else None, signed_up=ok and bool(joined),
+        proposal_made=ok and proposal_outcome not in (None, "proposed") and facts.get("proposal_made") is True,
     )

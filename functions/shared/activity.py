@@ -14,6 +14,7 @@ metrics_days/{day}, computed afresh each time (idempotent). `get_metrics` reads 
 from __future__ import annotations
 
 import logging
+import os
 import queue
 import threading
 import weakref
@@ -165,6 +166,8 @@ class Recorder:
         from functions.shared.operation import RUNTIME
 
         backend = getattr(RUNTIME, "_backend", None) or self.fallback_backend
+        if backend is None and os.environ.get("K_SERVICE"):  # deployed: a call refused before it needed one
+            backend = RUNTIME.backend
         return store_for(backend) if backend is not None else None
 
     def __call__(self, observation: Observation) -> None:
@@ -281,9 +284,10 @@ def _settle(call: Call, status: int, text: str) -> None:
 P = TypeVar("P", bound="Proposal")
 
 
-def noted(proposal: P) -> P:
-    """Note what a call did with `proposal` (its source and outcome; the purchases a confirmation entered)."""
+def noted(proposal: P, *, made_here: bool = False) -> P:
+    """Note what a call did with `proposal` (its source and outcome; the purchases a confirmation entered).
+    `made_here`: the same call also made it (an agent's key that applies at once), so it counts as proposed too."""
     from core.activity.proposal_facts import proposal_facts
 
-    note(**proposal_facts(proposal))
+    note(**proposal_facts(proposal), **({"proposal_made": True} if made_here else {}))
     return proposal

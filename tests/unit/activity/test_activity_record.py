@@ -108,3 +108,16 @@ def test_latency_digests_merge_and_answer_bucket_bounds() -> None:
     only.add(3.0)
     assert only.quantile(0.95) == 3.0  # never slower than the slowest call
     assert LatencyDigest().quantile(0.95) == 0.0 and len(BOUNDS_MS) == 11
+
+
+def test_a_proposal_made_and_applied_in_one_call_counts_as_proposed_too() -> None:
+    from core.activity.daily import fold_day
+
+    applied = record("add_purchase", "mcp", proposal_source="agent", proposal_outcome="confirmed_as_is",
+                     purchases=1, proposal_made=True)
+    proposed_only = record("add_purchase", "mcp", proposal_source="agent", proposal_outcome="proposed",
+                           proposal_made=True)
+    assert applied.proposal_made and not proposed_only.proposal_made
+    folded = fold_day(applied.day, [applied, proposed_only])
+    assert folded.bakeries["t1"].proposals == {"agent": {"proposed": 2, "confirmed_as_is": 1}}
+    assert folded.bakeries["t1"].purchases == {"agent": 1}
