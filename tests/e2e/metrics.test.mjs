@@ -49,13 +49,13 @@ async function phoneShot(page, name, testid) {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), animations: 'disabled' });
 }
 
-async function signIn(page, email, password) {
+async function signIn(page, email, password, words = { signIn: 'Sign in', home: 'Home' }) {
   await page.goto(stack.url + '/signin');
   await page.fill('#email', email);
   await page.fill('#password', password);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByRole('button', { name: words.signIn, exact: true }).click();
   await page.waitForURL((u) => u.pathname === '/');
-  await page.getByRole('heading', { name: 'Home', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: words.home, level: 1 }).waitFor();
   checkScreen(page, `home (${email})`);
 }
 
@@ -174,6 +174,13 @@ test('the owner opens the dashboard from More: charts, tables and the weekly CSV
     assert.equal(lines.at(-1), [last.week, last.active_users, last.active_bakeries, last.purchases, last.ai_purchases, share(last.ai_share), last.events_planned].join(','));
     const withShare = m.weekly.find((w) => w.ai_share != null && !Number.isInteger(w.ai_share));
     if (withShare) assert.ok(csv.includes(`,${withShare.ai_share},`), `a share in dot decimals (${withShare.ai_share})`);
+    // Everything in one file: each section under its name; the slowest operation's line as the answer has it.
+    const [all] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-all').click()]);
+    assert.equal(all.suggestedFilename(), `baketracker-metrics-bakery-all-${m.from}-to-${m.to}.csv`);
+    const everything = readFileSync(await all.path(), 'utf8').split('\r\n');
+    for (const section of ['weekly', 'daily', 'retention', 'ai_sources', 'proposals', 'events', 'operations']) assert.ok(everything.includes(`# ${section}`), section);
+    const num = (v) => String(Math.round(v * 1e6) / 1e6);
+    assert.ok(everything.includes([slowest.operation, slowest.calls, slowest.errors, num(slowest.error_rate), num(slowest.p50_ms), num(slowest.p95_ms)].join(',')), 'the slowest operation');
     checkScreen(page, 'metrics (owner, CSV)');
 
     await page.getByTestId('section-actives').getByText('Show the numbers').click(); // folded again for the picture
@@ -182,6 +189,33 @@ test('the owner opens the dashboard from More: charts, tables and the weekly CSV
     await phoneShot(page, 'metrics-phone', 'section-retention');
     await chartsDrawn(page, CHARTS);
     checkScreen(page, 'metrics (owner, phone)');
+  } finally {
+    await context.close();
+  }
+});
+
+test('in German: every word translated, numbers and dates in German', async () => {
+  const m = state.metrics;
+  assert.ok(m, 'needs the answer');
+  const context = await browser.newContext({ viewport: LAPTOP, locale: 'de-DE' });
+  await watch(context, 'owner (de)');
+  try {
+    const page = await context.newPage();
+    await signIn(page, DEMO, DEMO_PASSWORD, { signIn: 'Anmelden', home: 'Start' });
+    await visit(page, '/metrics', () => page.getByRole('heading', { name: 'Aktive Nutzer pro Woche', level: 2 }).waitFor(), 'metrics (de)');
+    for (const name of ['Kennzahlen', 'Wer wiederkommt (Bindung)', 'Einkäufe per KI-Eingabe', 'Was aus den Vorschlägen der KI wurde', 'Wie schnell die App antwortet']) {
+      await page.getByRole('heading', { name }).waitFor();
+    }
+    await chartsDrawn(page, CHARTS);
+    const text = await page.locator('main').innerText();
+    assert.doesNotMatch(text, /\b(metrics|quotas|nav)\.[a-z]/, 'no message key on screen');
+    const [d, mo, y] = [m.from.slice(8, 10), m.from.slice(5, 7), m.from.slice(0, 4)];
+    assert.ok(text.includes(`${d}.${mo}.${y}`), `the range in German (${m.from})`);
+    if (m.ai_share.share != null) {
+      const share = new Intl.NumberFormat('de-DE', { style: 'percent', maximumFractionDigits: 1 }).format(Math.round(m.ai_share.share * 1000) / 1000);
+      await page.getByTestId('ai-total').getByText(share).waitFor();
+    }
+    checkScreen(page, 'metrics (de)');
   } finally {
     await context.close();
   }

@@ -88,7 +88,7 @@ export const metricsDe: Record<keyof typeof metricsEn, string> = {
   'metrics.latency.over': 'über dem Ziel',
   'metrics.latency.none': 'In diesen Wochen gab es keinen Aufruf.',
 
-  'metrics.daily.title': 'Tag für Tag',
+  'metrics.daily.csv': 'Tag für Tag (CSV)',
 
   'quotas.title': 'Ihre Limits',
   'quotas.intro': 'Was BakeTracker erlaubt und wie viel davon gerade verbraucht ist. Ein Limit beginnt zur angegebenen Zeit neu.',

@@ -86,7 +86,7 @@ export const metricsEn = {
   'metrics.latency.over': 'over the target',
   'metrics.latency.none': 'No call recorded in these weeks.',
 
-  'metrics.daily.title': 'Day by day',
+  'metrics.daily.csv': 'Day by day (CSV)',
 
   'quotas.title': 'Your limits',
   'quotas.intro': 'What BakeTracker allows and how much of it is used now. A limit starts again at the time shown.',
