@@ -332,4 +332,24 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     readings = next(q for q in quotas["quotas"] if (q["what"], q["per"]) == ("ai_readings", "bakery"))
     assert status == 200 and readings["used"] >= 3 and readings["resets_at"].endswith("Z"), quotas
 
+
+    # backup and restore (docs/backup.md): the whole bakery into a new one, its receipt photo with it
+    status, backup = kim.send("export_bakery", {"include_photos": True})
+    assert status == 200 and backup["counts"]["proposals"] >= 2 and backup["counts"]["receipts"] == 1
+    (carried,) = [p for p in backup["photos"] if p["path"] == stored["path"]]
+    assert carried["size"] == len(photo.getvalue()) and carried["data"]
+    kim.refused("restore_bakery", {"backup": backup}, 409, "backup")  # her bakery has data
+    ray = Baker(web, db, auth_emulator, "ray@example.com")
+    ray_tenant = ray.send("create_tenant", {"name": "Ray's Rolls"})[1]["tenant_id"]
+    ray.refresh()
+    spoiled = json.loads(json.dumps(backup))
+    spoiled["collections"]["lots"][0]["quantity"] = 1.5
+    ray.refused("restore_bakery", {"backup": spoiled}, 400, "collections.lots[0].quantity")
+    status, restored = ray.send("restore_bakery", {"backup": backup})
+    assert status == 200 and restored["restored"] == backup["counts"], restored
+    assert _docs(db, ray_tenant, "products")["ka-flour"]["tenant_id"] == ray_tenant
+    moved = stored["path"].replace(tenant, ray_tenant)
+    assert moved in restored["photos"]["restored"] and restored["photos"]["not_restored"] == []  # + the shelf photo
+    assert RUNTIME.photos.get(moved).data == photo.getvalue()  # in the storage emulator, under Ray's bakery
+
     assert set(gateway.OPERATIONS) <= SEEN
