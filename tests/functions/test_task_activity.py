@@ -33,3 +33,19 @@ def test_the_receipt_task_is_recorded_with_its_bakery_and_proposal(stack: Any, o
     assert (read.tenant_id, read.user, read.source) == (owner["tenant_id"], user_key("rae"), "receipt")
     assert (read.proposal_source, read.proposal_outcome, read.purchases) == ("receipt", "proposed", 0)
     assert tasks[1].proposal_outcome is None and tasks[2].error_code == "forbidden"
+
+
+def test_the_scheduled_reminders_are_recorded(backend: MemoryBackend) -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from functions import main
+
+    for headers in ({"X-CloudScheduler": "true"}, {}):
+        request = Request(EnvironBuilder(method="POST", headers=headers).get_environ())
+        main.event_reminders(request)
+    activity.RECORDER.flush()
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    assert [(r.entry, r.status, r.tenant_id) for r in store.records if r.operation == "event_reminders"] == [
+        ("task", 200, None), ("task", 403, None)]
