@@ -352,4 +352,8 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
     assert moved in restored["photos"]["restored"] and restored["photos"]["not_restored"] == []  # + the shelf photo
     assert RUNTIME.photos.get(moved).data == photo.getvalue()  # in the storage emulator, under Ray's bakery
 
+    # the health check: public (the uptime check sends no token), one read of a document nobody writes
+    status, health = kim.send("health")
+    assert status == 200 and health["status"] == "ok" and health["checks"]["firestore"]["ok"] is True
+
     assert set(gateway.OPERATIONS) <= SEEN
