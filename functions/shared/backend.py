@@ -41,8 +41,8 @@ class Backend(Protocol):
         ...
 
     def spend_counters(self, charges: list[tuple[str, int, int, dt.datetime]]) -> tuple[bool, list[int]]:
-        """(key, amount, allowed, expires_at) each: in one transaction, every counter grows by its amount when
-        each stays within its allowed, else none changes. Whether they grew, and the values read before."""
+        """(key, amount, allowed, expires_at) each: every counter grows by its amount (all in one atomic write)
+        when each stays within its allowed, else none changes. Whether they grew, and the values read before."""
         ...
 
     def counter_values(self, keys: list[str]) -> list[int]:

@@ -1,7 +1,7 @@
 """Rate limits on the functions: 429 with Retry-After once a caller has had their tries (core/limits.py).
 
-`spend` takes every charge of a call in one transaction before the call does any work: all fit and are
-counted, or the call is refused with nothing counted and nothing else done. `spend_try` counts every try,
+`spend` takes every charge of a call at once (read, then one atomic write) before the call does any work: all
+fit and are counted, or the call is refused with nothing counted and nothing else done. `spend_try` counts every try,
 refused ones too (guessing invitation codes: every guess must count).
 """
 
