@@ -13,8 +13,8 @@ import os
 import time
 from typing import Any
 
-from functions.shared.observe import observed
-from functions.shared.operation import RUNTIME
+from functions.shared.observe import observed, trace_of
+from functions.shared.operation import RUNTIME, _request_id_of
 
 PROBE = ("health", "probe")  # a document nobody writes: reading it costs one read and reveals nothing
 TIMEOUT_S = 3.0
@@ -43,7 +43,10 @@ def firestore_check(backend: Any) -> dict[str, Any]:
 
 def health(request: Any) -> tuple[str, int, dict[str, str]]:
     """200 when every check passed, 503 when one failed; GET or HEAD only, no token needed."""
-    with observed("health", "http") as call:
+    headers_in = request.headers
+    with observed("health", "http", request_id=_request_id_of(headers_in),
+                  trace=trace_of(headers_in.get("X-Cloud-Trace-Context") or headers_in.get("traceparent")),
+                  client=(headers_in.get("X-BakeTracker-Client") or "").strip()[:40] or None) as call:
         headers = {"Content-Type": "application/json", "Cache-Control": "no-store", "X-Request-Id": call.request_id}
         if request.method not in ("GET", "HEAD"):
             call.status, call.error_code = 405, "method_not_allowed"
@@ -61,5 +64,5 @@ def health(request: Any) -> tuple[str, int, dict[str, str]]:
         if not ok:
             call.error_code = "degraded"
             headers["Retry-After"] = "30"
-        body = {"status": "ok" if ok else "degraded", "checks": {"firestore": firestore}, "version": version()}
+        body: dict[str, Any] = {"status": "ok" if ok else "degraded", "checks": {"firestore": firestore}, "version": version()}
         return json.dumps(body), call.status, headers

@@ -29,6 +29,8 @@ def test_healthy_without_a_token_through_hostings_rewrite(backend: MemoryBackend
     assert body["status"] == "ok" and body["checks"]["firestore"]["ok"] is True
     assert isinstance(body["checks"]["firestore"]["latency_ms"], float) and body["version"] == "dev"
     assert len(answer.headers["X-Request-Id"]) == 16
+    quoted = Client(gateway.app).get("/api/health", headers={"X-Request-Id": "uptime-check-42"})
+    assert quoted.headers["X-Request-Id"] == "uptime-check-42"  # a caller's own id is kept, as the operations keep it
 
 
 def test_the_version_is_the_deployed_one(backend: MemoryBackend, monkeypatch: pytest.MonkeyPatch) -> None:
