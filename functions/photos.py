@@ -16,7 +16,7 @@ from typing import Any
 
 from functions.shared.auth import WRITERS
 from functions.shared.errors import ApiError
-from functions.shared.limits import spend, upload_charges
+from functions.shared.limits import refuse_if_used_up, spend, upload_charges, upload_counts
 from functions.shared.operation import MAX_BODY_BYTES, RUNTIME, Context, operation
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
@@ -95,6 +95,7 @@ def photo_path(tenant_id: str, kind: str, photo_id: str) -> str:
 @operation(WRITERS, methods=("POST",))
 def upload_photo(ctx: Context, _: None) -> dict[str, Any]:
     """Store a receipt or inventory photo under the caller's bakery; answers where it is."""
+    refuse_if_used_up(ctx.backend, upload_counts(ctx.tenant_id, ctx.caller.uid), field="photo")  # before decoding
     photo = read_photo(ctx.request)
     spend(ctx.backend, upload_charges(ctx.tenant_id, ctx.caller.uid, len(photo.data), receipt=photo.kind == "receipt"),
           field="photo")  # checked, not yet stored: a refused upload stores and queues nothing

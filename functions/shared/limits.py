@@ -80,6 +80,17 @@ def spend(backend: Any, charges: Sequence[Charge], *, field: str | None = None, 
     raise refused(blocking.limit, now, field)
 
 
+def refuse_if_used_up(backend: Any, charges: Sequence[Charge], *, field: str | None = None,
+                      now_s: float | None = None) -> None:
+    """A read-only look before costly checks (reading an image): a 429 if any of these is already used up.
+    Spends nothing; `spend` still decides."""
+    now = time.time() if now_s is None else now_s
+    values = backend.counter_values([counter_key(c.limit, c.who, now) for c in charges])
+    for charge, value in zip(charges, values, strict=True):
+        if not fits(charge, value):
+            raise refused(charge.limit, now, field)
+
+
 def write_charge(uid: str) -> Charge:
     return Charge(WRITES_BY_ACCOUNT, uid)
 
@@ -95,6 +106,11 @@ def reading_charges(tenant_id: str, who: str) -> list[Charge]:
     """One AI reading: the bakery's daily quota and the account's hourly burst (strictest when Gemini reads)."""
     by_bakery, by_account = ai_readings(gemini_configured())
     return [Charge(by_bakery, tenant_id), Charge(by_account, who)]
+
+
+def upload_counts(tenant_id: str, uid: str) -> list[Charge]:
+    """What an upload spends whatever the photo: checked before the photo is read."""
+    return [Charge(PHOTOS_BY_BAKERY, tenant_id), Charge(PHOTOS_BY_ACCOUNT, uid), write_charge(uid)]
 
 
 def upload_charges(tenant_id: str, uid: str, size: int, *, receipt: bool) -> list[Charge]:

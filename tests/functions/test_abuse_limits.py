@@ -161,6 +161,8 @@ def test_photo_uploads_are_limited_by_count_and_bytes_and_a_refused_one_stores_n
     assert body["error"]["field"] == "photo"
     assert photos.objects == stored and backend.planning_bakery(owner["tenant_id"]).receipts == {}  # nothing queued
     assert _counters(backend) == counters
+    status, body, headers = _upload(owner, b"not even an image")  # refused before the body is read as an image
+    _limited(status, body, headers, PHOTOS_BY_ACCOUNT)
     # bytes: a bakery near its day's 1 GiB is refused a photo that would pass it, by whoever sends it
     baker = _member(owner, "bo")
     key = counter_key(PHOTO_BYTES_BY_BAKERY, owner["tenant_id"], clock[0])
