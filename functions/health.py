@@ -64,5 +64,5 @@ def health(request: Any) -> tuple[str, int, dict[str, str]]:
         if not ok:
             call.error_code = "degraded"
             headers["Retry-After"] = "30"
-        body: dict[str, Any] = {"status": "ok" if ok else "degraded", "checks": {"firestore": firestore}, "version": version()}
-        return json.dumps(body), call.status, headers
+        answer = {"status": "ok" if ok else "degraded", "checks": {"firestore": firestore}, "version": version()}
+        return json.dumps(answer), call.status, headers
