@@ -163,6 +163,17 @@ test('the owner opens the dashboard from More: charts, tables and the weekly CSV
     assert.ok(first[4].startsWith(`${en(slowest.p95_ms)} ms`), `p95 ${first[4]}`);
     if (slowest.p95_ms > 200) assert.ok(first[4].includes('over the target'), 'over the 200 ms target is marked');
 
+    // Your limits: get_quotas's rows (AI readings for the bakery: what is allowed and used, unchanged by reading).
+    const q = await api('get_quotas', {}, state.token);
+    assert.equal(q.status, 200, JSON.stringify(q.body));
+    const readings = q.body.quotas.find((x) => x.what === 'ai_readings' && x.per === 'bakery');
+    assert.ok(readings, JSON.stringify(q.body));
+    const quotaRows = await page.getByTestId('table-quotas').locator('tbody tr').allInnerTexts();
+    assert.equal(quotaRows.length, q.body.quotas.length);
+    const row = quotaRows.find((r) => r.includes('AI readings (voice, text, photos)') && r.includes('the bakery'));
+    assert.ok(row, quotaRows.join('\n'));
+    assert.ok(row.includes(`${en(readings.allowed)} ${readings.window === 'hour' ? 'an hour' : 'a day'}`) && row.includes(`${en(readings.used)} of ${en(readings.allowed)}`), row);
+
     // The weekly CSV: a sensible name, the answer's values in dot decimals.
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-weekly').first().click()]);
     assert.equal(download.suggestedFilename(), `baketracker-metrics-bakery-weekly-${m.from}-to-${m.to}.csv`);
