@@ -86,7 +86,7 @@ class LastPurchases:
         return self._newest.get((product_id, supplier_slug))
 
 
-_REMEMBERED: dict[int, tuple[Mapping[str, Purchase], list[str], list[Purchase], LastPurchases]] = {}
+_REMEMBERED: dict[int, tuple[Mapping[str, Purchase], list[Purchase], LastPurchases]] = {}
 _REMEMBER = 8  # bakeries
 
 
@@ -95,17 +95,16 @@ def last_purchases(purchases: Mapping[str, Purchase]) -> LastPurchases:
 
     A store hands planning the same purchases plan after plan (functions/shared/firestore_backend.py keeps
     the planning input while nothing changed); indexing five years of them each time would be most of a
-    plan. Whether they are unchanged is checked on their keys and entries in order, compared in C (the same
-    objects compare by identity: ~1 ms for 40,000), so a mapping changed in place is indexed again, never
-    served stale."""
+    plan. Whether they are unchanged is checked on the purchases themselves, in order, compared in C (the
+    same objects compare by identity: well under 1 ms for 40,000; the index depends on the purchases, not
+    on their keys), so a mapping changed in place is indexed again, never served stale."""
     remembered = _REMEMBERED.get(id(purchases))
-    if (remembered is not None and remembered[0] is purchases and list(purchases) == remembered[1]
-            and list(purchases.values()) == remembered[2]):
-        return remembered[3]
+    if remembered is not None and remembered[0] is purchases and list(purchases.values()) == remembered[1]:
+        return remembered[2]
     index = LastPurchases(purchases.values())
     if len(_REMEMBERED) >= _REMEMBER:
         _REMEMBERED.pop(next(iter(_REMEMBERED)), None)
-    _REMEMBERED[id(purchases)] = (purchases, list(purchases), list(purchases.values()), index)
+    _REMEMBERED[id(purchases)] = (purchases, list(purchases.values()), index)
     return index
 
 
