@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-unit test-integration test-e2e lint bench clean
+.PHONY: install demo test test-unit test-integration test-e2e lint bench cost clean
 
 # Set up everything: Python venv from the lock file, the emulator tooling and the web app (hosting/dist).
 install: $(STAMP) hosting/dist/index.html
@@ -52,6 +52,11 @@ lint: install
 bench: install benchmarks/pwa/node_modules/.package-lock.json
 	$(BIN)/python benchmarks/plan.py
 	node benchmarks/pwa.mjs
+
+# Firestore documents and function time per operation on the emulator, then the monthly cost per baker (docs/cost.md)
+cost: install
+	$(BIN)/python benchmarks/cost.py
+	$(BIN)/python scripts/cost_model.py
 
 # Lighthouse for benchmarks/pwa.mjs, pinned in its own lock (kept out of hosting/package.json):
 # npm ci again only when that lock changed.
