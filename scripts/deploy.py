@@ -179,11 +179,18 @@ def plan_ops(config: Config, target: Path, root: Path = ops_config.OPS) -> list[
 
 def existing_policy(config: Config, display_name: str) -> str | None:
     """The alert policy of that name already in the project (applied again, it is updated, not duplicated)."""
-    result = subprocess.run(["gcloud", "monitoring", "policies", "list", f"--filter=displayName=\"{display_name}\"",
+    result = subprocess.run([*ops_config.POLICIES, "list", f"--filter=displayName=\"{display_name}\"",
                              "--format=value(name)", "--project", config.project],
                             capture_output=True, text=True, check=False)
     names = result.stdout.split()
     return names[0] if result.returncode == 0 and names else None
+
+
+def policy_update(create: list[str], name: str) -> list[str]:
+    """The `policies create` command as the update of the existing policy `name` (update names its channels
+    with --set-notification-channels)."""
+    flags = [a.replace("--notification-channels=", "--set-notification-channels=") for a in create[5:]]
+    return [*ops_config.POLICIES, "update", name, *flags]
 
 
 def stage_mcp(target: Path) -> Path:
@@ -217,10 +224,10 @@ def main(argv: list[str]) -> int:
     ops = plan_ops(config, source.parent / "ops")
     print(f"# checked and staged {len(ops)} monitoring resources from ops/ in {source.parent / 'ops'}", flush=True)
     for command in [*commands(config, source, defined_entry_points(), hosting_config, mcp_source), *ops]:
-        if not args.dry_run and command[:4] == ["gcloud", "monitoring", "policies", "create"]:
-            policy = json.loads(Path(command[4].split("=", 1)[1]).read_text())
+        if not args.dry_run and command[:5] == [*ops_config.POLICIES, "create"]:
+            policy = json.loads(Path(command[5].split("=", 1)[1]).read_text())
             if (name := existing_policy(config, policy["displayName"])) is not None:
-                command = ["gcloud", "monitoring", "policies", "update", name, *command[4:]]
+                command = policy_update(command, name)
         print("+ " + shlex.join(command), flush=True)
         if args.dry_run:
             continue

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 OPS = Path(__file__).resolve().parents[1] / "ops"
+POLICIES = ["gcloud", "alpha", "monitoring", "policies"]
 KINDS = ("metrics", "uptime", "alerts")  # the order they are applied in: alerts read the log-based metrics
 PLACEHOLDER = re.compile(r"\$\{([A-Z_]+)\}")
 DURATION = re.compile(r"^\d+s$")
@@ -243,6 +244,6 @@ def commands(files: list[OpsFile], staged: dict[Path, Path], project: str, chann
         elif file.kind == "uptime":
             out.append(["gcloud", "monitoring", "uptime", "create", *uptime_flags(file.resource), *p])
         else:
-            out.append(["gcloud", "monitoring", "policies", "create", f"--policy-from-file={staged[file.source]}",
-                        *notify, *p])
+            # alert policies are in gcloud's alpha track only up to some SDK releases (528.0.0 here); alpha stays
+            out.append([*POLICIES, "create", f"--policy-from-file={staged[file.source]}", *notify, *p])
     return out

@@ -30,7 +30,7 @@ def test_the_dry_run_checks_stages_and_lists_every_ops_file(monkeypatch: pytest.
     for path in files:
         resource = json.loads(path.read_text())
         if path.parent.name == "alerts":
-            [line] = [c for c in printed if c.startswith("gcloud monitoring policies create")
+            [line] = [c for c in printed if c.startswith("gcloud alpha monitoring policies create")
                       and f"/ops/alerts/{path.name} " in c]
             assert "--notification-channels=projects/bakes-prod/notificationChannels/42" in line
             staged = Path(line.split("--policy-from-file=")[1].split()[0])
@@ -41,7 +41,8 @@ def test_the_dry_run_checks_stages_and_lists_every_ops_file(monkeypatch: pytest.
         else:
             [line] = [c for c in printed if c.startswith("gcloud monitoring uptime create")]
             assert "--path=/api/health" in line and "host=bakes-prod.web.app,project_id=bakes-prod" in line
-    ops = [c for c in printed if c.startswith(("gcloud logging metrics", "gcloud monitoring"))]
+    ops = [c for c in printed
+           if c.startswith(("gcloud logging metrics", "gcloud monitoring", "gcloud alpha monitoring"))]
     assert len(ops) == len(files) and printed[-len(files):] == ops  # applied last, after the functions exist
     assert ops[0].startswith("gcloud logging metrics create")  # before the policies that read it
 
@@ -113,3 +114,41 @@ def test_an_unknown_placeholder_stops_it_too(tmp_path: Path) -> None:
     root = _broken_copy(tmp_path, "task-backlog.json", "${QUEUE}", "${QUEUE_NAME}")
     with pytest.raises(SystemExit, match=r"task-backlog.json: unknown placeholder\(s\) \$\{QUEUE_NAME\}"):
         deploy.plan_ops(deploy.Config(CONFIG), tmp_path / "staged", root)
+
+
+def test_a_policy_that_exists_is_updated_with_the_flags_update_takes() -> None:
+    create = [*ops_config.POLICIES, "create", "--policy-from-file=/tmp/x/ops/alerts/error-rate.json",
+              "--notification-channels=projects/p/notificationChannels/42", "--project", "p"]
+    assert deploy.policy_update(create, "projects/p/alertPolicies/7") == [
+        "gcloud", "alpha", "monitoring", "policies", "update", "projects/p/alertPolicies/7",
+        "--policy-from-file=/tmp/x/ops/alerts/error-rate.json",
+        "--set-notification-channels=projects/p/notificationChannels/42", "--project", "p"]
+
+
+@pytest.mark.skipif(shutil.which("gcloud") is None, reason="no gcloud SDK here")
+def test_every_flag_the_dry_run_prints_is_one_the_installed_gcloud_knows(tmp_path: Path) -> None:
+    """Offline: `gcloud <command> --help` of the SDK on this machine lists every flag and choice we pass."""
+    import re
+    import subprocess
+
+    config = deploy.Config(CONFIG)
+    planned = deploy.plan_ops(config, tmp_path)
+    create = planned[-1]
+    planned.append(deploy.policy_update(create, "projects/bakes-prod/alertPolicies/1"))
+    seen: dict[str, str] = {}
+    for command in planned:
+        words = [w for w in command if not w.startswith("-")]
+        verb = words[: words.index("create" if "create" in words else "update") + 1]
+        key = " ".join(verb)
+        if key not in seen:
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CLOUDSDK_CORE_DISABLE_PROMPTS": "1"}
+            done = subprocess.run([*verb, "--help"], capture_output=True, text=True, timeout=120, env=env)
+            seen[key] = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+            assert done.returncode == 0 and "SYNOPSIS" in seen[key], (key, done.stderr[-300:])
+        help_text = seen[key]
+        for flag in [a for a in command if a.startswith("--")]:
+            name, _, value = flag.partition("=")
+            assert name in help_text, (key, name)
+            if name in ("--protocol", "--request-method", "--matcher-type", "--json-path-matcher-type", "--period",
+                        "--resource-type") or name == "--status-classes":
+                assert re.search(rf"^\s+{re.escape(value)}$", help_text, re.M), (key, flag)
