@@ -42,7 +42,7 @@ ABBREVIATIONS: dict[str, str] = {
 _CONFUSIONS = str.maketrans({"O": "0", "o": "0", "@": "0", "I": "1", "l": "1", "|": "1", "S": "5", "s": "5"})
 _P = r"[0-9OoIlS|s@]"
 _PRICE_AT_END = re.compile(
-    rf"(?:^|(?<=\s))(?P<token>\(?(?P<minus>-)?(?:[$£€]\s?)?(?P<minus2>-)?(?P<int>{_P}{{1,5}})\s?[.,]\s?"
+    rf"(?:^|(?<=\s))(?P<token>\(?(?P<minus>-(?:\s(?=[$£€]))?)?(?:[$£€]\s?)?(?P<minus2>-)?(?P<int>{_P}{{1,5}})\s?[.,]\s?"
     rf"(?P<dec>{_P}{{2}})\)?(?:(?P<trail>-)(?!\s?(?:€|EUR))|-(?=\s?(?:€|EUR)))?)"
     rf"(?:\s?(?:€|EUR)(?P<trail2>-)?)?(?:\s*(?P<flag>[A-Z*]{{1,2}}|(?<=\s)7))?\s*$"
 )
@@ -343,6 +343,9 @@ _UNIT_REPAIRS = (
     (re.compile(r"(?<![\w.,])[lI|](?=\s?(?:kg|KG|Kg|ml|ML|lb|LB|oz|OZ)\b)"), "1"),
     (re.compile(r"(?<=[A-Za-z] )1[1I|](?=\s*$)"), "1l"),
     (re.compile(r"(?<=\d)\s?[mM][1I|][lL]?\b"), "ml"),
+    # a zero between letters is an O ("D0Z", "CH0C"); a G read as a 6 at the end of a name ("500G" as "5006")
+    (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])"), "O"),
+    (re.compile(r"(?<![\w.,/])(\d{2,4})6(?=\s*$)"), r"\1G"),
 )
 
 
@@ -545,6 +548,7 @@ class _State:
     name_in_body: bool = False
     pending: _Amount | None = None  # a quantity line waiting for its item
     pending_raw: str = ""
+    pending_above: _Draft | None = None  # the item above a waiting quantity line, which it did not fit as read
     price_from_totals: bool = False  # one price was worked out from the subtotal: the total proves nothing
     loose_discounts: list[tuple[_Draft, str, Decimal]] = field(default_factory=list)  # too large to apply
 
@@ -558,7 +562,7 @@ def read_receipt_text(text: str, today: dt.date) -> ReceiptReading:
             _read_line(state, line)
     if state.name_line is not None and state.name_in_body and not state.done:
         _unpriced(state, state.name_line)
-    if state.pending is not None:
+    if state.pending is not None and not _pending_fits_above(state):
         state.notes.append(f"line {state.pending_raw!r}: a quantity with no item it fits")
     store, store_confidence = _read_store(state.header)
     purchased_on = _date_of(state, text)
@@ -654,9 +658,45 @@ def _quantity_line(state: _State, line: str, amount: _Amount) -> None:
         _merge_amount(last.amount, amount)
         last.raw = f"{last.raw} / {line}"
         return
-    if state.pending is not None:
+    if state.pending is not None and not _pending_fits_above(state):
         state.notes.append(f"line {state.pending_raw!r}: a quantity with no item it fits")
     state.pending, state.pending_raw = amount, line
+    open_above = last is not None and last.amount.count is None and last.amount.weight is None
+    state.pending_above = last if open_above else None
+
+
+def _repaired_unit_price(amount: _Amount, price: Decimal) -> Decimal | None:
+    """ "3 x 6,59" under a line of 1,77: the unit price with one digit read as another it is often confused with,
+    when exactly one such reading makes count x unit price the line price."""
+    if amount.count is None or amount.unit_price is None or amount.count <= 0:
+        return None
+    fits = {v for v in _digit_variants(amount.unit_price) if _cents(amount.count * v) == price}
+    return fits.pop() if len(fits) == 1 else None
+
+
+def _repair_unit_price(state: _State, amount: _Amount, raw: str, price: Decimal) -> bool:
+    repaired = _repaired_unit_price(amount, price)
+    if repaired is None:
+        return False
+    state.notes.append(f"line {raw!r}: unit price read as {amount.unit_price}; {repaired} (one digit read "
+                       f"differently) makes the line price {price}. Check it")
+    amount.unit_price = repaired
+    return True
+
+
+def _pending_fits_above(state: _State) -> bool:
+    """A waiting quantity line that fits the item above it once one digit of its unit price is read differently
+    goes to that item (flagged); True when it did."""
+    above, pending = state.pending_above, state.pending
+    if (pending is None or above is None or above.price is None or above.discounted or above.amount.count is not None
+            or above.amount.weight is not None or above not in state.drafts):
+        return False
+    if not _repair_unit_price(state, pending, state.pending_raw, above.price):
+        return False
+    _merge_amount(above.amount, pending)
+    above.raw = f"{above.raw} / {state.pending_raw}"
+    state.pending, state.pending_above = None, None
+    return True
 
 
 def _merge_amount(into: _Amount, extra: _Amount) -> None:
@@ -918,8 +958,13 @@ def _discount(state: _State, line: str, price: _Price, words: set[str]) -> None:
 def _add_item(state: _State, raw: str, price: _Price, amount: _Amount, rest: str,
               *, total: Decimal | None = None) -> None:
     state.in_body = True
+    line_price = total if total is not None else price.amount
+    if state.pending is not None and not _fits(state.pending, line_price):
+        _pending_fits_above(state)  # misread, and the item above is the one it fits: it goes there
     if state.pending is not None:
         if amount.count is None and amount.weight is None:
+            if not _fits(state.pending, line_price):
+                _repair_unit_price(state, state.pending, state.pending_raw, line_price)
             _merge_amount(amount, state.pending)
             raw = f"{state.pending_raw} / {raw}"
         else:
