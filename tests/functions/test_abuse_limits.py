@@ -287,3 +287,14 @@ def test_the_operations_the_write_rate_leaves_alone_exist_and_really_only_read()
     served = set(OPERATIONS)
     assert served.issuperset(function_limits.READ_OPERATIONS) and served.issuperset(function_limits.OWN_LIMITS)
     assert function_limits.READ_OPERATIONS.issuperset(READ_ONLY)  # every operation the access matrix lets a viewer call
+
+
+def test_limits_are_switched_off_only_on_the_emulators(backend: MemoryBackend, clock: list[float],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    owner = _bakery("Bench Bakes", "ben")
+    backend.tries[counter_key(INVITATIONS_BY_BAKERY, owner["tenant_id"], clock[0])] = INVITATIONS_BY_BAKERY.allowed
+    monkeypatch.setenv("BAKETRACKER_LIMITS", "off")
+    monkeypatch.delenv("FIRESTORE_EMULATOR_HOST", raising=False)
+    assert call(main.invite_member, {"role": "viewer"}, claims=owner)[0] == 429  # production: the switch is ignored
+    monkeypatch.setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:8080")
+    assert call(main.invite_member, {"role": "viewer"}, claims=owner)[0] == 200  # a local benchmark's stack
