@@ -3,7 +3,8 @@
 Owners only. The logic is in core (core/backup, core/application/backups.py); docs/backup.md describes
 the format. A restore body is limited to 10 MiB like every other: a bigger backup is sent in parts
 (`part`: index, count, sha256 of the whole text, and the slice of the text), kept under
-`tenants/{t}/restore-parts/{sha256}/{index}` in the photo store until the last part arrives.
+`tenants/{t}/restore-parts/{sha256}/{index}` in the photo store until the last part arrives and the restore
+succeeds (then they are deleted).
 """
 
 from __future__ import annotations
@@ -71,21 +72,28 @@ def restore_bakery(ctx: Context, body: RestoreBakeryRequest) -> dict[str, Any]:
     listed = data.get("photos")
     carries_bytes = isinstance(listed, list) and any(isinstance(p, dict) and "data" in p for p in listed)
     photos = RUNTIME.photos if carries_bytes else None
-    return backups.restore_backup(ctx.backend, ctx.tenant_id, ctx.caller.uid, data, now=_now(), photos=photos)
+    answer = backups.restore_backup(ctx.backend, ctx.tenant_id, ctx.caller.uid, data, now=_now(), photos=photos)
+    if body.part is not None:  # restored: its parts are no longer needed
+        for index in range(body.part.count):
+            RUNTIME.photos.delete(_part_path(ctx, body.part.sha256, index))
+    return answer
+
+
+def _part_path(ctx: Context, sha256: str, index: int) -> str:
+    return f"tenants/{ctx.tenant_id}/restore-parts/{sha256}/{index}"
 
 
 def _assembled(ctx: Context, part: RestorePart) -> dict[str, Any] | None:
     """Keep this part; when it is the last, the whole backup (or a 400 naming the parts still missing)."""
     if part.index >= part.count:
         raise ApiError(400, "invalid", f"index {part.index} is not below count {part.count}", "part.index")
-    folder = f"tenants/{ctx.tenant_id}/restore-parts/{part.sha256}"
-    RUNTIME.photos.put(f"{folder}/{part.index}", part.text.encode(), "application/json",
+    RUNTIME.photos.put(_part_path(ctx, part.sha256, part.index), part.text.encode(), "application/json",
                        {"tenant_id": ctx.tenant_id, "kind": "restore-part"})
     if part.index != part.count - 1:
         return None
     texts, missing = [], []
     for index in range(part.count):
-        stored = RUNTIME.photos.get(f"{folder}/{index}")
+        stored = RUNTIME.photos.get(_part_path(ctx, part.sha256, index))
         if stored is None:
             missing.append(index)
         else:

@@ -28,6 +28,10 @@ class PhotoStore(Protocol):
 
     def get(self, path: str) -> StoredPhoto | None: ...
 
+    def delete(self, path: str) -> bool:
+        """Remove the object; False when there was none."""
+        ...
+
 
 class MemoryPhotoStore:
     def __init__(self, bucket: str = "memory-bucket") -> None:
@@ -42,6 +46,9 @@ class MemoryPhotoStore:
 
     def get(self, path: str) -> StoredPhoto | None:
         return self.objects.get(path)
+
+    def delete(self, path: str) -> bool:
+        return self.objects.pop(path, None) is not None
 
 
 class CloudStoragePhotoStore:
@@ -92,3 +99,12 @@ class CloudStoragePhotoStore:
             return None
         blob.reload()
         return StoredPhoto(path, blob.content_type or "application/octet-stream", data, dict(blob.metadata or {}))
+
+    def delete(self, path: str) -> bool:
+        from google.api_core.exceptions import NotFound
+
+        try:
+            self._bucket().blob(path).delete()
+        except NotFound:
+            return False
+        return True
