@@ -27,7 +27,7 @@ from adapters.proposal_answers import proposal_json
 from core.errors import RetryableConflict
 from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
-from core.proposals.model import ReceiptScan, Source
+from core.proposals.model import Proposal, ReceiptScan, Source
 from functions.models import Strict
 from functions.shared.activity import noted, observed_task
 from functions.shared.auth import READERS
@@ -170,11 +170,19 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     if not operations:
         notes = ["no line items were read from this receipt: add them by hand or retake the photo", *notes]
     pid = receipt_scans.proposal_id_for(task.photo_id)
-    with backend.unit_of_work(task.tenant_id) as uow:
-        proposal = service.submit(uow, source=Source.RECEIPT, operations=operations, by=scan.uploaded_by or "receipt",
+
+    def submit() -> Proposal:
+        with backend.unit_of_work(task.tenant_id) as uow:
+            return service.submit(uow, source=Source.RECEIPT, operations=operations, by=scan.uploaded_by or "receipt",
                                   model=model, photo_path=task.photo_path, notes=notes, proposal_id=pid)
-    with backend.unit_of_work(task.tenant_id) as uow:
-        receipt_scans.finish(uow, task.photo_id, proposal.id)
+
+    def finish() -> None:
+        with backend.unit_of_work(task.tenant_id) as uow:
+            receipt_scans.finish(uow, task.photo_id, proposal.id)
+
+    # The same task delivered again meanwhile reads the scan in its own transaction: the loser runs again.
+    proposal = _again_on_conflict(submit)  # by the photo's proposal id: a second submit returns the first
+    _again_on_conflict(finish)
     noted(proposal)
     note(uid=scan.uploaded_by or None)
     if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in
