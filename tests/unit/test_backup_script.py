@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shlex
+import shutil
 import sys
 from pathlib import Path
 from typing import Any
@@ -102,3 +103,39 @@ def test_every_collection_the_app_writes_is_exported_or_left_out_on_purpose() ->
     assert written, "no collection names found"
     assert written <= set(backup.EXPORTED_COLLECTIONS) | set(backup.NOT_EXPORTED), \
         written - set(backup.EXPORTED_COLLECTIONS) - set(backup.NOT_EXPORTED)
+
+
+@pytest.mark.skipif(shutil.which("gcloud") is None, reason="no gcloud SDK here")
+def test_every_flag_the_dry_runs_print_is_one_the_installed_gcloud_knows(capsys: pytest.CaptureFixture[str],
+                                                                         monkeypatch: pytest.MonkeyPatch,
+                                                                         tmp_path: Path) -> None:
+    """Offline: `gcloud <command> --help` of the SDK on this machine lists every flag we pass."""
+    import subprocess
+
+    real_run = subprocess.run
+    commands = [*_dry_run(["schedule"], capsys, monkeypatch), *_dry_run(["export-now"], capsys, monkeypatch),
+                *_dry_run(["restore", "--backup", "b1"], capsys, monkeypatch),
+                *_dry_run(["restore", "--export", "gs://bt/x"], capsys, monkeypatch),
+                *_dry_run(["list"], capsys, monkeypatch)]
+    positional = ("gs://", "bakes-prod", backup.EXPORT_JOB, "firestore-export")
+    seen: dict[str, str] = {}
+    for command in commands:
+        verb = []
+        for word in command:
+            if word.startswith("-") or word.startswith(positional):
+                break
+            verb.append(word)
+        key = " ".join(verb)
+        if key not in seen:
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CLOUDSDK_CORE_DISABLE_PROMPTS": "1"}
+            done = real_run([*verb, "--help"], capture_output=True, text=True, timeout=120, env=env)
+            seen[key] = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+            assert done.returncode == 0 and "SYNOPSIS" in seen[key], (key, done.stderr[-300:])
+        for flag in (a for a in command if a.startswith("--")):
+            name, _, value = flag.partition("=")
+            assert name in seen[key], (key, name)
+            if name == "--day-of-week":
+                assert f"`{value}`" in seen[key], (key, flag)
+            if name == "--recurrence":
+                assert value in seen[key], (key, flag)
+    assert len(seen) >= 12, sorted(seen)
