@@ -171,6 +171,9 @@ class Bakery:
                          for slug, found in products.items()}
         self.recipes = [r["slug"] for r in export["recipes"]]
         self.bakeable = list(self.recipes)  # less those found impossible to make
+        self.units: dict[str, list[str]] = defaultdict(list)  # a recipe's finished units (several: say which)
+        for unit in export["finished_units"]:
+            self.units[unit["recipe_slug"]].append(unit["slug"])
         self.bought: list[str] = []  # ingredient slugs bought during the load
         self.writes: list[Write] = []
         self.pending: list[str] = []  # proposals left to decide
@@ -245,14 +248,16 @@ class Bakery:
         recipe up when something it needs has no product to buy (eggs in the sample) or it is refused (400)."""
         recipe = self.short_for or self.random.choice(self.bakeable)
         self.short_for = None
-        answer = self.write_with_key("record_production", {"recipe": recipe, "batches": "0.5"})
+        units = self.units.get(recipe, [])
+        answer = self.write_with_key("record_production", {"recipe": recipe, "batches": "0.5",
+                                                           **({"finished_unit": units[0]} if len(units) > 1 else {})})
         shortages = answer.body["error"].get("details", []) if answer.status == 409 else []
         if answer.status == 400 or any(s.get("ingredient") not in self.products for s in shortages):
             if len(self.bakeable) > 1 and recipe in self.bakeable:
                 self.bakeable.remove(recipe)
         elif shortages:
             for short in shortages:
-                self.buy(short["ingredient"], packages=self.random.randint(3, 8))
+                self.buy(short["ingredient"], packages=self.random.randint(10, 30))  # small packages: many
             self.short_for = recipe
         return answer
 
