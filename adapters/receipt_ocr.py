@@ -26,6 +26,8 @@ from PIL import Image, ImageChops, ImageFilter, ImageMath, ImageOps, ImageStat
 
 from adapters.photo_files import open_photo
 from core.receipts.lines import ReceiptReading, read_receipt_text
+from core.speech.operations import SAID, VAGUE
+from core.speech.purchases import COUNT
 
 TESSERACT = "tesseract"
 MIN_LONG_SIDE = 1400  # pixels: smaller pictures are enlarged, bigger ones reduced
@@ -99,10 +101,17 @@ def extract_receipt(data: bytes, today: dt.date) -> ReceiptReading:
 def best_reading(texts: list[str], confidences: list[float], today: dt.date) -> ReceiptReading:
     """The reading whose lines add up to the receipt's total; else the one with fewest notes for the baker (a
     quantity that does not make its line price, a price that needed repairs, a line unreadable); else the one
-    Tesseract was more confident about."""
+    that found a size on more lines; else the one Tesseract was more confident about."""
     readings = [(read_receipt_text(text, today), confidence) for text, confidence in zip(texts, confidences,
                                                                                             strict=True)]
-    return max(readings, key=lambda pair: (pair[0].total_checked, -len(pair[0].notes), pair[1]))[0]
+    return max(readings, key=lambda pair: (pair[0].total_checked, -len(pair[0].notes), -_sizeless(pair[0]),
+                                           pair[1]))[0]
+
+
+def _sizeless(reading: ReceiptReading) -> int:
+    """Lines read as a count of pieces because no size was found on them ("OLIVE OIL SOOML"): a reading that found
+    a size on more of them read more of what is printed."""
+    return sum(1 for line in reading.lines if line.unit == COUNT and line.confidence.get("unit", SAID) <= VAGUE)
 
 
 def ocr_image(data: bytes) -> str:

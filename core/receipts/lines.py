@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -334,14 +335,21 @@ def _read_sizes(text: str, amount: _Amount) -> list[tuple[int, int]]:
 
 
 # OCR misreads of unit words right after a number: "20Z" is 2 OZ, "3.61 1b" is 3.61 lb, "SLB" is 5LB.
-_UNIT_REPAIRS = (
+_DIGIT_LOOKALIKES = str.maketrans({"S": "5", "O": "0", "o": "0"})
+_UNIT_REPAIRS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = (
     (re.compile(r"(?<=\d)\s?[0O][zZ]\b"), " OZ"),
     (re.compile(r"(?<=/)\s?[1Il|]{1,2}[bB]\b"), "lb"),
-    (re.compile(r"(?<=\d)\s?[1Il|][bB]([sS]?)\b"), r" LB\1"),
+    (re.compile(r"(?<=\d)\s?[1Il|t][bB]([sS]?)\b"), r" LB\1"),
     (re.compile(r"(?<![\w.])[Ss](?=\s?(?:LB|OZ|KG|CT)\b)"), "5"),
-    # "lkg" is 1kg; "Vollmilch 11" at the end of a name is 1l (a lower-case l read as a one)
-    (re.compile(r"(?<![\w.,])[lI|](?=\s?(?:kg|KG|Kg|ml|ML|lb|LB|oz|OZ)\b)"), "1"),
+    # "SOOML" is 500ML, "5O0G" 500G
+    (re.compile(r"(?<![\w.,])[S5][O0o]{1,3}(?=(?:ML|ml|G|g|KG|kg)\b)"),
+     lambda m: m.group(0).translate(_DIGIT_LOOKALIKES)),
+    # "lkg" and "ikg" are 1kg; "Vollmilch 11" or "OIL iL" at the end of a name is 1l (an l or i read for a one)
+    (re.compile(r"(?<![\w.,])[lIi|](?=\s?(?:kg|KG|Kg|ml|ML|lb|LB|oz|OZ)\b)"), "1"),
     (re.compile(r"(?<=[A-Za-z] )1[1I|](?=\s*$)"), "1l"),
+    (re.compile(r"(?<=[A-Za-z] )[iIl|](?=[lL]\s*$)"), "1"),
+    # a speck between the number and its unit: "1lkg", "1kKG"
+    (re.compile(r"(?<=\d)[lIi|kK](?=(?:kg|KG|Kg)\b)"), ""),
     (re.compile(r"(?<=\d)\s?[mM][1I|][lL]?\b"), "ml"),
     # a zero between letters is an O ("D0Z", "CH0C"); a G read as a 6 at the end of a name ("500G" as "5006")
     (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])"), "O"),
@@ -426,6 +434,7 @@ def _name(description: str) -> tuple[str, bool]:
         if after_code and len(word) == 1:
             continue  # "GV FLOUR 007874201512 F": the flag printed after the code
         after_code = False
+        word = re.sub(r"(?<=[a-z])ii(?=[a-z])", "ü", word)  # "Haselniisse": an ü read as two i's
         misread = word.replace("i", "l").replace("1", "l").replace("0", "o")  # "FIR" is FLR
         if word in ABBREVIATIONS or (not word.isdigit() and misread in ABBREVIATIONS):
             word, expanded = ABBREVIATIONS.get(word) or ABBREVIATIONS[misread], True
