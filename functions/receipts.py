@@ -139,7 +139,10 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
         with backend.unit_of_work(task.tenant_id) as uow:
             return receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
 
-    scan = _again_on_conflict(start)  # the upload's event may be marking it queued at this moment
+    try:
+        scan = _again_on_conflict(start)  # the upload's event may be marking it queued at this moment
+    except RetryableConflict:  # twin deliveries of this task at once kept clashing: Cloud Tasks retries later
+        return _answer(503, {"error": {"code": "retry", "message": "this receipt is busy; retrying", "field": None}})
     if scan is None:
         return _answer(200, {"status": "proposed", "repeated": True})
     photo = RUNTIME.photos.get(task.photo_path)
