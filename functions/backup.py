@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, ValidationInfo, field_validator
 
 from core.application import backups
 from functions.models import Strict
@@ -41,13 +41,16 @@ class RestorePart(Strict):
 
 class RestoreBakeryRequest(Strict):
     backup: dict[str, Any] | None = Field(None, description="the backup document, as export_bakery answered it")
-    part: RestorePart | None = Field(None, description="one part of a backup too big for one request")
+    part: RestorePart | None = Field(None, validate_default=True,
+                                     description="one part of a backup too big for one request")
 
-    @model_validator(mode="after")
-    def _one_of(self) -> RestoreBakeryRequest:
-        if (self.backup is None) == (self.part is None):
+    @field_validator("part")
+    @classmethod
+    def _one_of(cls, part: RestorePart | None, info: ValidationInfo) -> RestorePart | None:
+        """Exactly one of the two; the error names `part` (the field that settles it), never the whole body."""
+        if "backup" in info.data and (info.data["backup"] is None) == (part is None):
             raise ValueError("send either backup (the whole document) or part (one part of it)")
-        return self
+        return part
 
 
 def _now() -> dt.datetime:

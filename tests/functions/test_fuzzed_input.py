@@ -344,6 +344,10 @@ def corrupted_bodies(draw: st.DrawFn, op: str) -> tuple[dict[str, Any], str]:
             if name in required or draw(st.booleans())}
     if "product_id" in props and not body.get("upc"):
         body["product_id"] = draw(_valid(props["product_id"], defs))
+    if {"backup", "part"} <= set(props) and ("backup" in body) == ("part" in body):  # exactly one of the pair
+        keep = draw(st.sampled_from(["backup", "part"]))
+        body.pop("backup" if keep == "part" else "part", None)
+        body[keep] = body.get(keep) or draw(_valid(props[keep], defs))
     how = draw(st.sampled_from(["value", "value", "missing", "extra"]))
     if how == "missing" and required:
         name = draw(st.sampled_from(sorted(required)))
@@ -371,7 +375,8 @@ def test_one_corrupted_field_is_a_400_naming_that_field_and_changes_nothing(worl
         error = _assert_refused(world, op, status, answer)
         assert status == 400 and error["code"] == "invalid"
         # "give product_id or upc" is one fault of the pair: either name is right
-        pair = {"product_id", "upc"} if culprit in {"product_id", "upc"} else {culprit}
+        pairs = ({"product_id", "upc"}, {"backup", "part"})  # "give product_id or upc", "send backup or part"
+        pair = next((p for p in pairs if culprit in p), {culprit})
         assert _names(error, *pair), (culprit, error)
         assert all(d["reason"] for d in error.get("details", []))
 
