@@ -25,7 +25,6 @@ from core.limits import (
     ai_readings,
     counter_key,
     fits,
-    judge,
     refusal,
     resets_at,
     retry_after,
@@ -56,11 +55,13 @@ def client_address(request: Any) -> str:
 
 
 def spend_try(backend: Any, limit: Limit, who: str, *, field: str | None, now_s: float | None = None) -> None:
-    """Count one try of `who` against `limit`, refused or not; past it, a 429 naming `field`, with Retry-After."""
+    """Count one try of `who` against `limit` (a try that fails later, e.g. a wrong code, still counts); past it,
+    a 429 naming `field`, with Retry-After. Refused tries only read the counter: a client hammering past the
+    limit adds no writes to its document (it never becomes hot)."""
     now = time.time() if now_s is None else now_s
     ends = dt.datetime.fromtimestamp(now + limit.window_s, dt.UTC)
-    verdict = judge(limit, backend.count_try(counter_key(limit, who, now), ends), now)
-    if not verdict.allowed:
+    fits, _ = backend.spend_counters([(counter_key(limit, who, now), 1, limit.allowed, ends)])
+    if not fits:
         raise refused(limit, now, field)
 
 

@@ -41,3 +41,12 @@ def test_many_accounts_from_one_address_are_stopped_too(backend: MemoryBackend) 
     answers = [_join(f"sock-{n}", "NOPE0000", address="198.51.100.9")[0] for n in range(JOIN_BY_ADDRESS.allowed + 1)]
     assert answers[:-1] == [404] * JOIN_BY_ADDRESS.allowed and answers[-1] == 429
     assert _join("someone-else", "NOPE0000", address="198.51.100.10")[0] == 404  # another address is not
+
+
+def test_tries_past_the_limit_write_nothing_so_the_counter_never_becomes_hot(backend: MemoryBackend) -> None:
+    for n in range(JOIN_BY_ACCOUNT.allowed):
+        assert _join("hammer", f"WRONG{n:03d}")[0] == 404
+    counted = dict(backend.tries)
+    assert sorted(counted.values()) == [JOIN_BY_ACCOUNT.allowed, JOIN_BY_ACCOUNT.allowed]  # account and address
+    assert {_join("hammer", f"MORE{n:04d}")[0] for n in range(25)} == {429}
+    assert backend.tries == counted  # refused tries only read the counters
