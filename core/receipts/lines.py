@@ -458,10 +458,12 @@ def _has_name(description: str) -> bool:
 # header ----------------------------------------------------------------------------------------
 
 def _known_store(line: str) -> str | None:
+    """A known chain that begins the line ("WHOLE FOODS MARKET", "WELCOME TO SAFEWAY"); a chain's name after other
+    words is part of another shop's name ("GREEN VALLEY CO-OP")."""
     text = " " + re.sub(r"[^a-z0-9' ]+", " ", line.lower().replace("0", "o")) + " "
-    text = re.sub(r"\s+", " ", text)
+    text = re.sub(r"^ (?:welcome to |the )?", " ", re.sub(r"\s+", " ", text))
     for key in sorted(STORES, key=len, reverse=True):
-        if len(key) >= 4 and f" {key} " in text:
+        if len(key) >= 4 and text.startswith(f" {key} "):
             return STORES[key]
     return None
 
@@ -507,14 +509,16 @@ def _make_date(year: int, month: int, day: int) -> dt.date | None:
         return None
 
 
-def _find_date(line: str, today: dt.date | None) -> dt.date | None:
+def _find_date(line: str, today: dt.date | None, *, day_first_here: bool = False) -> dt.date | None:
+    """The date on a line. `day_first_here`: the receipt is British or continental (pounds, euros, VAT), so
+    "05/04/26" is the 5th of April; otherwise the month comes first unless the numbers say otherwise."""
     text = _DATEISH.sub(lambda m: m.group(0).translate(_CONFUSIONS), line)
     found: dt.date | None = None
     if (m := _DATE_ISO.search(text)) is not None:
         found = _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     if found is None and (m := _DATE_NUMERIC.search(text)) is not None:
         a, sep, b, year = int(m.group(1)), m.group(2), int(m.group(3)), _year(m.group(4))
-        day_first = sep == "." or a > 12
+        day_first = sep == "." or a > 12 or day_first_here
         if b > 12:
             day_first = False
         found = _make_date(year, b, a) if day_first else _make_date(year, a, b)
@@ -589,9 +593,14 @@ def read_receipt_text(text: str, today: dt.date) -> ReceiptReading:
                           state.notes, store_confidence)
 
 
+# what marks a receipt from a country that writes the day first: pounds, euros, VAT and its continental names
+_DAY_FIRST_MARKS = re.compile(r"[£€]|\b(?:EUR|GBP|VAT|MwSt|MWST|TVA|BTW|USt)\b")
+
+
 def _date_of(state: _State, text: str) -> dt.date | None:
+    day_first = _DAY_FIRST_MARKS.search(text) is not None
     for line in text.splitlines():
-        found = _find_date(line, state.today)
+        found = _find_date(line, state.today, day_first_here=day_first)
         if found is not None:
             if found > state.today + dt.timedelta(days=1):
                 state.notes.append(f"date {found.isoformat()} is after today; check it")
