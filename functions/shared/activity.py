@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("baketracker.activity")
 BATCH = 400  # records per Firestore batch (a batch takes at most 500 writes)
 QUEUE_LIMIT = 20_000
+# Not recorded: the uptime check's probe (every minute from several regions: ~260 000 records a month that
+# say nothing about bakeries). Its failures still reach the logs and the uptime alert.
+UNRECORDED = frozenset({"health"})
 
 
 class ActivityStore(Protocol):
@@ -171,6 +174,8 @@ class Recorder:
         return store_for(backend) if backend is not None else None
 
     def __call__(self, observation: Observation) -> None:
+        if observation.operation in UNRECORDED:
+            return
         store = self._current_store()
         if store is None:  # no backend in this process yet (nothing was stored either)
             self.dropped += 1

@@ -49,3 +49,19 @@ def test_the_scheduled_reminders_are_recorded(backend: MemoryBackend) -> None:
     assert isinstance(store, activity.MemoryActivityStore)
     assert [(r.entry, r.status, r.tenant_id) for r in store.records if r.operation == "event_reminders"] == [
         ("task", 200, None), ("task", 403, None)]
+
+
+def test_the_uptime_checks_health_probe_is_not_recorded(backend: MemoryBackend) -> None:
+    from werkzeug.test import Client
+
+    from functions import gateway
+
+    dropped = activity.RECORDER.dropped
+    for _ in range(3):
+        assert Client(gateway.app).get("/api/health").status_code == 200
+    assert Client(gateway.app).post("/api/get_bakery", json={}).status_code == 401  # a signed-out call is
+    activity.RECORDER.flush()
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    assert [r.operation for r in store.records] == ["get_bakery"]
+    assert activity.RECORDER.dropped == dropped  # skipped, not dropped
