@@ -32,7 +32,7 @@ from functions.models import Strict
 from functions.shared.activity import noted, observed_task
 from functions.shared.auth import READERS
 from functions.shared.errors import ApiError
-from functions.shared.observe import note
+from functions.shared.observe import Call, note, observed
 from functions.shared.operation import RUNTIME, Context, operation
 
 T = TypeVar("T")
@@ -66,7 +66,23 @@ def _task_url() -> str:
 
 
 def receipt_uploaded(cloud_event: Any) -> None:
-    """CloudEvent `google.cloud.storage.object.v1.finalized`: queue the reading of a new receipt photo."""
+    """CloudEvent `google.cloud.storage.object.v1.finalized`: queue the reading of a new receipt photo.
+    Observed like the tasks (entry "task", with its bakery once known); an exception still escapes (a 500 in
+    the record) so that Eventarc delivers the event again."""
+    event_id = str(_attribute(cloud_event, "id") or "")
+    request_id = event_id[:64] if event_id and event_id.replace("-", "").replace("_", "").isalnum() else None
+    with observed("receipt_uploaded", "task", request_id=request_id) as call:
+        _queue_reading(cloud_event, call)
+
+
+def _attribute(cloud_event: Any, name: str) -> Any:
+    try:
+        return cloud_event[name]
+    except (KeyError, TypeError):
+        return None
+
+
+def _queue_reading(cloud_event: Any, call: Call) -> None:
     data = cloud_event.data if hasattr(cloud_event, "data") else cloud_event["data"]
     if isinstance(data, bytes | str):
         data = json.loads(data)
@@ -79,7 +95,9 @@ def receipt_uploaded(cloud_event: Any) -> None:
     metadata = (data or {}).get("metadata") or {}
     if metadata.get("tenant_id") != tenant:  # only upload_photo writes the bucket, and it always sets this
         log.warning("ignoring object %s: its tenant_id metadata does not match its path", name)
+        call.status, call.error_code = 400, "tenant_mismatch"
         return
+    call.tenant_id = tenant
     url = _task_url()  # a misconfigured deployment fails here, before the scan says "queued"
     from functions.shared.task_queue import CloudTasksQueue
 

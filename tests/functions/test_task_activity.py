@@ -65,3 +65,21 @@ def test_the_uptime_checks_health_probe_is_not_recorded(backend: MemoryBackend) 
     assert isinstance(store, activity.MemoryActivityStore)
     assert [r.operation for r in store.records] == ["get_bakery"]
     assert activity.RECORDER.dropped == dropped  # skipped, not dropped
+
+
+def test_the_storage_event_is_recorded_with_its_bakery(stack: Any, owner: dict[str, Any],
+                                                      backend: MemoryBackend) -> None:
+    from functions import gateway
+
+    uploaded = pipeline._upload(owner, pipeline._photo())
+    event = pipeline._event(uploaded, owner["tenant_id"])
+    receipt_uploaded(event)
+    receipt_uploaded(gateway.storage_finalized_event("b", uploaded["path"], "image/jpeg", {"tenant_id": "other"}))
+    receipt_uploaded(gateway.storage_finalized_event("b", f"tenants/{owner['tenant_id']}/inventory-photos/x",
+                                                     "image/jpeg", {"tenant_id": owner["tenant_id"]}))
+    activity.RECORDER.flush()
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    seen = [r for r in store.records if r.operation == "receipt_uploaded"]
+    assert [(r.entry, r.status, r.error_code, r.tenant_id) for r in seen] == [
+        ("task", 200, None, owner["tenant_id"]), ("task", 400, "tenant_mismatch", None), ("task", 200, None, None)]
