@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any, Protocol
 
 from core.bakery import Bakery
@@ -59,7 +60,10 @@ class Backend(Protocol):
 
     def save_api_key(self, tenant_id: str, key: ApiKey) -> None: ...
 
-    def set_claims(self, uid: str, claims: dict[str, str] | None) -> None: ...
+    def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
+        """Set the account's bakery claims (tenant_id, role; None: none). The platform admin's `admin: true`
+        is kept (`claims_keeping_admin`): joining or leaving a bakery never takes it away."""
+        ...
 
     # Web push: each member's devices that opted in (server-only, never readable by other members).
     def save_push_token(self, tenant_id: str, token: PushToken) -> None: ...
@@ -80,3 +84,13 @@ class Backend(Protocol):
     def restore_marker(self, tenant_id: str) -> dict[str, Any] | None: ...
 
     def save_restore_marker(self, tenant_id: str, marker: dict[str, Any]) -> None: ...
+
+
+def claims_keeping_admin(current: Mapping[str, Any] | None, claims: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The custom claims to set: `claims`, plus `admin: true` when the account has it now (only the exact
+    boolean, as functions/shared/auth reads it); None when that leaves nothing."""
+    kept = dict(claims or {})
+    kept.pop("admin", None)
+    if (current or {}).get("admin") is True:
+        kept["admin"] = True
+    return kept or None

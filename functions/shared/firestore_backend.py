@@ -12,6 +12,7 @@ from core.bakery import Bakery
 from core.notifications import PushToken, token_id
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Role, Tenant
+from functions.shared.backend import claims_keeping_admin
 
 
 class FirestoreBackend:
@@ -187,7 +188,9 @@ class FirestoreBackend:
 
         from functions.shared.auth import firebase_app
 
-        auth.set_custom_user_claims(uid, claims, app=firebase_app())
+        app = firebase_app()
+        current = auth.get_user(uid, app=app).custom_claims  # keep the platform admin's claim
+        auth.set_custom_user_claims(uid, claims_keeping_admin(current, claims), app=app)
         if claims is None:
             auth.revoke_refresh_tokens(uid, app=firebase_app())
 

@@ -10,6 +10,7 @@ from core.bakery import Bakery
 from core.memory_repository import MemoryStore, MemoryUnitOfWork
 from core.notifications import PushToken
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Tenant
+from functions.shared.backend import claims_keeping_admin
 
 
 class MemoryBackend:
@@ -18,7 +19,7 @@ class MemoryBackend:
         self.tenants: dict[str, Tenant] = {}
         self.member_rows: dict[str, dict[str, Member]] = {}
         self.invitations: dict[str, tuple[str, Invitation]] = {}
-        self.claims: dict[str, dict[str, str] | None] = {}
+        self.claims: dict[str, dict[str, Any] | None] = {}
         self.keys: dict[str, tuple[str, ApiKey]] = {}  # by hash
         self.tokens: dict[str, dict[str, PushToken]] = {}  # tenant → token id → token
         self.tries: dict[str, int] = {}  # rate-limit counters
@@ -80,7 +81,7 @@ class MemoryBackend:
         self.keys[key.key_hash] = (tenant_id, key)
 
     def set_claims(self, uid: str, claims: dict[str, str] | None) -> None:
-        self.claims[uid] = claims
+        self.claims[uid] = claims_keeping_admin(self.claims.get(uid), claims)
 
     def save_push_token(self, tenant_id: str, token: PushToken) -> None:
         self.tokens.setdefault(tenant_id, {})[token.id] = token

@@ -113,3 +113,40 @@ def test_grant_admin_gives_and_takes_the_claim_keeping_the_others(
     token = auth_emulator.sign_in(email, PASSWORD)
     assert _post(web, "get_metrics", token, {"scope": "platform"})[0] == 403
     assert grant_admin.main(["nobody@example.com"]) == 2
+
+
+def test_the_platform_admin_keeps_the_claim_through_joining_leaving_and_creating_bakeries(
+        auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator, web: Client) -> None:
+    from firebase_admin import auth
+
+    admin_email, owner_email = "root@example.com", "olga@example.com"
+    _sign_in(auth_emulator, admin_email)
+    assert grant_admin.main([admin_email]) == 0
+    uid = auth.get_user_by_email(admin_email, app=firebase_app()).uid
+    token = auth_emulator.sign_in(admin_email, PASSWORD)
+
+    owner = _sign_in(auth_emulator, owner_email)
+    status, other = _post(web, "create_tenant", owner, {"name": "Olga's"})
+    assert status == 200
+    owner = auth_emulator.sign_in(owner_email, PASSWORD)
+    code = _post(web, "invite_member", owner, {"role": "baker"})[1]["code"]
+    assert _post(web, "join_tenant", token, {"code": code})[0] == 200
+    assert auth.get_user(uid, app=firebase_app()).custom_claims == {
+        "tenant_id": other["tenant_id"], "role": "baker", "admin": True}
+    assert _post(web, "change_member_role", owner, {"uid": uid, "role": "viewer"})[0] == 200
+    assert auth.get_user(uid, app=firebase_app()).custom_claims == {
+        "tenant_id": other["tenant_id"], "role": "viewer", "admin": True}
+    assert _post(web, "remove_tenant_member", owner, {"uid": uid})[0] == 200
+    assert auth.get_user(uid, app=firebase_app()).custom_claims == {"admin": True}
+    owner_uid = auth.get_user_by_email(owner_email, app=firebase_app()).uid
+    assert auth.get_user(owner_uid, app=firebase_app()).custom_claims == {  # an ordinary account gets no admin
+        "tenant_id": other["tenant_id"], "role": "owner"}
+
+    token = auth_emulator.sign_in(admin_email, PASSWORD)
+    status, created = _post(web, "create_tenant", token, {"name": "Root's"})
+    assert status == 200
+    assert auth.get_user(uid, app=firebase_app()).custom_claims == {
+        "tenant_id": created["tenant_id"], "role": "owner", "admin": True}
+    token = auth_emulator.sign_in(admin_email, PASSWORD)
+    assert _post(web, "get_metrics", token, {"scope": "platform", "weeks": 1})[0] == 200
+    assert _post(web, "get_metrics", token, {"weeks": 1})[0] == 200  # and the owner of the new bakery
