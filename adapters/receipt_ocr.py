@@ -509,7 +509,9 @@ def _read_text(image: Image.Image, lang: str = "eng") -> _Text:
     lines = _tsv_lines(_tesseract(image, "--psm", PAGE_MODE, "tsv", lang=lang))
     suspects = sorted((line for line in lines if _suspect(line)), key=lambda line: line.confidence)[:MAX_REREAD_LINES]
     threshold = _otsu(image)
-    crops = [crop for line in suspects for crop in _line_crops(image, line, threshold)]
+    sure = [line for line in lines if line.confidence >= UNSURE_LINE] or lines
+    span = (min((line.box[0] for line in sure), default=0), max((line.box[2] for line in sure), default=image.width))
+    crops = [crop for line in suspects for crop in _line_crops(image, line, threshold, span)]
     try:
         again = _tesseract_pages(crops, "--psm", "7", lang=lang) if crops else []
     except ReceiptImageError:
@@ -553,14 +555,18 @@ def _better(again: _Line, line: _Line) -> bool:
 LINE_CROPS = 2  # each suspect line is read alone twice: in grey levels, and as black ink on white
 
 
-def _line_crops(image: Image.Image, line: _Line, threshold: int) -> list[Image.Image]:
-    """The line's band across the whole width, anything above and below it blanked, on white margins (Tesseract
-    reads a lone line best with room around it: a tight crop turned "3 x £1.35" into "32x; £1535"); once as it
-    is, once cut to black and white at the page's threshold (soft grey strokes made "2 x £1.15" "2°X3EV3N5";
-    in black and white it reads right, though a dotted zero can then read as a 6, so the page itself stays grey)."""
+def _line_crops(image: Image.Image, line: _Line, threshold: int, span: tuple[int, int]) -> list[Image.Image]:
+    """The line's band across the print (`span`: from the leftmost to the rightmost line Tesseract was sure of,
+    so the paper's dark edges stay out: they read as "9 2x 2,19 i"), anything above and below it blanked, on white
+    margins (Tesseract reads a lone line best with room around it: a tight crop turned "3 x £1.35" into
+    "32x; £1535"); once as it is, once cut to black and white at the page's threshold (soft grey strokes made
+    "2 x £1.15" "2°X3EV3N5"; in black and white it reads right, though a dotted zero can then read as a 6, so the
+    page itself stays grey)."""
     top, bottom = line.box[1], line.box[3]
     height = max(8, bottom - top)
-    band = image.crop((0, max(0, top - height // 4), image.width, min(image.height, bottom + height // 4)))
+    left = max(0, min(span[0], line.box[0]) - height // 2)
+    right = min(image.width, max(span[1], line.box[2]) + height // 2)
+    band = image.crop((left, max(0, top - height // 4), right, min(image.height, bottom + height // 4)))
     margin = height // 2
     crops = []
     for picture in (band, band.point(lambda v: 255 if v > threshold else 0)):
