@@ -11,6 +11,10 @@ Configured only by environment variables:
   BAKETRACKER_TASKS_SERVICE_ACCOUNT
                         the service account Cloud Tasks signs its OIDC tokens as; give it run.invoker
                         on extract_receipt (which has no public invoker)
+  BAKETRACKER_SCHEDULER_SERVICE_ACCOUNT
+                        the service account Cloud Scheduler signs its OIDC tokens as (default: the tasks
+                        account, else baketracker-scheduler@<project>.iam.gserviceaccount.com, which must
+                        exist); the deploy gives it the invoker role on the scheduled functions
   BAKETRACKER_HOSTING_HOST
                         the app's host the uptime check calls (default <project>.web.app)
   BAKETRACKER_ALERT_CHANNELS
@@ -20,10 +24,12 @@ Configured only by environment variables:
 Steps: stage the functions' source (core, functions, adapters, a root main.py and a
 requirements.txt from the lock file), publish Firestore rules and indexes, Storage rules and Hosting with its
 /api rewrites, create the Cloud Tasks queue, deploy every HTTP operation as a 2nd-gen Python 3.11
-function, the storage-triggered and task functions where they exist, and the MCP service on
-Cloud Run where it exists; then the monitoring in ops/ (docs/operations.md): the log-based metrics, the
-uptime check on /api/health and the alert policies, filled in for the project and checked first (a
-configuration naming a function or queue that is not deployed stops the deploy, dry run included).
+function, the storage-triggered and task functions where they exist, the Cloud Scheduler jobs that call
+aggregate_activity (hourly) and event_reminders (daily) with an OIDC token (an existing job is updated),
+and the MCP service on Cloud Run where it exists; then the monitoring in ops/ (docs/operations.md): the
+log-based metrics, the uptime check on /api/health and the alert policies, filled in for the project and
+checked first (a configuration naming a function or queue that is not deployed stops the deploy, dry run
+included).
 Every command is printed before it runs; --dry-run only prints.
 """
 
@@ -50,7 +56,11 @@ RUNTIME_PACKAGES = ("functions-framework", "firebase-admin", "google-cloud-fires
 SOURCE_PACKAGES = ("core", "functions", "adapters")
 # event-driven entry points: (name, extra gcloud flags), deployed when functions/main.py defines them
 STORAGE_TRIGGERED = ("receipt_uploaded",)
-TASK_HANDLERS = ("extract_receipt", "aggregate_activity")
+TASK_HANDLERS = ("extract_receipt", "aggregate_activity", "event_reminders")
+# Cloud Scheduler jobs: (function, job name, cron schedule in UTC). Scheduler sends X-CloudScheduler: true itself.
+SCHEDULED = (("aggregate_activity", "baketracker-aggregate-activity", "7 * * * *"),  # hourly
+             ("event_reminders", "baketracker-event-reminders", "0 7 * * *"))  # daily, 07:00 UTC
+SCHEDULER_CREATE = ["gcloud", "scheduler", "jobs", "create", "http"]
 
 
 class Config:
@@ -64,6 +74,8 @@ class Config:
         self.gemini_secret = env.get("GEMINI_SECRET", "").strip()
         self.gemini_model = env.get("GEMINI_MODEL", "").strip()
         self.tasks_account = env.get("BAKETRACKER_TASKS_SERVICE_ACCOUNT", "").strip()
+        self.scheduler_account = (env.get("BAKETRACKER_SCHEDULER_SERVICE_ACCOUNT", "").strip() or self.tasks_account
+                                  or f"baketracker-scheduler@{self.project}.iam.gserviceaccount.com")
         self.hosting_host = env.get("BAKETRACKER_HOSTING_HOST", "").strip() or f"{self.project}.web.app"
         self.alert_channels = [c.strip() for c in env.get("BAKETRACKER_ALERT_CHANNELS", "").split(",") if c.strip()]
 
@@ -155,12 +167,39 @@ def commands(config: Config, source: Path, entry_points: set[str],
         if name in entry_points:
             out.append([*base, name, f"--entry-point={name}", "--trigger-http", "--no-allow-unauthenticated",
                         "--memory=1Gi", "--timeout=300s", *common])
+    out.extend(scheduler_commands(config, entry_points))
     if mcp_source is not None:
         # the service checks the bearer token itself (401 with its metadata), so Cloud Run lets callers reach it
         out.append(["gcloud", "run", "deploy", "baketracker-mcp", f"--source={mcp_source}", f"--region={r}",
                     "--allow-unauthenticated", "--memory=512Mi", f"--set-env-vars={config.env_vars()}", *secret,
                     *p])
     return out
+
+
+def function_url(config: Config, name: str) -> str:
+    return f"https://{config.region}-{config.project}.cloudfunctions.net/{name}"
+
+
+def scheduler_commands(config: Config, entry_points: set[str]) -> list[list[str]]:
+    """For each scheduled function that exists: the scheduler's account may invoke it (it has no public
+    invoker), and the job that calls it with an OIDC token whose audience is the function's URL."""
+    p, r = ["--project", config.project], config.region
+    out: list[list[str]] = []
+    for name, job, schedule in SCHEDULED:
+        if name not in entry_points:
+            continue
+        url = function_url(config, name)
+        out.append(["gcloud", "functions", "add-invoker-policy-binding", name, f"--region={r}",
+                    f"--member=serviceAccount:{config.scheduler_account}", *p])
+        out.append([*SCHEDULER_CREATE, job, f"--location={r}", f"--schedule={schedule}", "--time-zone=Etc/UTC",
+                    f"--uri={url}", "--http-method=post", "--attempt-deadline=320s",
+                    f"--oidc-service-account-email={config.scheduler_account}", f"--oidc-token-audience={url}", *p])
+    return out
+
+
+def scheduler_update(create: list[str]) -> list[str]:
+    """The `jobs create http` command as the update of the job that exists (update takes the same flags)."""
+    return ["gcloud", "scheduler", "jobs", "update", "http", *create[len(SCHEDULER_CREATE):]]
 
 
 def plan_ops(config: Config, target: Path, root: Path = ops_config.OPS) -> list[list[str]]:
@@ -232,6 +271,10 @@ def main(argv: list[str]) -> int:
         if args.dry_run:
             continue
         result = subprocess.run(command, cwd=REPO, check=False)
+        if result.returncode != 0 and command[:5] == SCHEDULER_CREATE:
+            update = scheduler_update(command)
+            print("# the job exists already (or could not be made): updating it\n+ " + shlex.join(update), flush=True)
+            result = subprocess.run(update, cwd=REPO, check=False)
         if result.returncode != 0 and command[:4] == ["gcloud", "tasks", "queues", "create"]:
             print("# the queue exists already; keeping it", flush=True)
         elif result.returncode != 0 and command[:4] in (["gcloud", "logging", "metrics", "create"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -96,3 +97,68 @@ def test_every_operation_has_its_hosting_rewrite_and_nothing_else_is_rewritten()
     routed = {r["source"].removeprefix("/api/"): r["function"]["functionId"] for r in rewrites
               if "function" in r and r["source"].startswith("/api/") and "*" not in r["source"]}
     assert {name: name for name in OPERATIONS} == routed  # an operation without one is a 404 behind Hosting
+
+
+def _scheduler_plan() -> list[list[str]]:
+    config = deploy.Config({"BAKETRACKER_PROJECT": "bakes-prod",
+                            "BAKETRACKER_SCHEDULER_SERVICE_ACCOUNT": "clock@bakes-prod.iam.gserviceaccount.com"})
+    return deploy.commands(config, Path("/tmp/src"), deploy.defined_entry_points())
+
+
+def test_the_scheduled_functions_get_their_jobs_with_an_oidc_token_and_the_invoker_role() -> None:
+    planned = _scheduler_plan()
+    deployed = {c[3]: c for c in planned if c[:3] == ["gcloud", "functions", "deploy"]}
+    jobs = {c[5]: c for c in planned if c[:5] == deploy.SCHEDULER_CREATE}
+    assert set(jobs) == {"baketracker-aggregate-activity", "baketracker-event-reminders"}
+    for name, job, schedule in (("aggregate_activity", "baketracker-aggregate-activity", "7 * * * *"),
+                                ("event_reminders", "baketracker-event-reminders", "0 7 * * *")):
+        assert "--no-allow-unauthenticated" in deployed[name]  # only the scheduler's account may call it
+        url = f"https://us-central1-bakes-prod.cloudfunctions.net/{name}"
+        command = jobs[job]
+        assert f"--schedule={schedule}" in command and f"--uri={url}" in command and "--time-zone=Etc/UTC" in command
+        assert "--oidc-service-account-email=clock@bakes-prod.iam.gserviceaccount.com" in command
+        assert f"--oidc-token-audience={url}" in command and "--location=us-central1" in command
+        [grant] = [c for c in planned if c[:4] == ["gcloud", "functions", "add-invoker-policy-binding", name]]
+        assert "--member=serviceAccount:clock@bakes-prod.iam.gserviceaccount.com" in grant
+        assert planned.index(deployed[name]) < planned.index(grant) < planned.index(command)
+    update = deploy.scheduler_update(jobs["baketracker-event-reminders"])
+    assert update[:6] == ["gcloud", "scheduler", "jobs", "update", "http", "baketracker-event-reminders"]
+    assert update[6:] == jobs["baketracker-event-reminders"][6:]
+    tasks_only = deploy.Config({"BAKETRACKER_PROJECT": "p", "BAKETRACKER_TASKS_SERVICE_ACCOUNT": "t@p.iam"})
+    assert tasks_only.scheduler_account == "t@p.iam"
+    default = deploy.Config({"BAKETRACKER_PROJECT": "p"}).scheduler_account
+    assert default == "baketracker-scheduler@p.iam.gserviceaccount.com"
+
+
+def test_the_dry_run_prints_the_scheduler_jobs(monkeypatch: pytest.MonkeyPatch,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("BAKETRACKER_PROJECT", "bakes-prod")
+    assert deploy.main(["--dry-run"]) == 0
+    printed = capsys.readouterr().out
+    assert printed.count("+ gcloud scheduler jobs create http baketracker-") == 2
+    assert "--oidc-service-account-email=baketracker-scheduler@bakes-prod.iam.gserviceaccount.com" in printed
+
+
+@pytest.mark.skipif(shutil.which("gcloud") is None, reason="no gcloud SDK here")
+def test_every_scheduler_flag_is_one_the_installed_gcloud_knows(tmp_path: Path) -> None:
+    """Offline: `gcloud <command> --help` of the SDK on this machine lists every flag the jobs pass (create and
+    update), and the one choice (--http-method)."""
+    import re
+
+    planned = [c for c in _scheduler_plan() if c[:5] == deploy.SCHEDULER_CREATE
+               or c[:3] == ["gcloud", "functions", "add-invoker-policy-binding"]]
+    planned += [deploy.scheduler_update(c) for c in planned if c[:5] == deploy.SCHEDULER_CREATE]
+    seen: dict[str, str] = {}
+    for command in planned:
+        verb = command[:5] if command[1] == "scheduler" else command[:3]
+        key = " ".join(verb)
+        if key not in seen:
+            env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "CLOUDSDK_CORE_DISABLE_PROMPTS": "1"}
+            done = subprocess.run([*verb, "--help"], capture_output=True, text=True, timeout=120, env=env)
+            seen[key] = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout)
+            assert done.returncode == 0 and "SYNOPSIS" in seen[key], (key, done.stderr[-300:])
+        for flag in [a for a in command if a.startswith("--")]:
+            name, _, value = flag.partition("=")
+            assert re.search(rf"^\s+{re.escape(name)}[=\s,]", seen[key], re.M) or name == "--project", (key, name)
+            if name == "--http-method":
+                assert value in seen[key].lower(), (key, flag)
