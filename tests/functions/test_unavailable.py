@@ -85,3 +85,19 @@ def test_a_firestore_client_on_a_closed_port_gives_up_within_its_bound(monkeypat
     with pytest.raises(Exception) as streamed:
         list(client.collection("tenants").stream())
     assert unavailable(streamed.value) is not None
+
+
+def test_a_client_of_googles_firestore_gets_its_quickly_reconnecting_channel_offline(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Built as the client builds its own (no call made); a client whose channel exists is left alone."""
+    from google.auth.credentials import AnonymousCredentials
+    from google.cloud import firestore
+
+    from functions.shared.firestore_deadlines import reconnect_quickly
+
+    monkeypatch.delenv("FIRESTORE_EMULATOR_HOST", raising=False)
+    client = bound_waits(firestore.Client(project="demo-baketracker", credentials=AnonymousCredentials()))
+    api = client._firestore_api
+    assert api._transport._host == "firestore.googleapis.com:443"
+    reconnect_quickly(client)
+    assert client._firestore_api is api
