@@ -88,6 +88,24 @@ class DailyAggregate:
             if key not in self.plans_complete or stamp < self.plans_complete[key]:
                 self.plans_complete[key] = stamp
 
+    def merge(self, other: DailyAggregate, bakery: str) -> None:
+        """Add a bakery's day (`other`) as the bakery `bakery`: the same as adding that bakery's records."""
+        for name, digest in other.operations.items():
+            self.operations.setdefault(name, OperationDigest()).merge(digest)
+        self.users |= other.users
+        self.signups |= other.signups
+        self.bakeries.add(bakery)
+        for source, n in other.purchases.items():
+            self.purchases[source] = self.purchases.get(source, 0) + n
+        for source, outcomes in other.proposals.items():
+            by_outcome = self.proposals.setdefault(source, {})
+            for outcome, n in outcomes.items():
+                by_outcome[outcome] = by_outcome.get(outcome, 0) + n
+        for mine, theirs in ((self.events_seen, other.events_seen), (self.plans_complete, other.plans_complete)):
+            for key, stamp in theirs.items():
+                if key not in mine or stamp < mine[key]:
+                    mine[key] = stamp
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "day": self.day, "users": sorted(self.users), "bakeries": sorted(self.bakeries),
@@ -123,6 +141,28 @@ class FoldedDay:
     day: str
     bakeries: dict[str, DailyAggregate]  # by tenant id
     platform: DailyAggregate
+
+
+def fold_bakery(day: str, records: Iterable[ActivityRecord]) -> DailyAggregate:
+    """One bakery's records of `day` (all of the same bakery) into its day document; other days are skipped."""
+    aggregate = DailyAggregate(day)
+    for record in sorted(records, key=lambda r: r.at):
+        if record.day == day and record.tenant_id is not None:
+            aggregate.add(record, record.tenant_id)
+    return aggregate
+
+
+def fold_platform(day: str, bakeries: Iterable[tuple[str, DailyAggregate]],
+                  unowned: Iterable[ActivityRecord] = ()) -> DailyAggregate:
+    """The platform's day from the bakeries' day documents (tenant id, document) and the day's records made
+    in no bakery: the same aggregate as folding every record of the day (`fold_day`), bakeries as hashes."""
+    platform = DailyAggregate(day)
+    for tenant_id, aggregate in bakeries:
+        platform.merge(aggregate, bakery_key(tenant_id))
+    for record in unowned:
+        if record.day == day and record.tenant_id is None:
+            platform.add(record, None)
+    return platform
 
 
 def fold_day(day: str, records: Iterable[ActivityRecord]) -> FoldedDay:

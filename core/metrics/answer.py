@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from core.activity.daily import DailyAggregate, OperationDigest
@@ -41,53 +41,103 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def metrics(scope: str, days: Mapping[str, DailyAggregate], start: dt.date, end: dt.date) -> dict[str, Any]:
+class _IdFigures:
+    """The figures that count distinct users, bakeries and events, added up over slices that split the ids
+    (the platform's shards: each key is in one slice every day), so each is exact."""
+
+    def __init__(self, span: list[dt.date], end: dt.date) -> None:
+        self.span, self.end = span, end
+        self.weeks = sorted({monday(d) for d in span})
+        self.daily_users = [0] * len(span)
+        self.daily_bakeries = [0] * len(span)
+        self.week_users = dict.fromkeys(self.weeks, 0)
+        self.week_bakeries = dict.fromkeys(self.weeks, 0)
+        self.week_planned = dict.fromkeys(self.weeks, 0)
+        self.bakeries = 0
+        self.planned = 0
+        self.hours: list[float] = []
+        self.cohort_size: dict[dt.date, int] = {}
+        self.cohort_back: dict[dt.date, list[int]] = {}
+
+    def add(self, days: Mapping[str, DailyAggregate]) -> None:
+        got = [days.get(d.isoformat()) or DailyAggregate(d.isoformat()) for d in self.span]
+        for n, a in enumerate(got):
+            self.daily_users[n] += len(a.users)
+            self.daily_bakeries[n] += len(a.bakeries)
+        self.bakeries += len(set().union(*(a.bakeries for a in got)))
+
+        first_plan: dict[str, str] = {}
+        first_seen: dict[str, str] = {}
+        for a in got:
+            for key, at in a.plans_complete.items():
+                first_plan[key] = min(at, first_plan.get(key, at))
+            for key, at in a.events_seen.items():
+                first_seen[key] = min(at, first_seen.get(key, at))
+        self.planned += len(first_plan)
+        for key, at in first_plan.items():
+            week = monday(dt.datetime.fromisoformat(at).date())
+            if week in self.week_planned:
+                self.week_planned[week] += 1
+            seen = first_seen.get(key)
+            if seen is not None and seen <= at:
+                self.hours.append((dt.datetime.fromisoformat(at) - dt.datetime.fromisoformat(seen)).total_seconds()
+                                  / 3600)
+
+        week_users: dict[dt.date, set[str]] = {}
+        for week in self.weeks:
+            in_week = [a for d, a in zip(self.span, got, strict=True) if monday(d) == week]
+            week_users[week] = set().union(*(a.users for a in in_week))
+            self.week_users[week] += len(week_users[week])
+            self.week_bakeries[week] += len(set().union(*(a.bakeries for a in in_week)))
+
+        signed_up: dict[str, dt.date] = {}
+        for d, a in zip(self.span, got, strict=True):
+            for user in a.signups:
+                signed_up.setdefault(user, d)
+        cohorts: dict[dt.date, set[str]] = {}
+        for user, d in signed_up.items():
+            cohorts.setdefault(monday(d), set()).add(user)
+        for cohort, members in cohorts.items():
+            self.cohort_size[cohort] = self.cohort_size.get(cohort, 0) + len(members)
+            back = self.cohort_back.setdefault(cohort, [0] * RETENTION_WEEKS)
+            for k in range(1, RETENTION_WEEKS + 1):
+                back[k - 1] += len(members & week_users.get(cohort + dt.timedelta(weeks=k), set()))
+
+    def retention(self) -> list[dict[str, Any]]:
+        rows = []
+        for cohort, size in sorted(self.cohort_size.items()):
+            shares: list[float | None] = []
+            for k in range(1, RETENTION_WEEKS + 1):
+                ended = cohort + dt.timedelta(weeks=k, days=6) <= self.end
+                shares.append(_share(self.cohort_back[cohort][k - 1], size) if ended else None)
+            rows.append({"cohort": cohort.isoformat(), "size": size, "weeks": shares})
+        return rows
+
+
+def metrics(scope: str, days: Mapping[str, DailyAggregate], start: dt.date, end: dt.date,
+            slices: Iterable[Mapping[str, DailyAggregate]] | None = None) -> dict[str, Any]:
     """The answer for `scope` ("bakery" or "platform") over start..end, from the daily documents in `days`
-    (by YYYY-MM-DD; a missing day had no activity)."""
+    (by YYYY-MM-DD; a missing day had no activity). `slices`: where the id sets are when they are not in
+    `days` (the platform's shards, each a mapping by day, read one after another); by default `days` itself."""
     span = dates(start, end)
     got = [days.get(d.isoformat()) or DailyAggregate(d.isoformat()) for d in span]
-    bakeries = set().union(*(a.bakeries for a in got)) if got else set()
+    ids = _IdFigures(span, end)
+    for part in (slices if slices is not None else [days]):
+        ids.add(part)
 
-    daily = [{"date": a.day, "active_users": len(a.users), "active_bakeries": len(a.bakeries), "calls": a.calls,
-              "errors": a.errors} for a in got]
-
-    first_plan: dict[str, str] = {}
-    first_seen: dict[str, str] = {}
-    for a in got:
-        for key, at in a.plans_complete.items():
-            first_plan[key] = min(at, first_plan.get(key, at))
-        for key, at in a.events_seen.items():
-            first_seen[key] = min(at, first_seen.get(key, at))
+    daily = [{"date": a.day, "active_users": ids.daily_users[n], "active_bakeries": ids.daily_bakeries[n],
+              "calls": a.calls, "errors": a.errors} for n, a in enumerate(got)]
 
     weekly = []
-    week_users: dict[dt.date, set[str]] = {}
-    for week in sorted({monday(d) for d in span}):
+    for week in ids.weeks:
         in_week = [a for d, a in zip(span, got, strict=True) if monday(d) == week]
-        users = set().union(*(a.users for a in in_week))
-        week_users[week] = users
         purchases = sum(sum(a.purchases.values()) for a in in_week)
         ai = sum(n for a in in_week for s, n in a.purchases.items() if s in AI_SOURCES)
-        planned = sum(1 for at in first_plan.values() if monday(dt.datetime.fromisoformat(at).date()) == week)
-        weekly.append({"week": week.isoformat(), "active_users": len(users),
-                       "active_bakeries": len(set().union(*(a.bakeries for a in in_week))),
+        weekly.append({"week": week.isoformat(), "active_users": ids.week_users[week],
+                       "active_bakeries": ids.week_bakeries[week],
                        "purchases": purchases, "ai_purchases": ai, "ai_share": _share(ai, purchases),
-                       "events_planned": planned})
-
-    signed_up: dict[str, dt.date] = {}
-    for d, a in zip(span, got, strict=True):
-        for user in a.signups:
-            signed_up.setdefault(user, d)
-    cohorts: dict[dt.date, set[str]] = {}
-    for user, d in signed_up.items():
-        cohorts.setdefault(monday(d), set()).add(user)
-    retention = []
-    for cohort, members in sorted(cohorts.items()):
-        shares: list[float | None] = []
-        for k in range(1, RETENTION_WEEKS + 1):
-            week = cohort + dt.timedelta(weeks=k)
-            ended = week + dt.timedelta(days=6) <= end
-            shares.append(_share(len(members & week_users.get(week, set())), len(members)) if ended else None)
-        retention.append({"cohort": cohort.isoformat(), "size": len(members), "weeks": shares})
+                       "events_planned": ids.week_planned[week]})
+    retention = ids.retention()
 
     by_source = {s: sum(a.purchases.get(s, 0) for a in got) for s in SOURCES}
     total = sum(by_source.values())
@@ -98,13 +148,8 @@ def metrics(scope: str, days: Mapping[str, DailyAggregate], start: dt.date, end:
         counts = {o: sum(a.proposals.get(source, {}).get(o, 0) for a in got) for o in PROPOSAL_OUTCOMES}
         proposals.append({"source": source, **counts})
 
-    hours = []
-    for key, at in first_plan.items():
-        seen = first_seen.get(key)
-        if seen is not None and seen <= at:
-            delta = dt.datetime.fromisoformat(at) - dt.datetime.fromisoformat(seen)
-            hours.append(delta.total_seconds() / 3600)
-    n_bakeries = 1 if scope == "bakery" else len(bakeries)
+    hours = ids.hours
+    n_bakeries = 1 if scope == "bakery" else ids.bakeries
 
     merged: dict[str, OperationDigest] = {}
     for a in got:
@@ -121,8 +166,8 @@ def metrics(scope: str, days: Mapping[str, DailyAggregate], start: dt.date, end:
         "ai_share": {"purchases": total, "ai_purchases": ai_total, "share": _share(ai_total, total),
                      "by_source": by_source},
         "proposals": proposals,
-        "events": {"planned": len(first_plan),
-                   "per_bakery": round(len(first_plan) / n_bakeries, 4) if n_bakeries else 0.0,
+        "events": {"planned": ids.planned,
+                   "per_bakery": round(ids.planned / n_bakeries, 4) if n_bakeries else 0.0,
                    "median_hours_to_complete_plan": round(statistics.median(hours), 2) if hours else None},
         "operations": operations,
     }

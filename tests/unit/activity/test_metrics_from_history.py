@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from core.activity.daily import DailyAggregate, fold_day
+from core.activity.daily import DailyAggregate, fold_bakery, fold_day, fold_platform
+from core.activity.platform_day import split
 from core.activity.record import AI_SOURCES
 from core.metrics.answer import metrics, window
 from core.metrics.sample_history import SampleHistory, generate
@@ -30,9 +31,39 @@ def days_of(history: SampleHistory, tenant: str | None) -> dict[str, DailyAggreg
     return found
 
 
+def platform_parts(history: SampleHistory) -> tuple[dict[str, DailyAggregate], list[dict[str, DailyAggregate]]]:
+    """The platform's days as stored: main documents folded from the bakeries' day documents, and shards."""
+    mains: dict[str, DailyAggregate] = {}
+    shards: dict[str, dict[str, DailyAggregate]] = {}
+    unowned = [r for r in history.records if r.tenant_id is None]
+    for day in sorted({r.day for r in history.records}):
+        bakeries = [(t, fold_bakery(day, [r for r in history.records if r.tenant_id == t])) for t in history.tenants]
+        parted = split(fold_platform(day, [(t, a) for t, a in bakeries if a.operations], unowned))
+        mains[day] = DailyAggregate.from_dict(parted.main_document())
+        for shard, document in parted.shard_documents().items():
+            shards.setdefault(shard, {})[day] = DailyAggregate.from_dict(document)
+    return mains, list(shards.values())
+
+
 @pytest.fixture(scope="module")
 def platform(history: SampleHistory) -> dict:
-    return metrics("platform", days_of(history, None), history.start, history.end)
+    mains, shards = platform_parts(history)
+    assert len(shards) > 8  # the history's ids are spread over many shards
+    return metrics("platform", mains, history.start, history.end, slices=shards)
+
+
+def test_the_sharded_platform_gives_the_answer_of_one_document_per_day(history: SampleHistory,
+                                                                        platform: dict) -> None:
+    assert platform == metrics("platform", days_of(history, None), history.start, history.end)
+
+
+def test_the_platform_folded_from_the_bakeries_days_is_the_platform_of_all_records(history: SampleHistory) -> None:
+    unowned = [r for r in history.records if r.tenant_id is None]
+    for day in sorted({r.day for r in history.records})[::5]:
+        folded = fold_day(day, history.records)
+        assert {t: a.to_dict() for t, a in folded.bakeries.items()} == {
+            t: fold_bakery(day, [r for r in history.records if r.tenant_id == t]).to_dict() for t in folded.bakeries}
+        assert fold_platform(day, folded.bakeries.items(), unowned).to_dict() == folded.platform.to_dict()
 
 
 def test_the_window_is_eight_calendar_weeks_ending_today() -> None:
