@@ -25,6 +25,9 @@ every commit, whatever wrote it (purchase, production, loss, level check, undo),
 one query, `live == true`, that never reads used-up lots; its result is cached under the lots'
 counter like a collection. Lots stored before the field existed are given it once, on the first
 live read of the bakery (see `_backfill_live`); until then that read lists every lot.
+
+Purchase summaries (one per product, `adapters/purchase_summaries.py`): every commit that writes purchases
+changes them in the same transaction, so planning reads them instead of every purchase.
 """
 
 from __future__ import annotations
@@ -36,6 +39,11 @@ from typing import Any, Generic, TypeVar
 
 from adapters.collection_cache import CachedCollection, TenantCache
 from adapters.document_codec import decode, encode
+from adapters.purchase_summaries import SUMMARIES, SUMMARIES_MARKED
+from adapters.purchase_summaries import read as read_summaries
+from adapters.purchase_summaries import remember as remember_summaries
+from adapters.purchase_summaries import revise as revise_summaries
+from adapters.purchase_summaries import stored as stored_summary
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
 from core.errors import RetryableConflict
@@ -46,6 +54,7 @@ from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
 from core.stock.live import is_live
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
+from core.stock.purchase_summary import PurchaseSummary
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -265,6 +274,7 @@ class FirestoreUnitOfWork:
         self.locked: set[tuple[str, str]] = set()  # documents read by key inside the transaction
         self._versions: dict[str, int] | None = None
         self._live_marked = False
+        self._summaries_marked = False
         self._transaction: Any = None
         for name, cls in ENTITY_TYPES.items():
             setattr(self, name, FirestoreCollection(self, name, cls))
@@ -285,12 +295,18 @@ class FirestoreUnitOfWork:
             data = snap.to_dict() if snap.exists else {}
             self._versions = {name: int(n) for name, n in (data.get("collections") or {}).items()}
             self._live_marked = bool(data.get(LIVE_MARKED))
+            self._summaries_marked = bool(data.get(SUMMARIES_MARKED))
         return self._versions
 
     def live_marked(self) -> bool:
         """Whether every lot document of the bakery carries `live` (read with the counters)."""
         self.versions()
         return self._live_marked
+
+    def summaries_marked(self) -> bool:
+        """Whether every product bought has its purchase summary (read with the counters)."""
+        self.versions()
+        return self._summaries_marked
 
     def collection(self, name: str) -> FirestoreCollection[Any]:
         found: FirestoreCollection[Any] = getattr(self, name)
@@ -303,7 +319,12 @@ class FirestoreUnitOfWork:
                 continue
             items = self.live_lots() if live_lots and name == "lots" else self.collection(name).list()
             setattr(bakery, name, {item.key: item for item in items})
+        if only is not None and SUMMARIES in only:
+            bakery.purchase_summaries = self.purchase_summaries()
         return bakery
+
+    def purchase_summaries(self) -> dict[str, PurchaseSummary]:
+        return read_summaries(self)
 
     def live_lots(self) -> list[Lot]:
         lots: FirestoreCollection[Lot] = self.collection("lots")
@@ -321,6 +342,7 @@ class FirestoreUnitOfWork:
                     self.cache.get(LIVE_CACHE if name == "lots" else name) is not None or self.cache.get(name)
                     is not None for name, _ in pending):
                 self.versions()  # lets this commit update the cached collections it writes (one plain read)
+            summaries = revise_summaries(self, pending, _DELETED)  # reads in the transaction: before `_writer`
             writer = self._writer(pending)
             written = sorted({name for name, _ in pending})
             order = list(pending.items())
@@ -330,20 +352,25 @@ class FirestoreUnitOfWork:
                     writer.delete(ref)
                 else:
                     writer.set(ref, {**encode(item), **stored_fields(name, item), "tenant_id": self.tenant_id})
+            for product_id, summary in summaries.items():
+                writer.set(self.tenant_ref.collection(SUMMARIES).document(doc_id(product_id)),
+                           stored_summary(self, product_id, summary))
+            counted = [*written, SUMMARIES] if summaries else written
             from google.cloud.firestore_v1 import Increment  # a blind increment: no read, no contention
 
             writer.set(self.version_ref, {"tenant_id": self.tenant_id, "version": Increment(1),
-                                          "collections": {name: Increment(1) for name in written}}, merge=True)
+                                          "collections": {name: Increment(1) for name in counted}}, merge=True)
             try:
                 results = writer._commit() if writer is self._transaction else writer.commit()
             except Exception as exc:
-                for name in written:  # the outcome is unknown: reload those next time
+                for name in counted:  # the outcome is unknown: reload those next time
                     if self.cache is not None:
                         self.cache.drop(name)
                 if _is_contention(exc):
                     raise TransactionConflict("the data changed while this was being saved; try again") from exc
                 raise
             self._remember(order, written, results)
+            remember_summaries(self, summaries)
         finally:
             self.rollback()
 
@@ -419,6 +446,7 @@ class FirestoreUnitOfWork:
         self.locked = set()
         self._versions = None
         self._live_marked = False
+        self._summaries_marked = False
         for name in ENTITY_TYPES:
             self.collection(name).listed = None
             self.collection(name).listed_live = None

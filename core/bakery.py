@@ -13,6 +13,7 @@ from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
+from core.stock.purchase_summary import PurchaseSummary
 
 T = TypeVar("T")
 
@@ -42,6 +43,9 @@ class Bakery:
     equipment: dict[str, Equipment] = field(default_factory=dict)  # mixers and ovens, with what a batch takes
     # Desktop sections the core does not model (packages, batch decisions...), kept verbatim.
     passthrough: dict[str, Any] = field(default_factory=dict)
+    # Per product, what was bought (core.stock.purchase_summary), as a store keeps it; None: derived from
+    # `purchases` when needed. A planning read holds these instead of every purchase. Not a collection.
+    purchase_summaries: dict[str, PurchaseSummary] | None = None
 
     def finished_units_of(self, recipe_slug: str) -> list[FinishedUnit]:
         return sorted(
@@ -75,7 +79,8 @@ class Bakery:
                                                               if g.display_name.casefold() == wanted)
 
     def counts(self) -> dict[str, int]:
-        return {f.name: len(getattr(self, f.name)) for f in fields(self) if f.name != "passthrough"}
+        return {f.name: len(getattr(self, f.name)) for f in fields(self)
+                if f.name not in ("passthrough", "purchase_summaries")}
 
 
 def _only(found: Iterable[T]) -> T | None:

@@ -10,6 +10,7 @@ from core.bakery import Bakery
 from core.repository import COLLECTION_NAMES
 from core.stock.live import is_live
 from core.stock.lots import Lot
+from core.stock.purchase_summary import PurchaseSummary, summarize
 
 T = TypeVar("T")
 
@@ -57,6 +58,10 @@ class MemoryUnitOfWork:
     def live_lots(self) -> list[Lot]:
         lots: dict[str, Lot] = self._working.lots
         return sorted((lot for lot in lots.values() if is_live(lot)), key=lambda lot: lot.key)
+
+    def purchase_summaries(self) -> dict[str, PurchaseSummary]:
+        """Derived from the purchases (held here anyway): always what a scan says."""
+        return summarize(self._working.purchases.values())
 
     def commit(self) -> None:
         self._store.bakery = self._working

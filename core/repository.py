@@ -17,6 +17,7 @@ from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
+from core.stock.purchase_summary import PurchaseSummary
 
 T = TypeVar("T")
 
@@ -64,6 +65,10 @@ class UnitOfWork(Protocol):
         """The lots with remaining quantity > 0 (core.stock.live), by key, without reading used-up lots."""
         ...
 
+    def purchase_summaries(self) -> dict[str, PurchaseSummary]:
+        """Per product, what was bought (core.stock.purchase_summary), without reading every purchase."""
+        ...
+
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
@@ -101,9 +106,14 @@ COLLECTION_NAMES: tuple[str, ...] = (
 )
 
 
+# Per product, a summary of its purchases (core.stock.purchase_summary): kept beside the collections by stores
+# that store it, changed in the same commit as purchases. Not a collection of its own entities (never exported).
+PURCHASE_SUMMARIES = "purchase_summaries"
+
 # What planning an event reads: no depletions, runs of assembly, packaging or recipients; of the lots, only
-# the live ones (`load_bakery(PLANNING_COLLECTIONS, live_lots=True)`).
+# the live ones (`load_bakery(PLANNING_COLLECTIONS, live_lots=True)`); of the purchases, their summaries per
+# product (a store may hand `purchases` empty then: planning reads `Bakery.purchase_summaries`).
 PLANNING_COLLECTIONS = frozenset({
-    "suppliers", "ingredients", "products", "purchases", "lots", "recipes", "finished_units", "finished_goods",
-    "events", "production_runs", "equipment",
+    "suppliers", "ingredients", "products", PURCHASE_SUMMARIES, "lots", "recipes", "finished_units",
+    "finished_goods", "events", "production_runs", "equipment",
 })

@@ -22,7 +22,7 @@ from core.errors import ConflictError, NotFoundError
 from core.repository import COLLECTION_NAMES, UnitOfWork
 from core.tenancy import ApiKey, BakerySettings, Member, Tenant
 
-WRITES_PER_BATCH = 400  # under Firestore's 500 writes per commit, with room for the write counters
+WRITES_PER_BATCH = 240  # under Firestore's 500 writes per commit: each purchase may add its summary, and the counters
 PHOTO_BYTES_DEFAULT = 5 * 1024 * 1024  # photo bytes one export carries unless asked for more
 PHOTO_BYTES_LIMIT = 8 * 1024 * 1024  # ... and at most (an answer stays well under the 32 MiB a function may send)
 PHOTO_FOLDERS = {"receipts": "receipt", "inventory-photos": "inventory"}

@@ -18,7 +18,8 @@ def moved_path(path: str, old_tenant: str, new_tenant: str) -> str:
 
 def retarget(bakery: Bakery, old_tenant: str, new_tenant: str) -> Bakery:
     """A copy of `bakery` whose photo paths name `new_tenant` (records keep their ids)."""
-    moved = Bakery(**{name: dict(getattr(bakery, name)) for name in bakery.__slots__})
+    moved = Bakery(**{name: dict(value) for name in bakery.__slots__
+                      if (value := getattr(bakery, name)) is not None})  # purchase_summaries may be None
     moved.proposals = {k: replace(p, photo_path=moved_path(p.photo_path, old_tenant, new_tenant))
                        for k, p in bakery.proposals.items()}
     moved.receipts = {k: replace(r, photo_path=moved_path(r.photo_path, old_tenant, new_tenant))

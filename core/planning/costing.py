@@ -26,7 +26,7 @@ from core.measures.quantities import ZERO, as_number
 from core.measures.units import can_convert, convert, symbol_for
 from core.planning.buffers import MARGIN_FIELD, percentage_field
 from core.planning.event_plan import EventPlan, plan_event
-from core.planning.shopping import LastPurchases, last_purchases, preferred_product
+from core.planning.shopping import LastPurchases, bought_of, preferred_product
 from core.recipes.finished_goods import ComponentKind
 from core.stock.dry_run import NeedDrawn, basis_of, dry_run
 from core.stock.lots import Lot
@@ -107,7 +107,7 @@ def event_cost(bakery: Bakery, event_slug: str, *, remaining_only: bool = False)
     plan = plan_event(bakery, event_slug, remaining_only=remaining_only)
     working: dict[str, Lot] = dict(bakery.lots)
     recipes = []
-    bought = last_purchases(bakery.purchases)
+    bought = bought_of(bakery)
     for recipe in plan.recipes:
         batches = recipe.remaining if remaining_only else Decimal(recipe.batches)
         run = dry_run(recipe.recipe_slug, batches, bakery.recipes, bakery.ingredients, working)

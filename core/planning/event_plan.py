@@ -17,7 +17,7 @@ from core.planning.equipment import EquipmentKind, LoadPlan, MixPlan, equipment_
 from core.planning.events import Event
 from core.planning.factors_used import FactorUsed, factors_used
 from core.planning.ingredient_totals import IngredientTotal, basis_for, ingredient_totals, on_hand
-from core.planning.shopping import PackageToBuy, last_purchases, packages_to_buy
+from core.planning.shopping import PackageToBuy, bought_of, packages_to_buy
 from core.recipes.entities import FinishedUnit, YieldMode
 from core.stock.live import live_by_ingredient
 from core.stock.lots import Lot
@@ -196,7 +196,7 @@ def shopping_lines(bakery: Bakery, totals: list[IngredientTotal], warnings: list
     for total in totals:
         units_of.setdefault(total.ingredient_slug, []).append(total.unit)
     live = live_by_ingredient(bakery.lots.values())  # one pass; planning bakeries hold only live lots
-    bought = last_purchases(bakery.purchases)
+    bought = bought_of(bakery)
     stock = {slug: on_hand(slug, units, bakery, warnings, live) for slug, units in units_of.items()}
     for total in totals:
         have = stock[total.ingredient_slug][total.unit]

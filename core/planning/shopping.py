@@ -12,6 +12,7 @@ from core.measures.quantities import ceil_whole
 from core.measures.units import can_convert, convert, symbol_for
 from core.planning.ingredient_totals import basis_for
 from core.stock.lots import Purchase
+from core.stock.purchase_summary import PurchaseSummary, summaries_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ def packages_to_buy(
     """Packages of the ingredient's preferred product that cover `shortfall` (max(1, ceil(...))).
     `bought`: the bakery's purchases indexed once (for many lines), else they are read here."""
     if bought is None:
-        bought = last_purchases(bakery.purchases)
+        bought = bought_of(bakery)
     product = preferred_product(bakery, ingredient_slug, bought)
     if product is None:
         return (), "no product on file"
@@ -79,6 +80,16 @@ class LastPurchases:
                 if best is None or order > (best.purchased_on, best.id):
                     self._newest[key] = purchase
 
+    @classmethod
+    def of_summaries(cls, summaries: Iterable[PurchaseSummary]) -> LastPurchases:
+        """The same index from per-product summaries (core.stock.purchase_summary): no purchase read."""
+        index = cls(())
+        for summary in summaries:
+            index._newest[summary.product_id] = summary.last
+            for purchase in summary.by_supplier:
+                index._newest[(summary.product_id, purchase.supplier_slug)] = purchase
+        return index
+
     def last(self, product_id: str, supplier_slug: str | None = None) -> Purchase | None:
         """The newest purchase of a product (at one supplier when given)."""
         if supplier_slug is None:
@@ -108,13 +119,21 @@ def last_purchases(purchases: Mapping[str, Purchase]) -> LastPurchases:
     return index
 
 
+def bought_of(bakery: Bakery) -> LastPurchases:
+    """The bakery's newest purchases by product (and supplier): from its stored summaries when it has them (a
+    planning read holds no purchases), else from its purchases (`last_purchases`)."""
+    if bakery.purchase_summaries is not None:
+        return LastPurchases.of_summaries(summaries_of(bakery).values())
+    return last_purchases(bakery.purchases)
+
+
 def preferred_product(bakery: Bakery, ingredient_slug: str, bought: LastPurchases | None = None) -> Product | None:
     """The preferred product; else the most recently bought; else the lowest id. Hidden ones last."""
     products = [p for p in bakery.products.values() if p.ingredient_slug == ingredient_slug]
     if not products:
         return None
     if bought is None:
-        bought = last_purchases(bakery.purchases)
+        bought = bought_of(bakery)
     latest: dict[str, str] = {}
     for product in products:
         newest = bought.last(product.id)
@@ -128,8 +147,7 @@ def preferred_product(bakery: Bakery, ingredient_slug: str, bought: LastPurchase
 
 def last_purchase(bakery: Bakery, product: Product, supplier_slug: str | None = None) -> Purchase | None:
     """The newest purchase of a product (at one supplier when given)."""
-    return LastPurchases(p for p in bakery.purchases.values() if p.product_id == product.id).last(
-        product.id, supplier_slug)
+    return bought_of(bakery).last(product.id, supplier_slug)
 
 
 def _descending(text: str) -> tuple[int, ...]:

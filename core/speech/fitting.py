@@ -26,6 +26,7 @@ from core.catalog.entities import Ingredient, Product
 from core.errors import ConversionError
 from core.measures.quantities import positive_quantity
 from core.measures.units import UNITS, Dimension, convert
+from core.stock.purchase_summary import summaries_of
 
 VAGUE_UNIT = 0.6  # a unit read with less confidence than this is a guess (a receipt's bare count)
 _CLOSE = Decimal("0.000001")
@@ -62,9 +63,8 @@ class Bought:
 def history(bakery: Bakery) -> dict[str, Bought]:
     """Per product id: the purchases of it (how many, the last), and whether any lot of it has stock now.
     Stock a bakery started with (a lot with no purchase) is held, not bought."""
-    seen: dict[str, Bought] = {}
-    for purchase in bakery.purchases.values():
-        seen[purchase.product_id] = seen.get(purchase.product_id, Bought()).plus(Bought(1, purchase.purchased_on))
+    seen: dict[str, Bought] = {pid: Bought(summary.times, summary.last_on)  # no purchase read: their summaries
+                               for pid, summary in summaries_of(bakery).items()}
     for lot in bakery.lots.values():
         if lot.quantity > 0:
             seen[lot.product_id] = seen.get(lot.product_id, Bought()).plus(Bought(0, None, True))

@@ -30,6 +30,7 @@ QUERY_CALLS = {"where", "order_by", "collection_group", "limit_to_last", "start_
 # (file, function) of every query the code makes: each is run by test_every_query_is_served_by_an_index
 QUERIES = {
     ("adapters/firestore_repository.py", "_current_live"),  # a bakery's live lots: live == true
+    ("adapters/purchase_summaries.py", "_purchases_of"),  # one product's purchases: product_id ==
     ("functions/shared/firestore_backend.py", "push_tokens"),  # a bakery's push tokens of one user: uid ==
     ("functions/shared/firestore_backend.py", "push_tenants"),  # every bakery with push tokens (group, no filter)
     ("functions/shared/activity.py", "records_of_day"),  # a day's activity records of every bakery (group, day ==)
@@ -148,7 +149,7 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     from adapters.firestore_repository import FirestoreUnitOfWork
     from core.activity.record import ActivityRecord
     from core.notifications import PushToken
-    from core.stock.lots import Lot
+    from core.stock.lots import Lot, Purchase
     from functions.shared.activity import FirestoreActivityStore
     from functions.shared.firestore_backend import FirestoreBackend
 
@@ -157,6 +158,9 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     uow.commit()
     FirestoreUnitOfWork(firestore, "alpha", read_only=True, cache=TenantCache()).live_lots()  # marks the bakery
     FirestoreUnitOfWork(firestore, "alpha", read_only=True, cache=TenantCache()).live_lots()  # the query
+    uow = FirestoreUnitOfWork(firestore, "alpha")
+    uow.purchases.put(Purchase("pu-1", "p", None, dt.date(2026, 1, 1), Decimal(1), Decimal(1)))
+    uow.commit()  # no summary and no backfill yet: the product's purchases are queried to sum them up
     backend = FirestoreBackend(firestore)
     backend.save_push_token("alpha", PushToken("uid-1", "token-1", "en"))
     assert [t.uid for t in backend.push_tokens("alpha", "uid-1")] == ["uid-1"]
@@ -175,6 +179,8 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     assert unserved == {}
     assert needs[("functions/shared/activity.py", "records_of_day")] == ("activity", "COLLECTION_GROUP", ("day",), ())
     assert needs[("adapters/firestore_repository.py", "_current_live")] == ("lots", "COLLECTION", ("live",), ())
+    assert needs[("adapters/purchase_summaries.py", "_purchases_of")] == \
+        ("purchases", "COLLECTION", ("product_id",), ())
     assert needs[("functions/shared/firestore_backend.py", "push_tenants")] is None  # a whole group, no filter
 
 
