@@ -5,8 +5,11 @@
    - plan: `plan_event` on what the store hands planning (`load_bakery(PLANNING_COLLECTIONS, live_lots=True)`);
    - reload (in memory): a unit of work's `load_bakery(PLANNING_COLLECTIONS, live_lots=True)` on a `MemoryStore`;
    - reload (Firestore emulator, with --emulator): a cold instance's planning read of the bakery (an empty
-     cache): the live lots (`live_lots()`), every lot (`lots.list()`, what the reload read before), and all the
-     planning collections; and, once, the backfill of `live` on a bakery stored before the field existed.
+     cache): the live lots (`live_lots()`), every lot (`lots.list()`, what the reload read before), the
+     purchase summaries (`purchase_summaries()`), every purchase (`purchases.list()`, what planning read before
+     summaries), and all the planning collections; the plan from the old bakery's Firestore planning read is
+     compared with the plan from all its data in memory; and, once each, the backfill of `live` and of the
+     purchase summaries on a bakery stored before them.
    Goal: the old bakery within 20 % of the new one.
 2. Plan time for 200, 400, 800 and 1,600 recipes (a bundle per 4 recipes, each bundle holding 4 finished
    units and an earlier bundle, so sub-bundles are shared by many paths). Goal: linear (time ÷ recipes flat).
@@ -135,6 +138,11 @@ def emulator_reload(lots: int) -> None:
         from adapters.firestore_repository import LIVE_MARKED, stored_fields
     except ImportError:  # before live lots existed
         LIVE_MARKED, stored_fields = "", lambda name, item: {}
+    try:
+        from adapters.purchase_summaries import SUMMARIES, SUMMARIES_MARKED
+        from core.stock.purchase_summary import summarize
+    except ImportError:  # before purchase summaries existed
+        SUMMARIES = SUMMARIES_MARKED = ""
 
     def seed(client: Any, tenant: str, bakery: Bakery, marked: bool) -> None:
         root = client.collection("tenants").document(tenant)
@@ -147,8 +155,16 @@ def emulator_reload(lots: int) -> None:
                 if n % 400 == 0:
                     batch.commit()
                     batch = client.batch()
+        if marked and SUMMARIES:  # as the commits that wrote the purchases would have left them
+            for pid, summary in summarize(bakery.purchases.values()).items():
+                batch.set(root.collection(SUMMARIES).document(doc_id(pid)), {**encode(summary), "tenant_id": tenant})
+                n += 1
+                if n % 400 == 0:
+                    batch.commit()
+                    batch = client.batch()
         if marked and LIVE_MARKED:
-            batch.set(root.collection("meta").document("version"), {LIVE_MARKED: True, "tenant_id": tenant})
+            batch.set(root.collection("meta").document("version"),
+                      {LIVE_MARKED: True, "tenant_id": tenant, **({SUMMARIES_MARKED: True} if SUMMARIES else {})})
         batch.commit()
 
     def cold(client: Any, tenant: str) -> Any:
@@ -161,7 +177,8 @@ def emulator_reload(lots: int) -> None:
             client: Any = emulator.client()
             started = time.perf_counter()
             seed(client, "new-bakery", new_bakery()[0], True)
-            seed(client, "old-bakery", old_bakery(lots)[0], True)
+            old, event = old_bakery(lots)
+            seed(client, "old-bakery", old, True)
             print(f"(seeded the emulator in {time.perf_counter() - started:.1f} s)")
             print("Firestore emulator, cold planning read    new ms    old ms   old/new   goal")
             reads: list[tuple[str, Callable[[Any], object]]] = [
@@ -170,18 +187,35 @@ def emulator_reload(lots: int) -> None:
                 reads = [("live lots (live_lots)", lambda uow: uow.live_lots()), *reads,
                          ("planning collections, live lots", lambda uow: uow.load_bakery(PLANNING_COLLECTIONS,
                                                                                          live_lots=True))]
+            if SUMMARIES:
+                reads[2:2] = [("purchase summaries", lambda uow: uow.purchase_summaries()),
+                              ("every purchase (purchases.list)", lambda uow: uow.purchases.list())]
             else:
                 reads.append(("planning collections", lambda uow: uow.load_bakery(PLANNING_COLLECTIONS)))
             for label, read in reads:
                 row = time_pair(lambda r=read: r(cold(client, "new-bakery")),
                                 lambda r=read: r(cold(client, "old-bakery")), 3)
                 print(f"{label:<38} {row[0]:9.1f} {row[1]:9.1f} {row[1] / row[0]:8.2f}   <= 1.20")
+            if hasattr(FirestoreUnitOfWork, "live_lots"):
+                from functions.shared.firestore_backend import FirestoreBackend
+
+                served = FirestoreBackend(client).planning_bakery("old-bakery")
+                same = plan_event(served, event) == plan_event(old, event)
+                print(f"old bakery: Firestore planning read holds {len(served.lots)} lots, "
+                      f"{len(served.purchases)} purchases, {len(served.purchase_summaries or {})} purchase summaries"
+                      if SUMMARIES else "")
+                print(f"its plan equals the plan from all its data in memory: {same}")
             if LIVE_MARKED:
                 seed(client, "legacy-bakery", old_bakery(lots)[0], False)
                 first = time_it(lambda: cold(client, "legacy-bakery").live_lots(), 1)
                 after = time_it(lambda: cold(client, "legacy-bakery").live_lots(), 3)
                 print(f"a bakery stored before `live`: first live read (backfills {lots} lots) {first:.0f} ms, "
                       f"then {after:.1f} ms")
+            if SUMMARIES:
+                first = time_it(lambda: cold(client, "legacy-bakery").purchase_summaries(), 1)
+                after = time_it(lambda: cold(client, "legacy-bakery").purchase_summaries(), 3)
+                print(f"a bakery stored before purchase summaries: first summary read (backfills from "
+                      f"{len(old.purchases)} purchases) {first:.0f} ms, then {after:.1f} ms")
         finally:
             emulator.stop()
 

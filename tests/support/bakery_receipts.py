@@ -30,6 +30,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from core.bakery import Bakery
 from core.catalog.entities import Product
+from core.stock.purchase_summary import summaries_of
 
 CENT = Decimal("0.01")
 WIDTH = 40  # a till's columns
@@ -205,8 +206,8 @@ def _price_for(quantity: Decimal, unit: str, rng: random.Random) -> Decimal:
 
 def _history(bakery: Bakery) -> Counter[str]:
     weight: Counter[str] = Counter()
-    for purchase in bakery.purchases.values():
-        weight[purchase.product_id] += 2
+    for product_id, summary in summaries_of(bakery).items():  # a planning read holds summaries, not purchases
+        weight[product_id] += 2 * summary.times
     for lot in bakery.lots.values():
         weight[lot.product_id] += 1
     return weight

@@ -114,7 +114,9 @@ def run_receipt(post: Post, backend: Any, tenant: str, receipt: BakeryReceipt, *
     pid = proposal_id or submit_text(backend, tenant, receipt.text, by=by)
     final, struck = confirm_as_read(post, pid, first_suggestion=first_suggestion)
     tally = Tally()
-    judge(receipt, final, struck, effects_of(backend, tenant, pid), backend.planning_bakery(tenant), tally)
+    with backend.unit_of_work(tenant, read_only=True) as uow:  # with its purchases: a planning read has summaries
+        bakery = uow.load_bakery()
+    judge(receipt, final, struck, effects_of(backend, tenant, pid), bakery, tally)
     return tally
 
 
