@@ -354,6 +354,8 @@ _UNIT_REPAIRS: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]
     # a zero between letters is an O ("D0Z", "CH0C"); a G read as a 6 at the end of a name ("500G" as "5006")
     (re.compile(r"(?<=[A-Za-z])0(?=[A-Za-z])"), "O"),
     (re.compile(r"(?<![\w.,/])(\d{2,4})6(?=\s*$)"), r"\1G"),
+    # a g read as a 9 after a round size at the end of a name ("200g" as "2009")
+    (re.compile(r"(?<![\w.,/])(\d{1,3}[05])9(?=\s*$)"), r"\1g"),
 )
 
 
@@ -566,11 +568,15 @@ class _State:
     loose_discounts: list[tuple[_Draft, str, Decimal]] = field(default_factory=list)  # too large to apply
 
 
+# specks OCR reads beyond a line's last word ("7.99N >", "1,98 B |"): never part of a price or a name
+_TRAILING_SPECKS = re.compile(r"(?:\s+[>|<'\"`~_»«!]+)+$")
+
+
 def read_receipt_text(text: str, today: dt.date) -> ReceiptReading:
     """Read OCR text of a receipt into purchase lines, totals and notes for the baker."""
     state = _State(today)
     for raw in text.splitlines():
-        line = " ".join(raw.replace("\t", " ").split())
+        line = _TRAILING_SPECKS.sub("", " ".join(raw.replace("\t", " ").split()))
         if line:
             _read_line(state, line)
     if state.name_line is not None and state.name_in_body and not state.done:

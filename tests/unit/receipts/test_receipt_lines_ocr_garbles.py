@@ -73,6 +73,7 @@ def test_a_dash_before_a_price_without_a_currency_sign_is_no_minus() -> None:
     ("714291 SUNFLOWER OIL iL £2.49 A", Decimal(1), "LTR"),
     ("TESCO LIGHT BROWN SUGAR 5006 £1.15", Decimal(500), "GRM"),
     ("FRISCHHEFE 426 0,15 A", Decimal(42), "GRM"),
+    ("662985 Haselnüsse gemahlen 2009 4,98 B", Decimal(200), "GRM"),
     ("EGGS LARGE D0Z 3.99 F", Decimal(12), "H87"),
 ])
 def test_unit_words_garbled_by_ocr_are_read_as_printed(line: str, quantity: Decimal, unit: str) -> None:
@@ -81,6 +82,14 @@ def test_unit_words_garbled_by_ocr_are_read_as_printed(line: str, quantity: Deci
     got = reading.lines[0]
     assert (got.quantity, got.unit) == (quantity, unit), got
     assert not any(ch.isdigit() for ch in got.item_name.replace("550", "").replace("405", "")), got.item_name
+
+
+def test_specks_after_a_price_are_not_read() -> None:
+    reading = read("SHOP\nOLIVE OIL 5OOML 7.99N >\nZartbitter Schokolade 100g 1,98 B |\n")
+    assert items(reading) == [
+        ("olive oil", Decimal(500), "MLT", Decimal("7.99")),
+        ("zartbitter schokolade", Decimal(100), "GRM", Decimal("1.98")),
+    ]
 
 
 def test_a_weight_in_tb_is_pounds() -> None:
