@@ -1,12 +1,13 @@
 """get_metrics (an owner's own bakery; a platform admin's aggregate) and aggregate_activity (Cloud Scheduler).
 
-Metrics are read from the daily documents only (tenants/{t}/metrics_days/{day}, metrics_days/{day}), which
-aggregate_activity computes from the activity records (functions/shared/activity.py, docs/metrics.md).
+Metrics are read from the daily documents only (tenants/{t}/metrics_days/{day}, metrics_days/{day} and its
+shards), which aggregate_activity computes from the activity records (functions/shared/activity.py, docs/metrics.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from typing import Any, Literal
 
@@ -39,7 +40,10 @@ def get_metrics(ctx: Context, body: MetricsRequest) -> dict[str, Any]:
     if body.scope == "platform":
         if not ctx.caller.admin:
             raise ApiError(403, "forbidden", "platform metrics need the platform admin claim", "scope")
-        return metrics("platform", store.platform_days(days), start, end)
+        mains, listed = store.platform_days(days)
+        # the id sets shard by shard (each shard's days at once); main documents folded before the shards
+        # existed still hold theirs, so they are a slice too (today's hold none)
+        return metrics("platform", mains, start, end, slices=itertools.chain([mains], store.platform_shards(listed)))
     tenant_id = require_role(ctx.caller, OWNERS)
     member = ctx.backend.member(tenant_id, ctx.caller.uid)
     if member is None or not member.active or member.role.value != ctx.caller.role:
@@ -54,8 +58,9 @@ def _from_scheduler(request: Any) -> bool:
 
 @activity.observed_task
 def aggregate_activity(request: Any) -> tuple[str, int, dict[str, str]]:
-    """Cloud Scheduler, every 15 minutes: fold today's and yesterday's activity into their daily documents
-    (afresh, so running it again changes nothing). `?date=YYYY-MM-DD` folds that day, `?days=N` the last N."""
+    """Cloud Scheduler, hourly: fold today's and yesterday's activity into their daily documents, bakery by
+    bakery, then the platform's from the bakeries' (afresh, so running it again changes nothing).
+    `?date=YYYY-MM-DD` folds that day, `?days=N` the last N."""
     headers = {"Content-Type": "application/json"}
     if not _from_scheduler(request):
         return json.dumps({"error": {"code": "forbidden", "message": "only Cloud Scheduler may call this",

@@ -7,8 +7,10 @@ daemon thread writes the queue in batches, each record its own document with an 
 calls write the same document. A full queue drops records (counted in `RECORDER.dropped`): recording never
 blocks or fails an operation.
 
-`aggregate(store, days)` folds all of each day's records into tenants/{t}/metrics_days/{day} and the platform's
-metrics_days/{day}, computed afresh each time (idempotent). `get_metrics` reads only those.
+The writer also marks each bakery active on a day (activity_days/{day}/bakeries/{t}, once per process and day).
+`aggregate(store, days)` folds each marked bakery's records of the day into tenants/{t}/metrics_days/{day}, then
+the platform's day from those documents (never from the records) into metrics_days/{day} and its id shards;
+everything computed afresh each time (idempotent). `get_metrics` reads only the daily documents.
 """
 
 from __future__ import annotations
@@ -18,10 +20,11 @@ import os
 import queue
 import threading
 import weakref
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
-from core.activity.daily import DailyAggregate, FoldedDay, fold_day
+from core.activity.daily import DailyAggregate, fold_bakery, fold_platform
+from core.activity.platform_day import PlatformDay, shards_listed, split
 from core.activity.record import ActivityRecord, record_of
 from functions.shared.observe import Call, Observation, listen, note, observed
 
@@ -31,103 +34,229 @@ if TYPE_CHECKING:
 log = logging.getLogger("baketracker.activity")
 BATCH = 400  # records per Firestore batch (a batch takes at most 500 writes)
 QUEUE_LIMIT = 20_000
+CHUNK = 200  # bakeries folded per unit of aggregation
 # Not recorded: the uptime check's probe (every minute from several regions: ~260 000 records a month that
 # say nothing about bakeries). Its failures still reach the logs and the uptime alert.
 UNRECORDED = frozenset({"health"})
 
 
 class ActivityStore(Protocol):
-    def write(self, records: list[ActivityRecord]) -> None: ...
+    def write(self, records: list[ActivityRecord]) -> None:
+        """The records, and for each bakery and day among them the marker that it was active that day."""
+        ...
 
-    def records_of_day(self, day: str) -> list[ActivityRecord]: ...
+    def bakeries_of_day(self, day: str) -> list[str]:
+        """The bakeries with a marker for `day` (tenant ids, sorted)."""
+        ...
 
-    def save_day(self, folded: FoldedDay) -> None:
-        """Replace the day's documents (every bakery active that day, and the platform's)."""
+    def bakery_records(self, tenant_id: str, day: str) -> list[ActivityRecord]: ...
+
+    def unowned_records(self, day: str) -> list[ActivityRecord]:
+        """The day's records of calls in no bakery."""
+        ...
+
+    def save_bakery_days(self, day: str, aggregates: Mapping[str, DailyAggregate]) -> None: ...
+
+    def bakery_day_documents(self, day: str, tenant_ids: list[str]) -> Iterator[tuple[str, DailyAggregate]]: ...
+
+    def save_platform_day(self, parted: PlatformDay) -> None:
+        """Replace the platform's day: its main document and its shards (a shard it does not list is unread)."""
         ...
 
     def bakery_days(self, tenant_id: str, days: list[str]) -> dict[str, DailyAggregate]: ...
 
-    def platform_days(self, days: list[str]) -> dict[str, DailyAggregate]: ...
+    def platform_days(self, days: list[str]) -> tuple[dict[str, DailyAggregate], dict[str, list[str]]]:
+        """The platform's main documents by day, and the shards each lists."""
+        ...
+
+    def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
+        """The shards `listed` (day → shard ids), one shard (all its days) at a time."""
+        ...
 
 
 class MemoryActivityStore:
     def __init__(self) -> None:
         self.records: list[ActivityRecord] = []
+        self.marked: dict[str, set[str]] = {}  # day → bakeries active that day
         self.bakery: dict[tuple[str, str], dict[str, Any]] = {}
         self.platform: dict[str, dict[str, Any]] = {}
+        self.shards: dict[tuple[str, str], dict[str, Any]] = {}  # (day, shard) → its document
         self._lock = threading.Lock()
 
     def write(self, records: list[ActivityRecord]) -> None:
         with self._lock:
+            for record in records:
+                if record.tenant_id is not None:
+                    self.marked.setdefault(record.day, set()).add(record.tenant_id)
             self.records.extend(records)
 
-    def records_of_day(self, day: str) -> list[ActivityRecord]:
+    def bakeries_of_day(self, day: str) -> list[str]:
         with self._lock:
-            return [r for r in self.records if r.day == day]
+            return sorted(self.marked.get(day, ()))
 
-    def save_day(self, folded: FoldedDay) -> None:
+    def bakery_records(self, tenant_id: str, day: str) -> list[ActivityRecord]:
         with self._lock:
-            for tenant_id, aggregate in folded.bakeries.items():
-                self.bakery[(tenant_id, folded.day)] = {**aggregate.to_dict(), "tenant_id": tenant_id}
-            self.platform[folded.day] = folded.platform.to_dict()
+            return [r for r in self.records if r.day == day and r.tenant_id == tenant_id]
+
+    def unowned_records(self, day: str) -> list[ActivityRecord]:
+        with self._lock:
+            return [r for r in self.records if r.day == day and r.tenant_id is None]
+
+    def save_bakery_days(self, day: str, aggregates: Mapping[str, DailyAggregate]) -> None:
+        with self._lock:
+            for tenant_id, aggregate in aggregates.items():
+                self.bakery[(tenant_id, day)] = {**aggregate.to_dict(), "tenant_id": tenant_id}
+
+    def bakery_day_documents(self, day: str, tenant_ids: list[str]) -> Iterator[tuple[str, DailyAggregate]]:
+        for tenant_id in tenant_ids:
+            found = self.bakery.get((tenant_id, day))
+            if found is not None:
+                yield tenant_id, DailyAggregate.from_dict(found)
+
+    def save_platform_day(self, parted: PlatformDay) -> None:
+        with self._lock:
+            self.platform[parted.day] = parted.main_document()
+            for shard, document in parted.shard_documents().items():
+                self.shards[(parted.day, shard)] = document
 
     def bakery_days(self, tenant_id: str, days: list[str]) -> dict[str, DailyAggregate]:
         return {d: DailyAggregate.from_dict(self.bakery[(tenant_id, d)]) for d in days if (tenant_id, d) in self.bakery}
 
-    def platform_days(self, days: list[str]) -> dict[str, DailyAggregate]:
-        return {d: DailyAggregate.from_dict(self.platform[d]) for d in days if d in self.platform}
+    def platform_days(self, days: list[str]) -> tuple[dict[str, DailyAggregate], dict[str, list[str]]]:
+        found = {d: self.platform[d] for d in days if d in self.platform}
+        return ({d: DailyAggregate.from_dict(m) for d, m in found.items()},
+                {d: shards_listed(m) for d, m in found.items()})
+
+    def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
+        for shard in sorted({s for shards in listed.values() for s in shards}):
+            yield {d: DailyAggregate.from_dict(self.shards[(d, shard)]) for d, shards in listed.items()
+                   if shard in shards and (d, shard) in self.shards}
 
 
 class FirestoreActivityStore:
-    """tenants/{t}/activity/{auto id} (activity/{auto id} outside a bakery), tenants/{t}/metrics_days/{day},
-    metrics_days/{day}. Records of a day are found with one collection-group query on `day`."""
+    """tenants/{t}/activity/{auto id} (activity/{auto id} outside a bakery); the marker that a bakery was active
+    on a day, activity_days/{day}/bakeries/{t}; tenants/{t}/metrics_days/{day}; the platform's
+    metrics_days/{day} and its shards metrics_days/{day}/metrics_shards/{00..3f} (core/activity/platform_day).
+    Records are only ever queried within one bakery (or outside any), by `day`."""
+
+    MARKED_DAYS = 3  # days whose markers this process remembers having written
 
     def __init__(self, client: Any) -> None:
         self.client = client
+        self._marked: dict[str, set[str]] = {}  # day → bakeries whose marker this process wrote
+        self._lock = threading.Lock()
 
     def _activity(self, tenant_id: str | None) -> Any:
         if tenant_id is None:
             return self.client.collection("activity")
         return self.client.collection("tenants").document(tenant_id).collection("activity")
 
+    def _marker(self, day: str, tenant_id: str) -> Any:
+        return self.client.collection("activity_days").document(day).collection("bakeries").document(tenant_id)
+
     def write(self, records: list[ActivityRecord]) -> None:
+        with self._lock:
+            fresh = sorted({(r.day, r.tenant_id) for r in records if r.tenant_id is not None
+                            and r.tenant_id not in self._marked.get(r.day, ())})
+        # the markers first: a record is never left without its bakery's marker (a marker without records
+        # folds to nothing). Each is written once per process and day, so none is hot.
+        for start in range(0, len(fresh), BATCH):
+            batch = self.client.batch()
+            for day, tenant_id in fresh[start:start + BATCH]:
+                batch.set(self._marker(day, tenant_id), {"day": day, "tenant_id": tenant_id})
+            batch.commit()
+        with self._lock:
+            for day, tenant_id in fresh:
+                self._marked.setdefault(day, set()).add(tenant_id)
+            for day in sorted(self._marked)[:-self.MARKED_DAYS]:
+                del self._marked[day]
         for start in range(0, len(records), BATCH):
             batch = self.client.batch()
             for record in records[start:start + BATCH]:
                 batch.set(self._activity(record.tenant_id).document(), record.to_dict())
             batch.commit()
 
-    def records_of_day(self, day: str) -> list[ActivityRecord]:
+    def bakeries_of_day(self, day: str) -> list[str]:
+        listed = self.client.collection("activity_days").document(day).collection("bakeries")
+        return sorted(ref.id for ref in listed.list_documents(page_size=1000))
+
+    def _records(self, collection: Any, day: str) -> list[ActivityRecord]:
         from google.cloud.firestore_v1.base_query import FieldFilter
 
-        rows = self.client.collection_group("activity").where(filter=FieldFilter("day", "==", day)).stream()
-        return [ActivityRecord.from_dict(r.to_dict()) for r in rows]
+        return [ActivityRecord.from_dict(r.to_dict())
+                for r in collection.where(filter=FieldFilter("day", "==", day)).stream()]
 
-    def save_day(self, folded: FoldedDay) -> None:
-        writes = [(self.client.collection("tenants").document(t).collection("metrics_days").document(folded.day),
-                   {**a.to_dict(), "tenant_id": t}) for t, a in sorted(folded.bakeries.items())]
-        writes.append((self.client.collection("metrics_days").document(folded.day), folded.platform.to_dict()))
+    def bakery_records(self, tenant_id: str, day: str) -> list[ActivityRecord]:
+        return self._records(self._activity(tenant_id), day)
+
+    def unowned_records(self, day: str) -> list[ActivityRecord]:
+        return self._records(self._activity(None), day)
+
+    def _bakery_day(self, tenant_id: str, day: str) -> Any:
+        return self.client.collection("tenants").document(tenant_id).collection("metrics_days").document(day)
+
+    def _commit(self, writes: list[tuple[Any, dict[str, Any]]]) -> None:
         for start in range(0, len(writes), BATCH):
             batch = self.client.batch()
             for ref, data in writes[start:start + BATCH]:
                 batch.set(ref, data)
             batch.commit()
 
-    def _days(self, collection: Any, days: list[str], tenant_id: str | None) -> dict[str, DailyAggregate]:
-        refs = [collection.document(d) for d in days]
+    def save_bakery_days(self, day: str, aggregates: Mapping[str, DailyAggregate]) -> None:
+        self._commit([(self._bakery_day(t, day), {**a.to_dict(), "tenant_id": t})
+                      for t, a in sorted(aggregates.items())])
+
+    def bakery_day_documents(self, day: str, tenant_ids: list[str]) -> Iterator[tuple[str, DailyAggregate]]:
+        for start in range(0, len(tenant_ids), BATCH):
+            refs = [self._bakery_day(t, day) for t in tenant_ids[start:start + BATCH]]
+            for snap in self.client.get_all(refs):
+                data = snap.to_dict() if snap.exists else None
+                if data is not None and isinstance(data.get("tenant_id"), str):
+                    yield data["tenant_id"], DailyAggregate.from_dict(data)
+
+    def _platform_day(self, day: str) -> Any:
+        return self.client.collection("metrics_days").document(day)
+
+    def save_platform_day(self, parted: PlatformDay) -> None:
+        day = self._platform_day(parted.day)
+        writes = [(day, parted.main_document())]
+        writes += [(day.collection("metrics_shards").document(s), d) for s, d in parted.shard_documents().items()]
+        self._commit(writes)  # 65 writes at most: one batch, so the main document and its shards change at once
+
+    def bakery_days(self, tenant_id: str, days: list[str]) -> dict[str, DailyAggregate]:
         found = {}
-        for snap in self.client.get_all(refs):
+        for snap in self.client.get_all([self._bakery_day(tenant_id, d) for d in days]):
             data = snap.to_dict() if snap.exists else None
-            if data is not None and (tenant_id is None or data.get("tenant_id") == tenant_id):
+            if data is not None and data.get("tenant_id") == tenant_id:
                 found[snap.id] = DailyAggregate.from_dict(data)
         return found
 
-    def bakery_days(self, tenant_id: str, days: list[str]) -> dict[str, DailyAggregate]:
-        collection = self.client.collection("tenants").document(tenant_id).collection("metrics_days")
-        return self._days(collection, days, tenant_id)
+    def platform_days(self, days: list[str]) -> tuple[dict[str, DailyAggregate], dict[str, list[str]]]:
+        mains: dict[str, DailyAggregate] = {}
+        listed: dict[str, list[str]] = {}
+        for snap in self.client.get_all([self._platform_day(d) for d in days]):
+            data = snap.to_dict() if snap.exists else None
+            if data is not None:
+                mains[snap.id], listed[snap.id] = DailyAggregate.from_dict(data), shards_listed(data)
+        return mains, listed
 
-    def platform_days(self, days: list[str]) -> dict[str, DailyAggregate]:
-        return self._days(self.client.collection("metrics_days"), days, None)
+    def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
+        """Read in get_all calls of up to BATCH documents, handed out one shard at a time."""
+        wanted = sorted({s for shards in listed.values() for s in shards})
+        group: list[str] = []
+        for n, shard in enumerate(wanted):
+            group.append(shard)
+            refs = [(shard, d) for shard in group for d, shards in listed.items() if shard in shards]
+            if len(refs) < BATCH and n + 1 < len(wanted):
+                continue
+            found: dict[str, dict[str, DailyAggregate]] = {s: {} for s in group}
+            docs = [self._platform_day(d).collection("metrics_shards").document(s) for s, d in refs]
+            for snap in self.client.get_all(docs):
+                data = snap.to_dict() if snap.exists else None
+                if data is not None:
+                    found[snap.id][str(data["day"])] = DailyAggregate.from_dict(data)
+            yield from found.values()
+            group = []
 
 
 _MEMORY_STORES: weakref.WeakKeyDictionary[Any, MemoryActivityStore] = weakref.WeakKeyDictionary()
@@ -237,17 +366,39 @@ def install(backend: Any = None) -> None:
 
 
 def aggregate(store: ActivityStore, days: Iterable[str]) -> dict[str, Any]:
-    """Fold each day's records into its daily documents, afresh: running it twice gives the same documents."""
+    """Fold each day afresh: running it twice gives the same documents."""
     RECORDER.flush()
-    folded_days = []
+    folded_days = [aggregate_day(store, day) for day in sorted(set(days))]
+    return {"days": folded_days, "records": sum(d["records"] for d in folded_days)}
+
+
+def aggregate_day(store: ActivityStore, day: str) -> dict[str, Any]:
+    """One day: each bakery marked active that day folds its own records into its day document (its own unit:
+    `fold_bakeries`, in chunks), then the platform's day is folded from those documents and the day's records
+    in no bakery, and saved split into its main document and shards."""
+    tenants = store.bakeries_of_day(day)
     records = 0
-    for day in sorted(set(days)):
-        found = store.records_of_day(day)
+    for start in range(0, len(tenants), CHUNK):
+        records += fold_bakeries(store, day, tenants[start:start + CHUNK])
+    unowned = store.unowned_records(day)
+    platform = fold_platform(day, store.bakery_day_documents(day, tenants), unowned)
+    parted = split(platform)
+    store.save_platform_day(parted)
+    return {"day": day, "records": records + len(unowned), "bakeries": len(tenants), "shards": len(parted.shards)}
+
+
+def fold_bakeries(store: ActivityStore, day: str, tenants: list[str]) -> int:
+    """Fold these bakeries' records of `day` into their day documents (afresh); how many records were read."""
+    folded: dict[str, DailyAggregate] = {}
+    records = 0
+    for tenant_id in tenants:
+        found = store.bakery_records(tenant_id, day)
         records += len(found)
-        folded = fold_day(day, found)
-        store.save_day(folded)
-        folded_days.append({"day": day, "records": len(found), "bakeries": len(folded.bakeries)})
-    return {"days": folded_days, "records": records}
+        aggregate = fold_bakery(day, found)
+        if aggregate.operations:
+            folded[tenant_id] = aggregate
+    store.save_bakery_days(day, folded)
+    return records
 
 
 def observed_task(run: Callable[[Any], tuple[str, int, dict[str, str]]]) -> Callable[[Any], tuple[str, int,

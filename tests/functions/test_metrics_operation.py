@@ -96,10 +96,10 @@ def test_aggregation_makes_day_documents_and_running_it_again_changes_nothing(
     assert status == 200 and answer["days"][0]["bakeries"] == 2
     store = activity.store_for(backend)
     first = store.bakery_days(alice["tenant_id"], [today])[today].to_dict()
-    platform = store.platform_days([today])[today].to_dict()
+    platform = store.platform_days([today])[0][today].to_dict()
     assert aggregate(date=today)[0] == 200
     assert store.bakery_days(alice["tenant_id"], [today])[today].to_dict() == first
-    again = store.platform_days([today])[today].to_dict()
+    again = store.platform_days([today])[0][today].to_dict()
     # the same figures: only the first aggregation's own call (a task, in no bakery) was added meanwhile
     assert again["operations"].pop("aggregate_activity")["calls"] == 1
     assert {k: v for k, v in again.items() if k != "calls"} == \
@@ -233,3 +233,34 @@ def test_the_cli_on_a_stack_is_recorded_as_the_cli(backend: MemoryBackend, peopl
         server.shutdown()
     planned = [r for r in records_of(backend) if r.operation == "plan_event"]
     assert [(r.client, r.status, r.tenant_id) for r in planned] == [("cli", 200, people["alice"]["tenant_id"])]
+
+
+def test_aggregation_folds_each_bakery_from_its_own_records_and_the_platform_from_their_days(
+        backend: MemoryBackend, people: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    alice, bob = people["alice"], people["bob"]
+    call(main.get_bakery, None, claims=alice, method="GET")
+    call(main.get_bakery, None, claims={"uid": "nobody"}, method="GET")  # refused: in no bakery
+    today = records_of(backend)[-1].day
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    assert store.bakeries_of_day(today) == sorted([alice["tenant_id"], bob["tenant_id"]])  # the writer's markers
+    asked: list[str] = []
+    monkeypatch.setattr(store, "bakery_records", lambda t, d, read=store.bakery_records: asked.append(t) or read(t, d))
+    status, answer = aggregate(date=today)
+    assert status == 200 and answer["days"][0]["bakeries"] == 2 and sorted(asked) == store.bakeries_of_day(today)
+    main_document = store.platform[today]
+    assert "users" not in main_document and main_document["active_users"] == 4  # alice, vic, rob, bob
+    assert main_document["active_bakeries"] == 2 and main_document["shards"]
+    shards = [store.shards[(today, s)] for s in main_document["shards"]]
+    assert sum(len(s["users"]) for s in shards) == 4 and sum(len(s["bakeries"]) for s in shards) == 2
+    # the platform's figures come from the bakeries' day documents: a day document changed by hand shows
+    alice_day = store.bakery[(alice["tenant_id"], today)]
+    alice_day["operations"]["get_bakery"]["calls"] += 5
+    parted = activity.split(activity.fold_platform(today, store.bakery_day_documents(today, store.bakeries_of_day(
+        today)), store.unowned_records(today)))
+    assert parted.main_document()["operations"]["get_bakery"]["calls"] == \
+        main_document["operations"]["get_bakery"]["calls"] + 5
+    aggregate(date=today)  # and folded again, afresh from the records
+    assert store.bakery[(alice["tenant_id"], today)]["operations"]["get_bakery"]["calls"] == 1
+    status, platform = call(main.get_metrics, {"scope": "platform", "weeks": 1}, claims=people["root"])
+    assert status == 200 and platform["daily"][-1]["active_users"] == 4 and platform["bakeries"] == 2

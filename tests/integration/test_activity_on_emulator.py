@@ -31,6 +31,7 @@ PASSWORD = "secret-pass-1"
 
 @pytest.fixture
 def web(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator) -> Iterator[Client]:
+    activity.RECORDER.flush()  # an earlier test's records are written before the wipe, not after it
     firestore_emulator.wipe()
     previous = RUNTIME._backend, RUNTIME.verifier
     RUNTIME.use(FirestoreBackend(firestore_emulator.client()), TokenVerifier())
@@ -150,3 +151,31 @@ def test_the_platform_admin_keeps_the_claim_through_joining_leaving_and_creating
     token = auth_emulator.sign_in(admin_email, PASSWORD)
     assert _post(web, "get_metrics", token, {"scope": "platform", "weeks": 1})[0] == 200
     assert _post(web, "get_metrics", token, {"weeks": 1})[0] == 200  # and the owner of the new bakery
+
+
+def test_the_platform_day_is_stored_in_shards_and_read_back_by_get_metrics(
+        auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator, web: Client) -> None:
+    tokens = {}
+    for email in ("ida@example.com", "jon@example.com"):
+        token = _sign_in(auth_emulator, email)
+        assert _post(web, "create_tenant", token, {"name": email.split("@")[0]})[0] == 200
+        tokens[email] = auth_emulator.sign_in(email, PASSWORD)
+        assert _post(web, "get_bakery", tokens[email])[0] == 200
+    activity.RECORDER.flush()
+    client = firestore_emulator.client()
+    day = dt.datetime.now(dt.UTC).date().isoformat()
+    marked = [d.id for d in client.collection("activity_days").document(day).collection("bakeries").stream()]
+    assert len(marked) == 2
+    assert web.post(f"/tasks/aggregate_activity?date={day}", headers={"X-CloudScheduler": "true"}).status_code == 200
+    main_document = client.collection("metrics_days").document(day).get().to_dict()
+    assert "users" not in main_document and main_document["active_users"] == 2
+    shards = {s.id: s.to_dict() for s in client.collection("metrics_days").document(day)
+              .collection("metrics_shards").stream()}
+    assert sorted(shards) == main_document["shards"]
+    assert sum(len(s["users"]) for s in shards.values()) == 2 and sum(len(s["bakeries"]) for s in shards.values()) == 2
+    assert not any(t in repr(shards) for t in marked)  # bakeries as hashes only
+    assert grant_admin.main(["ida@example.com"]) == 0
+    token = auth_emulator.sign_in("ida@example.com", PASSWORD)
+    status, platform = _post(web, "get_metrics", token, {"scope": "platform", "weeks": 1})
+    assert status == 200 and platform["bakeries"] == 2 and platform["daily"][-1]["active_users"] == 2
+    assert platform["retention"][0]["size"] == 2 and platform["weekly"][-1]["active_users"] == 2

@@ -33,7 +33,7 @@ QUERIES = {
     ("adapters/purchase_summaries.py", "_purchases_of"),  # one product's purchases: product_id ==
     ("functions/shared/firestore_backend.py", "push_tokens"),  # a bakery's push tokens of one user: uid ==
     ("functions/shared/firestore_backend.py", "push_tenants"),  # every bakery with push tokens (group, no filter)
-    ("functions/shared/activity.py", "records_of_day"),  # a day's activity records of every bakery (group, day ==)
+    ("functions/shared/activity.py", "_records"),  # a day's activity records of one bakery, or of none (day ==)
 }
 
 
@@ -169,7 +169,9 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     at = dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)
     activity.write([ActivityRecord(at=at, operation="plan_event", entry="http", status=200, latency_ms=3.0,
                                    tenant_id="alpha", user="uid-1")])
-    assert len(activity.records_of_day("2026-11-20")) == 1
+    activity.write([ActivityRecord(at=at, operation="health", entry="http", status=200, latency_ms=1.0)])
+    assert len(activity.bakery_records("alpha", "2026-11-20")) == 1
+    assert len(activity.unowned_records("2026-11-20")) == 1
 
     ran = {site for site, _ in recorded}
     assert ran >= QUERIES, f"not run here: {sorted(QUERIES - ran)}"
@@ -177,7 +179,8 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     needs = {site: need_of(query) for site, query in recorded if site in QUERIES}
     unserved = {site: need for site, need in needs.items() if need is not None and not served(need, indexes)}
     assert unserved == {}
-    assert needs[("functions/shared/activity.py", "records_of_day")] == ("activity", "COLLECTION_GROUP", ("day",), ())
+    assert {need_of(q) for site, q in recorded if site == ("functions/shared/activity.py", "_records")} == {
+        ("activity", "COLLECTION", ("day",), ())}
     assert needs[("adapters/firestore_repository.py", "_current_live")] == ("lots", "COLLECTION", ("live",), ())
     assert needs[("adapters/purchase_summaries.py", "_purchases_of")] == \
         ("purchases", "COLLECTION", ("product_id",), ())
