@@ -125,7 +125,8 @@ def test_a_plan_after_a_proposal_reloads_nothing_and_after_a_purchase_only_what_
     original = elsewhere.store
     elsewhere.store = lambda name, entry: (seen.append(name), original(name, entry))[1]  # type: ignore[method-assign]
     replanned = other_instance.planning_bakery(bakery["tenant"])
-    assert sorted(seen) == ["lots#live", "purchases"]  # another instance reads again only what the purchase wrote
-    # (of the lots, only the live ones: adapters/firestore_repository.py)
+    assert sorted(seen) == ["lots#live", "purchase_summaries"]  # another instance reads again only what the
+    # purchase wrote (of the lots, only the live ones; of the purchases, their summaries: adapters/)
+    assert replanned.purchase_summaries is not None and product_id in replanned.purchase_summaries
     assert lot_id in replanned.lots
     assert all(replanned.recipes[k] is r for k, r in planned.recipes.items())  # the catalog was not read again
