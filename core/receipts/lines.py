@@ -759,9 +759,10 @@ def _without_price_remains(line: str) -> str:
     parts = line.split()
     capitals = sum(p.isupper() for p in parts) > len(parts) / 2
     while len(parts) > 1 and (re.fullmatch(r"[A-Z*]", parts[-1]) or _priceish(" ".join(parts[-2:]))
-                              or (capitals and len(parts[-1]) <= 3 and not parts[-1].isupper())):
-        if capitals and len(parts[-1]) <= 3 and re.search(r"[a-z]", parts[-1]):
-            parts.pop()  # "BAKING SODA 1LB LoL": the misread price of an all-capitals line
+                              or (capitals and len(parts[-1]) <= 3 and not parts[-1].isupper())
+                              or (capitals and re.search(r"[a-z][A-Z]", parts[-1]) is not None)):
+        if capitals and (len(parts[-1]) <= 3 or re.search(r"[a-z][A-Z]", parts[-1])) and re.search(r"[a-z]", parts[-1]):
+            parts.pop()  # "BAKING SODA 1LB LoL", "EGGS LARGE DOZ eWmeSe)": the misread price of a capitals line
             continue
         if re.search(r"[A-Za-z]{3}", parts[-1]) or re.fullmatch(r"\d+(?:\.\d+)?[A-Za-z#]+", parts[-1]):
             break  # a word or a size ("5LB") ends the name

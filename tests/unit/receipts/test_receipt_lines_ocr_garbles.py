@@ -124,3 +124,9 @@ def test_dates_are_read_day_first_on_british_and_continental_receipts(text: str,
 def test_a_known_chain_after_other_words_is_part_of_another_shops_name() -> None:
     assert read("GREEN VALLEY CO-OP\n827 MAIN ST\nFLOUR 5LB 4.99\nTOTAL 4.99\n").store == "Green Valley Co-op"
     assert read("WELCOME TO SAFEWAY\nFLOUR 5LB 4.99\nTOTAL 4.99\n").store == "Safeway"
+
+
+def test_a_price_misread_as_mixed_case_letters_is_not_part_of_the_name() -> None:
+    reading = read("SHOP\nSUGAR 4LB 3.00\nEGGS LARGE DOZ eWmeSe)\nFLOUR 5LB 4.99\nSUBTOTAL 11.98\nTOTAL 11.98\n")
+    assert items(reading)[1] == ("eggs large", Decimal(12), "H87", Decimal("3.99"))
+    assert reading.lines[1].confidence["price"] == VAGUE
