@@ -76,8 +76,11 @@ def split(platform: DailyAggregate) -> PlatformDay:
     return PlatformDay(totals, len(platform.users), len(platform.bakeries), len(platform.signups), shards)
 
 
-def shards_listed(main_document: Mapping[str, Any]) -> list[str]:
-    return [str(s) for s in main_document.get("shards") or ()]
+def shards_listed(main_document: Mapping[str, Any]) -> list[str] | None:
+    """The shards a main document lists; None for a day folded before the split (its ids are in it)."""
+    if "shards" not in main_document:
+        return None
+    return [str(s) for s in main_document["shards"] or ()]
 
 
 def document_size(document: Mapping[str, Any], name: str = "") -> int:

@@ -66,7 +66,8 @@ class ActivityStore(Protocol):
     def bakery_days(self, tenant_id: str, days: list[str]) -> dict[str, DailyAggregate]: ...
 
     def platform_days(self, days: list[str]) -> tuple[dict[str, DailyAggregate], dict[str, list[str]]]:
-        """The platform's main documents by day, and the shards each lists."""
+        """The platform's main documents by day, and the shards each lists (a day folded before the split,
+        whose main document holds its ids, lists none and is left out of the second mapping)."""
         ...
 
     def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
@@ -124,8 +125,9 @@ class MemoryActivityStore:
 
     def platform_days(self, days: list[str]) -> tuple[dict[str, DailyAggregate], dict[str, list[str]]]:
         found = {d: self.platform[d] for d in days if d in self.platform}
+        listed = {d: shards_listed(m) for d, m in found.items()}
         return ({d: DailyAggregate.from_dict(m) for d, m in found.items()},
-                {d: shards_listed(m) for d, m in found.items()})
+                {d: shards for d, shards in listed.items() if shards is not None})
 
     def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
         for shard in sorted({s for shards in listed.values() for s in shards}):
@@ -237,7 +239,9 @@ class FirestoreActivityStore:
         for snap in self.client.get_all([self._platform_day(d) for d in days]):
             data = snap.to_dict() if snap.exists else None
             if data is not None:
-                mains[snap.id], listed[snap.id] = DailyAggregate.from_dict(data), shards_listed(data)
+                mains[snap.id] = DailyAggregate.from_dict(data)
+                if (shards := shards_listed(data)) is not None:
+                    listed[snap.id] = shards
         return mains, listed
 
     def platform_shards(self, listed: Mapping[str, list[str]]) -> Iterator[dict[str, DailyAggregate]]:
@@ -376,6 +380,9 @@ def aggregate_day(store: ActivityStore, day: str) -> dict[str, Any]:
     """One day: each bakery marked active that day folds its own records into its day document (its own unit:
     `fold_bakeries`, in chunks), then the platform's day is folded from those documents and the day's records
     in no bakery, and saved split into its main document and shards."""
+    mains, listed = store.platform_days([day])
+    if day in mains and day not in listed:  # folded before the day markers existed: refolding would lose it
+        return {"day": day, "records": 0, "bakeries": 0, "shards": 0, "kept": "folded before the day markers"}
     tenants = store.bakeries_of_day(day)
     records = 0
     for start in range(0, len(tenants), CHUNK):

@@ -264,3 +264,23 @@ def test_aggregation_folds_each_bakery_from_its_own_records_and_the_platform_fro
     assert store.bakery[(alice["tenant_id"], today)]["operations"]["get_bakery"]["calls"] == 1
     status, platform = call(main.get_metrics, {"scope": "platform", "weeks": 1}, claims=people["root"])
     assert status == 200 and platform["daily"][-1]["active_users"] == 4 and platform["bakeries"] == 2
+
+
+def test_a_platform_day_folded_before_the_split_is_kept_and_still_counted(backend: MemoryBackend,
+                                                                        people: dict[str, Any]) -> None:
+    from core.activity.daily import DailyAggregate
+
+    today = metrics.today()
+    yesterday = (today - dt.timedelta(days=1)).isoformat()
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    legacy = DailyAggregate(yesterday, users={"u1", "u2", "u3"}, bakeries={"b1"}, signups={"u1"})
+    store.platform[yesterday] = legacy.to_dict()  # one document with its id sets, no markers that day
+    status, answer = aggregate(date=yesterday)
+    assert status == 200 and answer["days"][0]["kept"] and store.platform[yesterday] == legacy.to_dict()
+    aggregate(date=today.isoformat())
+    status, platform = call(main.get_metrics, {"scope": "platform", "weeks": 2}, claims=people["root"])
+    by_day = {d["date"]: d for d in platform["daily"]}
+    assert by_day[yesterday]["active_users"] == 3 and by_day[yesterday]["active_bakeries"] == 1
+    assert by_day[today.isoformat()]["active_users"] == 4
+    assert status == 200 and platform["bakeries"] == 3
