@@ -49,6 +49,7 @@ TASK_HANDLERS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
     "extract_receipt": main.extract_receipt,
     "event_reminders": main.event_reminders,
     "aggregate_activity": main.aggregate_activity,
+    "fold_activity_chunk": main.fold_activity_chunk,
 }
 log = logging.getLogger("baketracker.gateway")
 

@@ -373,7 +373,8 @@ register_push_token = _deferred("functions.push", "register_push_token")
 unregister_push_token = _deferred("functions.push", "unregister_push_token")
 event_reminders = _deferred("functions.push", "event_reminders")  # Cloud Scheduler, daily
 get_metrics = _deferred("functions.metrics", "get_metrics")
-aggregate_activity = _deferred("functions.metrics", "aggregate_activity")  # Cloud Scheduler, every 15 minutes
+aggregate_activity = _deferred("functions.metrics", "aggregate_activity")  # Cloud Scheduler, hourly
+fold_activity_chunk = _deferred("functions.metrics", "fold_activity_chunk")  # Cloud Tasks, from aggregate_activity
 activity.install()  # every observed call leaves an activity record (functions/shared/activity.py)
 export_bakery = _deferred("functions.backup", "export_bakery")
 restore_bakery = _deferred("functions.backup", "restore_bakery")

@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from typing import Any, Literal
+import os
+from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from core.metrics.answer import dates, metrics, window
 from functions.models import Strict
@@ -78,5 +79,49 @@ def aggregate_activity(request: Any) -> tuple[str, int, dict[str, str]]:
     except ValueError:
         return json.dumps({"error": {"code": "invalid", "message": "date must be YYYY-MM-DD and days 1..400",
                                      "field": "date" if args.get("date") else "days"}}), 400, headers
-    answer = activity.aggregate(activity.store_for(RUNTIME.backend), days)
+    answer = activity.aggregate(activity.store_for(RUNTIME.backend), days, _fan_out())
     return json.dumps(answer), 200, headers
+
+
+def _fan_out() -> activity.FanOut | None:
+    """With BAKETRACKER_FOLD_URL set (deployed: fold_activity_chunk's URL), a day of more than one chunk of
+    bakeries is folded by one Cloud Task per chunk; without it, here in turn."""
+    url = os.environ.get("BAKETRACKER_FOLD_URL", "").strip()
+    if not url:
+        return None
+    from functions.shared.task_queue import CloudTasksQueue
+
+    queue = RUNTIME.tasks if RUNTIME.tasks is not None else CloudTasksQueue.from_environment()
+    run = dt.datetime.now(dt.UTC).strftime("%Y%m%d%H")  # one set of tasks per day and hourly run
+
+    def hand(day: str, n: int, tenants: list[str]) -> None:
+        queue.enqueue(f"fold-{day}-{run}-{n}", url, {"day": day, "tenants": tenants})
+
+    return hand
+
+
+class FoldChunk(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    day: dt.date
+    tenants: list[Annotated[str, Field(min_length=1, max_length=80, pattern=r"^[A-Za-z0-9_-]+$")]] = Field(
+        min_length=1, max_length=activity.CHUNK)
+
+
+@activity.observed_task
+def fold_activity_chunk(request: Any) -> tuple[str, int, dict[str, str]]:
+    """Cloud Tasks (enqueued by aggregate_activity): fold one chunk of bakeries' records of a day into their day
+    documents, afresh (a task delivered twice writes the same documents)."""
+    headers = {"Content-Type": "application/json"}
+    queue = request.headers.get("X-CloudTasks-QueueName", "")
+    if not queue or queue.rsplit("/", 1)[-1] != os.environ.get("BAKETRACKER_QUEUE", "receipt-extraction"):
+        return json.dumps({"error": {"code": "forbidden", "message": "only the task queue may call this",
+                                     "field": None}}), 403, headers
+    try:
+        chunk = FoldChunk.model_validate_json(request.get_data(cache=False) or b"{}")
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return json.dumps({"error": {"code": "invalid", "message": str(first["msg"]),
+                                     "field": ".".join(str(p) for p in first["loc"][:1]) or None}}), 400, headers
+    day = chunk.day.isoformat()
+    records = activity.fold_bakeries(activity.store_for(RUNTIME.backend), day, chunk.tenants)
+    return json.dumps({"day": day, "bakeries": len(chunk.tenants), "records": records}), 200, headers

@@ -10,7 +10,7 @@ Configured only by environment variables:
   GEMINI_MODEL          the Gemini model (optional)
   BAKETRACKER_TASKS_SERVICE_ACCOUNT
                         the service account Cloud Tasks signs its OIDC tokens as; give it run.invoker
-                        on extract_receipt (which has no public invoker)
+                        on extract_receipt and fold_activity_chunk (which have no public invoker)
   BAKETRACKER_SCHEDULER_SERVICE_ACCOUNT
                         the service account Cloud Scheduler signs its OIDC tokens as (default: the tasks
                         account, else baketracker-scheduler@<project>.iam.gserviceaccount.com, which must
@@ -56,7 +56,7 @@ RUNTIME_PACKAGES = ("functions-framework", "firebase-admin", "google-cloud-fires
 SOURCE_PACKAGES = ("core", "functions", "adapters")
 # event-driven entry points: (name, extra gcloud flags), deployed when functions/main.py defines them
 STORAGE_TRIGGERED = ("receipt_uploaded",)
-TASK_HANDLERS = ("extract_receipt", "aggregate_activity", "event_reminders")
+TASK_HANDLERS = ("extract_receipt", "aggregate_activity", "event_reminders", "fold_activity_chunk")
 # Cloud Scheduler jobs: (function, job name, cron schedule in UTC). Scheduler sends X-CloudScheduler: true itself.
 SCHEDULED = (("aggregate_activity", "baketracker-aggregate-activity", "7 * * * *"),  # hourly
              ("event_reminders", "baketracker-event-reminders", "0 7 * * *"))  # daily, 07:00 UTC
@@ -86,7 +86,8 @@ class Config:
     def env_vars(self) -> str:
         pairs = {"GOOGLE_CLOUD_PROJECT": self.project, "BAKETRACKER_BUCKET": self.bucket,
                  "BAKETRACKER_QUEUE": self.queue, "BAKETRACKER_REGION": self.region,
-                 "BAKETRACKER_EXTRACT_URL": f"https://{self.region}-{self.project}.cloudfunctions.net/extract_receipt"}
+                 "BAKETRACKER_EXTRACT_URL": f"https://{self.region}-{self.project}.cloudfunctions.net/extract_receipt",
+                 "BAKETRACKER_FOLD_URL": f"https://{self.region}-{self.project}.cloudfunctions.net/fold_activity_chunk"}
         if self.tasks_account:
             pairs["BAKETRACKER_TASKS_SERVICE_ACCOUNT"] = self.tasks_account
         if self.gemini_model:

@@ -369,29 +369,42 @@ def install(backend: Any = None) -> None:
     listen(RECORDER)
 
 
-def aggregate(store: ActivityStore, days: Iterable[str]) -> dict[str, Any]:
+FanOut = Callable[[str, int, list[str]], None]  # (day, chunk number, tenant ids): fold them elsewhere (a task)
+
+
+def aggregate(store: ActivityStore, days: Iterable[str], fan_out: FanOut | None = None) -> dict[str, Any]:
     """Fold each day afresh: running it twice gives the same documents."""
     RECORDER.flush()
-    folded_days = [aggregate_day(store, day) for day in sorted(set(days))]
+    folded_days = [aggregate_day(store, day, fan_out) for day in sorted(set(days))]
     return {"days": folded_days, "records": sum(d["records"] for d in folded_days)}
 
 
-def aggregate_day(store: ActivityStore, day: str) -> dict[str, Any]:
+def aggregate_day(store: ActivityStore, day: str, fan_out: FanOut | None = None) -> dict[str, Any]:
     """One day: each bakery marked active that day folds its own records into its day document (its own unit:
     `fold_bakeries`, in chunks), then the platform's day is folded from those documents and the day's records
-    in no bakery, and saved split into its main document and shards."""
+    in no bakery, and saved split into its main document and shards.
+
+    `fan_out`: when the day has more than one chunk of bakeries, each chunk is handed to it (a Cloud Task per
+    chunk) instead of folded here, and the platform is folded from the bakery documents as they are now: the
+    chunks' fresh documents reach it at the next run."""
     mains, listed = store.platform_days([day])
     if day in mains and day not in listed:  # folded before the day markers existed: refolding would lose it
         return {"day": day, "records": 0, "bakeries": 0, "shards": 0, "kept": "folded before the day markers"}
     tenants = store.bakeries_of_day(day)
     records = 0
-    for start in range(0, len(tenants), CHUNK):
-        records += fold_bakeries(store, day, tenants[start:start + CHUNK])
+    chunks = [tenants[start:start + CHUNK] for start in range(0, len(tenants), CHUNK)]
+    handed = fan_out is not None and len(chunks) > 1
+    for n, chunk in enumerate(chunks):
+        if handed and fan_out is not None:
+            fan_out(day, n, chunk)
+        else:
+            records += fold_bakeries(store, day, chunk)
     unowned = store.unowned_records(day)
     platform = fold_platform(day, store.bakery_day_documents(day, tenants), unowned)
     parted = split(platform)
     store.save_platform_day(parted)
-    return {"day": day, "records": records + len(unowned), "bakeries": len(tenants), "shards": len(parted.shards)}
+    return {"day": day, "records": records + len(unowned), "bakeries": len(tenants), "shards": len(parted.shards),
+            "chunks_queued": len(chunks) if handed else 0}
 
 
 def fold_bakeries(store: ActivityStore, day: str, tenants: list[str]) -> int:

@@ -162,3 +162,11 @@ def test_every_scheduler_flag_is_one_the_installed_gcloud_knows(tmp_path: Path) 
             assert re.search(rf"^\s+{re.escape(name)}[=\s,]", seen[key], re.M) or name == "--project", (key, name)
             if name == "--http-method":
                 assert value in seen[key].lower(), (key, flag)
+
+
+def test_the_chunks_of_aggregation_have_their_task_function_and_its_url() -> None:
+    planned = _scheduler_plan()
+    [fold] = [c for c in planned if c[:4] == ["gcloud", "functions", "deploy", "fold_activity_chunk"]]
+    assert "--no-allow-unauthenticated" in fold  # only Cloud Tasks' account may call it
+    env = next(a for a in fold if a.startswith("--set-env-vars="))
+    assert "BAKETRACKER_FOLD_URL=https://us-central1-bakes-prod.cloudfunctions.net/fold_activity_chunk" in env

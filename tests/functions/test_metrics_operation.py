@@ -284,3 +284,48 @@ def test_a_platform_day_folded_before_the_split_is_kept_and_still_counted(backen
     assert by_day[yesterday]["active_users"] == 3 and by_day[yesterday]["active_bakeries"] == 1
     assert by_day[today.isoformat()]["active_users"] == 4
     assert status == 200 and platform["bakeries"] == 3
+
+
+def test_with_a_fold_url_each_chunk_of_bakeries_is_a_cloud_task(backend: MemoryBackend, people: dict[str, Any],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    from werkzeug.test import EnvironBuilder
+    from werkzeug.wrappers import Request
+
+    from functions.shared.operation import RUNTIME
+    from tests.functions.test_receipt_pipeline import RecordingQueue
+
+    def deliver(payload: Any, queue_header: str | None = "receipt-extraction") -> tuple[int, Any]:
+        headers = {"X-CloudTasks-QueueName": queue_header} if queue_header else {}
+        request = Request(EnvironBuilder(method="POST", data=json.dumps(payload), content_type="application/json",
+                                         headers=headers).get_environ())
+        text, status, _ = gateway.TASK_HANDLERS["fold_activity_chunk"](request)
+        return status, json.loads(text)
+
+    queue = RecordingQueue()
+    monkeypatch.setattr(RUNTIME, "tasks", queue)
+    monkeypatch.setattr(activity, "CHUNK", 1)  # one bakery a chunk: two chunks today
+    monkeypatch.setenv("BAKETRACKER_FOLD_URL", "https://fold.example/fold_activity_chunk")
+    alice, bob = people["alice"], people["bob"]
+    call(main.get_bakery, None, claims=alice, method="GET")
+    today = records_of(backend)[-1].day
+    status, answer = aggregate(date=today)
+    assert status == 200 and answer["days"][0]["chunks_queued"] == 2 and answer["days"][0]["records"] == 0
+    store = activity.store_for(backend)
+    assert isinstance(store, activity.MemoryActivityStore)
+    assert not store.bakery  # nothing folded here: each chunk is a task
+    assert sorted(p["tenants"][0] for _, p in queue.tasks.values()) == sorted([alice["tenant_id"], bob["tenant_id"]])
+    assert {url for url, _ in queue.tasks.values()} == {"https://fold.example/fold_activity_chunk"}
+    assert aggregate(date=today)[0] == 200 and len(queue.tasks) == 2  # the same run's names: not queued twice
+    for _, payload in queue.tasks.values():
+        assert deliver(payload)[0] == 200
+        assert deliver(payload)[0] == 200  # delivered twice: the same documents
+    assert store.bakery[(alice["tenant_id"], today)]["operations"]["get_bakery"]["calls"] == 1
+    aggregate(date=today)  # the next run folds the platform from the chunks' documents
+    assert store.platform[today]["active_users"] == 4 and store.platform[today]["active_bakeries"] == 2
+    assert deliver({"day": today, "tenants": [alice["tenant_id"]]}, queue_header=None)[0] == 403
+    status, refused = deliver({"day": today, "tenants": ["../x"]})
+    assert status == 400 and refused["error"]["field"] == "tenants"
+    status, refused = deliver({"day": "someday", "tenants": [bob["tenant_id"]]})
+    assert status == 400 and refused["error"]["field"] == "day"
+    too_many = [f"t{n}" for n in range(201)]
+    assert deliver({"day": today, "tenants": too_many})[0] == 400  # more than a chunk (200)
