@@ -187,11 +187,11 @@ def emulator_reload(lots: int) -> None:
                 reads = [("live lots (live_lots)", lambda uow: uow.live_lots()), *reads,
                          ("planning collections, live lots", lambda uow: uow.load_bakery(PLANNING_COLLECTIONS,
                                                                                          live_lots=True))]
+            else:
+                reads.append(("planning collections", lambda uow: uow.load_bakery(PLANNING_COLLECTIONS)))
             if SUMMARIES:
                 reads[2:2] = [("purchase summaries", lambda uow: uow.purchase_summaries()),
                               ("every purchase (purchases.list)", lambda uow: uow.purchases.list())]
-            else:
-                reads.append(("planning collections", lambda uow: uow.load_bakery(PLANNING_COLLECTIONS)))
             for label, read in reads:
                 row = time_pair(lambda r=read: r(cold(client, "new-bakery")),
                                 lambda r=read: r(cold(client, "old-bakery")), 3)

@@ -130,3 +130,38 @@ def test_planning_reads_summaries_not_purchases_and_plans_the_same(firestore: An
     plan = plan_event(planning, "fair")
     assert plan == plan_event(MemoryStore(full).bakery, "fair")
     assert plan.shopping_list[0].packages[0].estimated_cost is not None
+
+
+def test_purchases_of_one_product_at_once_lose_no_count(firestore: Any) -> None:
+    """Two instances buying the same product at the same time: their commits conflict on its summary (read in
+    each transaction) and one runs again, so the count and the newest purchase stay those of a scan."""
+    import threading
+
+    from adapters.firestore_repository import run_in_transaction
+
+    _seed(firestore, "alpha")
+    _check(firestore, "alpha", TenantCache())  # marked: commits revise stored summaries
+    failures: list[BaseException] = []
+
+    def buy(worker: int) -> None:
+        cache = TenantCache()
+        try:
+            for n in range(6):
+                def work(uow: Any, n: int = n) -> Any:
+                    return record_purchase(uow, product_id="ka-flour-5lb", packages=1, unit_price="4.99",
+                                           purchased_on=dt.date(2026, 11, 1 + n),
+                                           new_id=lambda prefix: f"{prefix}-{worker}-{n}")
+
+                run_in_transaction(lambda: FirestoreUnitOfWork(firestore, "alpha", cache=cache), work, attempts=30)
+        except BaseException as exc:  # reported below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=buy, args=(w,)) for w in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    scan = _check(firestore, "alpha", TenantCache())
+    assert scan["ka-flour-5lb"].times == 12
+    assert scan["ka-flour-5lb"].last.id == "purchase-1-5"
