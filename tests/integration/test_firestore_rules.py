@@ -141,7 +141,9 @@ def test_activity_and_platform_metrics_are_server_only_even_for_the_platform_adm
     """The admin's aggregate comes through get_metrics only; a bakery's metrics_days are its owner's alone."""
     admin = _token("ada", {"admin": True})
     owner_and_admin = _token("ann", {"tenant_id": "A", "role": "owner", "admin": True})
-    for path in ("metrics_days", "metrics_days/2026-12-01", "activity", "activity/x1", "tenants/A/activity"):
+    for path in ("metrics_days", "metrics_days/2026-12-01", "activity", "activity/x1", "tenants/A/activity",
+                 "metrics_days/2026-12-01/metrics_shards", "metrics_days/2026-12-01/metrics_shards/00",
+                 "activity_days/2026-12-01/bakeries", "activity_days/2026-12-01/bakeries/A"):
         for token in (admin, owner_and_admin):
             assert _request(rules_host, "GET", path, token) in (401, 403), path
     assert _request(rules_host, "GET", "tenants/A/metrics_days/doc1", owner_and_admin) == 200
