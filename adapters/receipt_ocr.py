@@ -34,7 +34,6 @@ MIN_LONG_SIDE = 1400  # pixels: smaller pictures are enlarged, bigger ones reduc
 MAX_LONG_SIDE = 3000
 SURE_RATIO = 2.5  # upright (or upside down) is taken without trying 90/270 when this much more confident
 TIMEOUT_SECONDS = 20
-HEAVY_NOISE = 4.0  # mean change a 3x3 median makes (grey levels): above it only the filtered picture is read
 UNSURE_LINE = 50.0  # a line read with less mean word confidence than this is read again on its own
 MAX_REREAD_LINES = 16
 UNEVEN_LIGHT = 1.5  # brightest to darkest paper (95th to 5th percentile) above which the light is a shadow
@@ -121,16 +120,16 @@ def ocr_image(data: bytes) -> str:
 
 def _read_variants(data: bytes) -> list[_Text]:
     """The picture read twice, in parallel: through a 3x3 median filter and as it is. The median removes
-    speckle and sensor noise but breaks the thin serifs of some fonts, so neither wins everywhere;
-    under heavy noise only the filtered picture is read."""
+    speckle and sensor noise but breaks the thin serifs of some fonts, so neither wins everywhere. Both are
+    read even under heavy noise (low light): the unfiltered picture then reads worse as a whole, but some of its
+    lines better, and `extract_receipt` takes the better reading of each line."""
     if not tesseract_available():
         raise ReceiptImageError("receipt reading is not available: Tesseract OCR is not installed")
     gray = _grey(_open(data))
     paper = _rectified(gray)
     flat = _flatten(gray, divide=False) if paper is None else _flatten(paper, off_paper=False)
     median = flat.filter(ImageFilter.MedianFilter(3))
-    heavy_noise = ImageStat.Stat(ImageChops.difference(flat, median)).mean[0] > HEAVY_NOISE
-    variants = [_scaled(median)] if heavy_noise else [_scaled(median), _scaled(flat)]
+    variants = [_scaled(median), _scaled(flat)]
     turn = _upright_turn(variants[0])
     if turn:
         variants = [v.rotate(-turn, expand=True) for v in variants]
