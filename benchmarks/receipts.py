@@ -8,6 +8,8 @@ With --harder, the receipts are phone photos (`harder_receipt`): US, UK and cont
 each photographed in one of the conditions (clean, perspective, crumpled, faded, low_light,
 shadow); F1 is printed per condition, per locale and overall. The default harder set is 90 receipts
 from seed 20000: 15 per condition, 5 per condition and locale.
+Held-out ranges (never tuned on; see docs/ai-input.md): `--harder --first-seed 40000 --count 54` and
+`--harder --first-seed 70000` (frozen and first read before the line re-reading of issue 12).
 
 Run: .venv/bin/python benchmarks/receipts.py [--harder] [--count N] [--first-seed S] [--verbose]
 """
