@@ -53,7 +53,8 @@ from core.repository import COLLECTION_NAMES  # noqa: E402
 # database brought back from an export keeps its history). Not push_tokens (device addresses), not
 # rate_limits (abuse counters).
 EXPORTED_COLLECTIONS = ("tenants", "members", "invitations", "api_keys", "meta", "invitation_codes", "restores",
-                        *COLLECTION_NAMES, "purchase_summaries", "activity", "metrics_days")
+                        *COLLECTION_NAMES, "purchase_summaries", "activity", "metrics_days", "metrics_shards",
+                        "activity_days", "bakeries")  # the last two: which bakeries were active on a day
 NOT_EXPORTED = ("push_tokens", "rate_limits")
 DAILY_RETENTION = "7d"  # the most a daily scheduled backup may be kept
 WEEKLY_RETENTION = "14w"  # ... and a weekly one

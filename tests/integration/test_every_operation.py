@@ -95,12 +95,13 @@ def stack(auth_emulator: AuthEmulator, firestore_emulator: FirestoreEmulator,
 def _everything(client: Any) -> dict[str, Any]:
     """Every document in the database, by path (top-level collections and all their subcollections) — but the
     rate-limit counters (`rate_limits/`): counting a refused try is their purpose, not a change of data; nor is
-    the activity record every call leaves (`activity/`, docs/metrics.md)."""
+    the activity record every call leaves (`activity/`, and `activity_days/`, the day's marker that its bakery
+    was active; docs/metrics.md)."""
     found: dict[str, Any] = {}
 
     def walk(collections: Any) -> None:
         for collection in collections:
-            if collection.id in ("rate_limits", "activity"):
+            if collection.id in ("rate_limits", "activity", "activity_days"):
                 continue
             for ref in collection.list_documents():
                 snapshot = ref.get()
