@@ -21,7 +21,8 @@ ENV = {"BAKETRACKER_PROJECT": "bakes-prod"}
 
 def _dry_run(args: list[str], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
              env: dict[str, str] | None = None) -> list[list[str]]:
-    for name in ("BAKETRACKER_PROJECT", "BAKETRACKER_BACKUP_BUCKET", "BACKUP_EXPORT_DAYS", "BAKETRACKER_DATABASE"):
+    for name in ("BAKETRACKER_PROJECT", "BAKETRACKER_BACKUP_BUCKET", "BAKETRACKER_BUCKET", "BACKUP_EXPORT_DAYS",
+                 "BAKETRACKER_DATABASE", "BAKETRACKER_SCHEDULER_SERVICE_ACCOUNT"):  # others set by earlier tests
         monkeypatch.delenv(name, raising=False)
     for name, value in (env or ENV).items():
         monkeypatch.setenv(name, value)
