@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import math
 import os
 import random
 import re
 import time
+import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -28,15 +30,17 @@ from core.errors import RetryableConflict
 from core.proposals import receipt_scans, service
 from core.proposals.drafting import draft_operations
 from core.proposals.model import Proposal, ReceiptScan, Source
+from core.speech.operations import ParsedInput
 from functions.models import Strict
 from functions.shared.activity import noted, observed_task
 from functions.shared.auth import READERS
 from functions.shared.errors import ApiError
-from functions.shared.observe import Call, note, observed
+from functions.shared.observe import Call, current_request_id, note, observed
 from functions.shared.operation import RUNTIME, Context, operation
 
 T = TypeVar("T")
 log = logging.getLogger("baketracker.receipts")
+CLASHED_RETRY_S = 10  # twins that kept clashing on the scan: one of them took it; look again soon
 RECEIPT_PATH = re.compile(r"^tenants/(?P<tenant>[A-Za-z0-9_-]{1,80})/receipts/(?P<photo>[0-9a-f]{32})$")
 
 
@@ -133,8 +137,49 @@ def _from_task(request: Any) -> bool:
     return bool(queue) and queue.rsplit("/", 1)[-1] == expected
 
 
-def _answer(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]]:
-    return json.dumps(body), status, {"Content-Type": "application/json"}
+def _answer(status: int, body: dict[str, Any],
+            headers: dict[str, str] | None = None) -> tuple[str, int, dict[str, str]]:
+    return json.dumps(body), status, {"Content-Type": "application/json", **(headers or {})}
+
+
+def lease_seconds() -> float:
+    """How long a delivery holds a receipt while it reads it: BAKETRACKER_RECEIPT_LEASE_SECONDS (30–3600), else
+    receipt_scans.LEASE_S (the task handler's timeout). Keep it at least that timeout: a shorter lease lets a
+    twin delivery read a receipt a slow reader is still reading."""
+    raw = os.environ.get("BAKETRACKER_RECEIPT_LEASE_SECONDS", "").strip()
+    if not raw:
+        return receipt_scans.LEASE_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not 30 <= value <= 3600:
+        log.warning("BAKETRACKER_RECEIPT_LEASE_SECONDS=%r is not 30-3600 seconds; using %s", raw,
+                    receipt_scans.LEASE_S)
+        return receipt_scans.LEASE_S
+    return value
+
+
+def _busy(retry_after_s: int) -> tuple[str, int, dict[str, str]]:
+    """Another delivery of this task is reading the receipt: 429 with Retry-After, so Cloud Tasks delivers it again
+    once that lease has run out (by then it is proposed: 200; or its reader died: this one takes over). Not a 5xx:
+    nothing failed, and 5xx count in the error-rate alerts (ops/alerts); 429 is one of the two statuses whose
+    Retry-After Cloud Tasks considers."""
+    return _answer(429, {"error": {"code": "receipt_busy", "field": None, "request_id": current_request_id(),
+                                   "message": f"another delivery is reading this receipt; retry in {retry_after_s} s"}},
+                   {"Retry-After": str(retry_after_s)})
+
+
+def _release(task: ExtractTask, reader: str) -> None:
+    try:
+        _again_on_conflict(lambda: _give_back(task, reader))
+    except Exception:  # the lease then runs out by itself
+        log.exception("could not give back the lease on %s", task.photo_path)
+
+
+def _give_back(task: ExtractTask, reader: str) -> None:
+    with RUNTIME.backend.unit_of_work(task.tenant_id) as uow:
+        receipt_scans.release(uow, task.photo_id, reader)
 
 
 @observed_task
@@ -152,17 +197,28 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
                                        "field": "photo_path"}})
     backend = RUNTIME.backend
     note(tenant_id=task.tenant_id)
+    reader = uuid.uuid4().hex  # this delivery, as the holder of the receipt's lease
+    lease_s = lease_seconds()
 
-    def start() -> ReceiptScan | None:
+    def start() -> receipt_scans.ReadingClaim:
         with backend.unit_of_work(task.tenant_id) as uow:
-            return receipt_scans.start_reading(uow, task.photo_id, task.photo_path)
+            return receipt_scans.start_reading(uow, task.photo_id, task.photo_path, reader=reader, lease_s=lease_s)
 
     try:
-        scan = _again_on_conflict(start)  # the upload's event may be marking it queued at this moment
-    except RetryableConflict:  # twin deliveries of this task at once kept clashing: Cloud Tasks retries later
-        return _answer(503, {"error": {"code": "retry", "message": "this receipt is busy; retrying", "field": None}})
-    if scan is None:
-        return _answer(200, {"status": "proposed", "repeated": True})
+        claim = _again_on_conflict(start)  # the upload's event may be marking it queued at this moment
+    except RetryableConflict:  # twin deliveries of this task at once kept clashing on the scan: one of them holds it
+        note(receipt_lease="clashed", receipt_read=False)
+        return _busy(CLASHED_RETRY_S)
+    if claim.claim is receipt_scans.Claim.DONE:
+        note(receipt_lease="done", receipt_read=False)
+        return _answer(200, {"status": claim.scan.status.value, "repeated": True})
+    if claim.claim is receipt_scans.Claim.LEASED:  # another delivery is reading it: no second reading
+        note(receipt_lease="held", receipt_read=False)
+        return _busy(claim.retry_after_s())
+    scan = claim.scan
+    note(receipt_lease="taken_over" if claim.took_over else "taken", receipt_read=True)
+    if claim.took_over:
+        log.warning("receipt %s: the lease of an earlier reading ran out; reading it again", task.photo_path)
     photo = RUNTIME.photos.get(task.photo_path)
     if photo is None or photo.metadata.get("tenant_id") != task.tenant_id:
         with backend.unit_of_work(task.tenant_id) as uow:
@@ -184,7 +240,25 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
                 receipt_scans.fail(uow, task.photo_id, f"reading failed {scan.attempts} times ({type(exc).__name__})")
             return _answer(200, {"status": "failed"})
         log.exception("reading receipt %s failed; the task will be retried", task.photo_path)
+        _release(task, reader)  # the retry reads at once instead of waiting for the lease to run out
         return _answer(503, {"error": {"code": "retry", "message": "reading failed; retrying", "field": None}})
+    try:
+        proposal = _propose(backend, task, scan, parsed, model, read_notes)
+    except BaseException:  # the retry reads again at once (had the proposal been saved, it finds it: no reading)
+        _release(task, reader)
+        raise
+    noted(proposal)
+    note(uid=scan.uploaded_by or None)
+    if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in
+        from functions.push import notify_receipt_read
+
+        notify_receipt_read(backend, task.tenant_id, scan.uploaded_by, len(proposal.operations), proposal.id)
+    return _answer(200, {"status": "proposed", "proposal_id": proposal.id})
+
+
+def _propose(backend: Any, task: ExtractTask, scan: ReceiptScan, parsed: ParsedInput, model: str,
+             read_notes: list[str]) -> Proposal:
+    """The reading drafted against the catalog and saved as the receipt's one proposal; the scan then `proposed`."""
     catalog = backend.planning_bakery(task.tenant_id)
     operations, notes = draft_operations(parsed, catalog)
     notes = [*read_notes, *notes]
@@ -204,13 +278,7 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     # The same task delivered again meanwhile reads the scan in its own transaction: the loser runs again.
     proposal = _again_on_conflict(submit)  # by the photo's proposal id: a second submit returns the first
     _again_on_conflict(finish)
-    noted(proposal)
-    note(uid=scan.uploaded_by or None)
-    if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in
-        from functions.push import notify_receipt_read
-
-        notify_receipt_read(backend, task.tenant_id, scan.uploaded_by, len(proposal.operations), proposal.id)
-    return _answer(200, {"status": "proposed", "proposal_id": proposal.id})
+    return proposal
 
 
 def _hints(backend: Any, tenant_id: str) -> Any:

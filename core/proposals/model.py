@@ -140,6 +140,10 @@ class ReceiptScan:
     attempts: int = 0
     proposal_id: str = ""
     error: str = ""
+    # The lease of the delivery reading it now (core/proposals/receipt_scans.py): while `lease_until` is ahead,
+    # another delivery of the task does not read it; once past, one may take it over. Cleared when a read ends.
+    reader: str = ""
+    lease_until: dt.datetime | None = None
     extra: Extra = field(default_factory=dict)
 
     @property
