@@ -33,6 +33,7 @@ changes them in the same transaction, so planning reads them instead of every pu
 from __future__ import annotations
 
 import builtins
+import datetime as dt
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -54,6 +55,7 @@ from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
 from core.stock.live import is_live
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
+from core.stock.purchase_pages import PurchasePage, PurchasePosition, check_limit
 from core.stock.purchase_summary import PurchaseSummary
 
 T = TypeVar("T")
@@ -329,6 +331,31 @@ class FirestoreUnitOfWork:
     def live_lots(self) -> list[Lot]:
         lots: FirestoreCollection[Lot] = self.collection("lots")
         return lots.live()
+
+    def purchases_page(self, limit: int, after: PurchasePosition | None = None, *,
+                       product_id: str | None = None) -> PurchasePage:
+        """One ordered, limited query of the bakery's purchases (tenants/{t}/purchases; a document whose stored
+        tenant differs is skipped, as every read here does): `purchased_on` then `id`, both descending, from
+        just after `after`, `limit` + 1 documents (the one more says whether a next page exists), so a page
+        costs about `limit` reads whatever the history. Outside the transaction, like `list`; it lists what is
+        committed (a unit of work's own pending purchases are not in it). Indexes: firestore.indexes.json."""
+        from google.cloud.firestore_v1 import Query
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        check_limit(limit)
+        purchases: FirestoreCollection[Purchase] = self.collection("purchases")
+        query = purchases.ref
+        if product_id is not None:
+            query = query.where(filter=FieldFilter("product_id", "==", product_id))
+        query = query.order_by("purchased_on", direction=Query.DESCENDING).order_by("id", direction=Query.DESCENDING)
+        if after is not None:
+            query = query.start_after({"purchased_on": after.purchased_on.isoformat(), "id": after.purchase_id})
+        snaps = list(query.limit(limit + 1).stream())
+        page = [p for p in (purchases._decode(snap) for snap in snaps[:limit]) if p is not None]
+        if len(snaps) <= limit:
+            return PurchasePage(page, None)
+        last = snaps[limit - 1].to_dict() or {}  # the page's last document, even if skipped: paging moves on
+        return PurchasePage(page, PurchasePosition(dt.date.fromisoformat(last["purchased_on"]), last["id"]))
 
     def commit(self) -> None:
         if self.read_only and self.pending:

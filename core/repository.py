@@ -17,6 +17,7 @@ from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
+from core.stock.purchase_pages import PurchasePage, PurchasePosition
 from core.stock.purchase_summary import PurchaseSummary
 
 T = TypeVar("T")
@@ -67,6 +68,12 @@ class UnitOfWork(Protocol):
 
     def purchase_summaries(self) -> dict[str, PurchaseSummary]:
         """Per product, what was bought (core.stock.purchase_summary), without reading every purchase."""
+        ...
+
+    def purchases_page(self, limit: int, after: PurchasePosition | None = None, *,
+                       product_id: str | None = None) -> PurchasePage:
+        """At most `limit` purchases, newest first (day, then id), strictly after `after`, only `product_id`'s
+        if given (core.stock.purchase_pages); reads about one page, never the whole history."""
         ...
 
     def commit(self) -> None: ...

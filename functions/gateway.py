@@ -29,7 +29,7 @@ OPERATIONS: dict[str, Callable[[Any], tuple[str, int, dict[str, str]]]] = {
         "plan_event", "shopping_list", "export_desktop", "import_desktop", "create_tenant", "invite_member",
         "join_tenant", "list_members", "change_member_role", "remove_tenant_member",
         "create_api_key", "list_api_keys", "revoke_api_key", "get_bakery",
-        "save_bakery_settings", "add_purchase",
+        "save_bakery_settings", "add_purchase", "list_purchases",
         "set_inventory_level", "record_loss", "record_production", "record_assembly", "save_catalog",
         "save_recipes", "save_finished_goods", "save_events", "delete_record", "upload_photo",
         "propose_from_text", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",

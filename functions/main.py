@@ -17,6 +17,7 @@ from typing import Any
 
 from core.activity import facts as activity_facts
 from core.application import planning, records, stock
+from core.application.purchase_history import list_purchases as purchase_history
 from core.limits import API_KEYS_BY_BAKERY, INVITATIONS_BY_BAKERY, JOIN_BY_ACCOUNT, JOIN_BY_ADDRESS, Charge
 from core.tenancy import (
     ApiKey,
@@ -45,6 +46,7 @@ from functions.models import (
     InviteRequest,
     JoinRequest,
     LevelRequest,
+    ListPurchasesRequest,
     LossRequest,
     MemberRequest,
     MemberRoleRequest,
@@ -260,6 +262,12 @@ def add_purchase(ctx: Context, body: PurchaseRequest) -> dict[str, Any]:
     return stock.add_purchase(ctx.bakery, product_id=body.product_id, upc=body.upc, packages=body.packages,
                               unit_price=body.unit_price, purchased_on=body.purchased_on, supplier=body.supplier,
                               notes=body.notes)
+
+
+@operation(READERS, ListPurchasesRequest)
+def list_purchases(ctx: Context, body: ListPurchasesRequest) -> dict[str, Any]:
+    """A page of purchases, newest first: `{purchases, next_cursor}`; send `next_cursor` back for the next page."""
+    return purchase_history(ctx.bakery, limit=body.limit, cursor=body.cursor, product=body.product)
 
 
 @operation(WRITERS, LevelRequest)

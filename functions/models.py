@@ -106,6 +106,15 @@ class PurchaseRequest(Strict):
     names_a_product = field_validator("product_id")(_names_a_product)
 
 
+class ListPurchasesRequest(Strict):
+    """A page of the purchase history, newest first (core.stock.purchase_pages)."""
+
+    limit: int = Field(default=50, ge=1, le=200, strict=True, description="purchases per page")
+    cursor: str | None = Field(default=None, min_length=1, max_length=600,
+                               description="next_cursor of the page before; none for the first page")
+    product: str | None = Field(default=None, min_length=1, max_length=300, description="only this product's")
+
+
 class LevelRequest(Strict):
     upc: str | None = Field(default=None, pattern=r"^[0-9]{6,14}$")  # before product_id, which checks it
     product_id: str | None = Field(default=None, min_length=1, max_length=300, validate_default=True)

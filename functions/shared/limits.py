@@ -35,7 +35,7 @@ from functions.shared.errors import ApiError
 READ_OPERATIONS = frozenset({
     "plan_event", "shopping_list", "export_desktop", "list_members", "list_api_keys", "get_bakery",
     "list_proposals", "get_proposal", "receipt_status", "scale_recipe", "can_make", "event_cost", "get_quotas",
-    "get_metrics", "health", "export_bakery",
+    "get_metrics", "health", "export_bakery", "list_purchases",
 })
 # Operations that spend their own limits, the general write rate among them, in one go (see `spend`), or none:
 # joining counts every try on its own stricter limits.

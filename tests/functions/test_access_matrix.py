@@ -61,6 +61,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
     "reject_proposal": {"proposal_id": "A_PROPOSAL"},
     "undo_proposal": {"proposal_id": "A_CONFIRMED"},
     "list_proposals": {},
+    "list_purchases": {"limit": 5, "product": "A_PRODUCT"},
     "get_proposal": {"proposal_id": "A_PROPOSAL"},
     "receipt_status": {"photo_id": "A_RECEIPT"},
     "propose_from_photo": {"photo_id": "A_RECEIPT"},
@@ -82,7 +83,7 @@ BODIES: dict[str, dict[str, Any] | None] = {
                                              "created_at": "2026-11-01T00:00:00+00:00"}}},
 }
 READ_ONLY = {"plan_event", "shopping_list", "export_desktop", "list_proposals", "get_proposal", "receipt_status",
-             "get_bakery", "scale_recipe", "can_make", "event_cost"}
+             "get_bakery", "scale_recipe", "can_make", "event_cost", "list_purchases"}
 # a viewer's own device opting in or out of web push: allowed for every member, about the caller alone
 OWN_DEVICE = {"register_push_token", "unregister_push_token"}
 NO_TENANT_NEEDED = {"create_tenant", "join_tenant"}  # what an account without a bakery may do
@@ -92,7 +93,8 @@ PUBLIC = {"health"}
 NAMES_RECORDS = {"plan_event", "shopping_list", "add_purchase", "set_inventory_level", "record_loss",
                  "record_production", "record_assembly", "change_member_role", "remove_tenant_member",
                  "delete_record", "edit_proposal", "confirm_proposal", "reject_proposal", "undo_proposal",
-                 "receipt_status", "propose_from_photo", "get_proposal", "scale_recipe", "can_make", "event_cost"}
+                 "receipt_status", "propose_from_photo", "get_proposal", "scale_recipe", "can_make", "event_cost",
+                 "list_purchases"}
 COLUMNS = ["other bakery", "forged claims", "viewer writes", "removed member", "no claims", "no token",
            "expired (prod)", "unsigned (prod)", "other key (prod)", "other project (prod)"]
 TABLE: dict[str, dict[str, str]] = {}

@@ -61,6 +61,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "reject_proposal": models.RejectRequest,
     "undo_proposal": models.ProposalRequest,
     "list_proposals": models.ListProposalsRequest,
+    "list_purchases": models.ListPurchasesRequest,
     "receipt_status": ReceiptStatusRequest,
     "propose_from_photo": models.ProposeFromPhotoRequest,
     "register_push_token": RegisterPushTokenRequest,
@@ -86,7 +87,7 @@ MAY_LEGITIMATELY_WRITE = {"create_tenant", "invite_member", "import_desktop", "s
                           "save_bakery_settings", "create_api_key", "register_push_token",
                           "unregister_push_token", "save_equipment",
                           "export_bakery", "restore_bakery",
-                          "get_metrics"}  # a read: a body its model accepts is answered
+                          "get_metrics", "list_purchases"}  # a read: a body its model accepts is answered
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                        HealthCheck.filter_too_much])
 

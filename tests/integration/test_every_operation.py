@@ -184,6 +184,11 @@ def test_every_operation_happy_and_bad(stack: tuple[Client, Any], auth_emulator:
                      headers={"Idempotency-Key": "receipt-1"})
     assert again == (200, {"purchase_id": bought["purchase_id"], "replayed": True})
     assert len(_docs(db, tenant, "purchases")) == 1
+    kim.refused("list_purchases", {"limit": 0}, 400, "limit")
+    kim.refused("list_purchases", {"cursor": "not-a-cursor"}, 400, "cursor")
+    status, listed = kim.send("list_purchases", {"product": "ka-flour"})
+    assert status == 200 and [p["id"] for p in listed["purchases"]] == [bought["purchase_id"]]
+    assert listed["next_cursor"] is None
     assert _docs(db, tenant, "lots")[bought["lot_id"]]["tenant_id"] == tenant
     kim.refused("set_inventory_level", {"product_id": "ka-flour", "remaining_percentage": 140}, 400,
                 "remaining_percentage")

@@ -30,6 +30,7 @@ QUERY_CALLS = {"where", "order_by", "collection_group", "limit_to_last", "start_
 # (file, function) of every query the code makes: each is run by test_every_query_is_served_by_an_index
 QUERIES = {
     ("adapters/firestore_repository.py", "_current_live"),  # a bakery's live lots: live == true
+    ("adapters/firestore_repository.py", "purchases_page"),  # a page of purchases, newest first (product_id ==)
     ("adapters/purchase_summaries.py", "_purchases_of"),  # one product's purchases: product_id ==
     ("functions/shared/firestore_backend.py", "push_tokens"),  # a bakery's push tokens of one user: uid ==
     ("functions/shared/firestore_backend.py", "push_tenants"),  # every bakery with push tokens (group, no filter)
@@ -161,6 +162,9 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     uow = FirestoreUnitOfWork(firestore, "alpha")
     uow.purchases.put(Purchase("pu-1", "p", None, dt.date(2026, 1, 1), Decimal(1), Decimal(1)))
     uow.commit()  # no summary and no backfill yet: the product's purchases are queried to sum them up
+    pages = FirestoreUnitOfWork(firestore, "alpha", read_only=True)
+    assert [p.id for p in pages.purchases_page(5).purchases] == ["pu-1"]  # every purchase, newest first
+    assert [p.id for p in pages.purchases_page(5, product_id="p").purchases] == ["pu-1"]  # one product's
     backend = FirestoreBackend(firestore)
     backend.save_push_token("alpha", PushToken("uid-1", "token-1", "en"))
     assert [t.uid for t in backend.push_tokens("alpha", "uid-1")] == ["uid-1"]
@@ -185,6 +189,9 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     assert needs[("adapters/purchase_summaries.py", "_purchases_of")] == \
         ("purchases", "COLLECTION", ("product_id",), ())
     assert needs[("functions/shared/firestore_backend.py", "push_tenants")] is None  # a whole group, no filter
+    assert {need_of(q) for site, q in recorded if site == ("adapters/firestore_repository.py", "purchases_page")} == {
+        ("purchases", "COLLECTION", (), ("purchased_on", "id")),
+        ("purchases", "COLLECTION", ("product_id",), ("purchased_on", "id"))}
 
 
 def test_the_index_rules_tell_automatic_from_declared() -> None:
