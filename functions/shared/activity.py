@@ -18,7 +18,9 @@ from __future__ import annotations
 import logging
 import os
 import queue
+import secrets
 import threading
+import time
 import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
@@ -26,14 +28,23 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from core.activity.daily import DailyAggregate, fold_bakery, fold_platform
 from core.activity.platform_day import PlatformDay, shards_listed, split
 from core.activity.record import ActivityRecord, record_of
-from functions.shared.observe import Call, Observation, listen, note, observed
+from functions.shared import shutdown
+from functions.shared.errors import unavailable
+from functions.shared.logs import STRUCTURED
+from functions.shared.observe import Call, Observation, listen, note, observed, on_start
 
 if TYPE_CHECKING:
     from core.proposals.model import Proposal
 
 log = logging.getLogger("baketracker.activity")
 BATCH = 400  # records per Firestore batch (a batch takes at most 500 writes)
-QUEUE_LIMIT = 20_000
+QUEUE_LIMIT = 20_000  # records held at most (about 10 MB); beyond it new records are dropped and counted
+DROP_REASONS = ("queue_full", "write_failed", "no_store")
+DROP_LOG_SECONDS = 60.0  # at most one drop WARNING a minute (and one at exit)
+RETRY_FIRST, RETRY_MAX, RETRY_SLICE = 0.5, 30.0, 0.25  # seconds: the writer's back-off after a failed write
+# besides unavailable() (unreachable, deadline): errors worth writing the same records again for
+RETRIED = frozenset({"InternalServerError", "Aborted", "TooManyRequests", "ResourceExhausted", "GatewayTimeout",
+                     "ConnectionError", "TimeoutError"})
 CHUNK = 200  # bakeries folded per unit of aggregation
 # Not recorded: the uptime check's probe (every minute from several regions: ~260 000 records a month that
 # say nothing about bakeries). Its failures still reach the logs and the uptime alert.
@@ -41,8 +52,10 @@ UNRECORDED = frozenset({"health"})
 
 
 class ActivityStore(Protocol):
-    def write(self, records: list[ActivityRecord]) -> None:
-        """The records, and for each bakery and day among them the marker that it was active that day."""
+    def write(self, records: list[ActivityRecord], ids: list[str] | None = None) -> None:
+        """The records, and for each bakery and day among them the marker that it was active that day.
+        `ids`: each record's document id (writing the same record again with its id changes nothing); without
+        them each record gets a new id."""
         ...
 
     def bakeries_of_day(self, day: str) -> list[str]:
@@ -82,10 +95,15 @@ class MemoryActivityStore:
         self.bakery: dict[tuple[str, str], dict[str, Any]] = {}
         self.platform: dict[str, dict[str, Any]] = {}
         self.shards: dict[tuple[str, str], dict[str, Any]] = {}  # (day, shard) → its document
+        self._ids: set[str] = set()  # the document ids written
         self._lock = threading.Lock()
 
-    def write(self, records: list[ActivityRecord]) -> None:
+    def write(self, records: list[ActivityRecord], ids: list[str] | None = None) -> None:
         with self._lock:
+            if ids is not None:  # as Firestore does: a record written again under its id is the same document
+                fresh = [(i, r) for i, r in zip(ids, records, strict=True) if i not in self._ids]
+                self._ids.update(i for i, _ in fresh)
+                records = [r for _, r in fresh]
             for record in records:
                 if record.tenant_id is not None:
                     self.marked.setdefault(record.day, set()).add(record.tenant_id)
@@ -156,7 +174,7 @@ class FirestoreActivityStore:
     def _marker(self, day: str, tenant_id: str) -> Any:
         return self.client.collection("activity_days").document(day).collection("bakeries").document(tenant_id)
 
-    def write(self, records: list[ActivityRecord]) -> None:
+    def write(self, records: list[ActivityRecord], ids: list[str] | None = None) -> None:
         with self._lock:
             fresh = sorted({(r.day, r.tenant_id) for r in records if r.tenant_id is not None
                             and r.tenant_id not in self._marked.get(r.day, ())})
@@ -172,10 +190,11 @@ class FirestoreActivityStore:
                 self._marked.setdefault(day, set()).add(tenant_id)
             for day in sorted(self._marked)[:-self.MARKED_DAYS]:
                 del self._marked[day]
-        for start in range(0, len(records), BATCH):
+        named = list(zip(ids, records, strict=True)) if ids is not None else [(None, r) for r in records]
+        for start in range(0, len(named), BATCH):
             batch = self.client.batch()
-            for record in records[start:start + BATCH]:
-                batch.set(self._activity(record.tenant_id).document(), record.to_dict())
+            for doc_id, record in named[start:start + BATCH]:
+                batch.set(self._activity(record.tenant_id).document(doc_id), record.to_dict())
             batch.commit()
 
     def bakeries_of_day(self, day: str) -> list[str]:
@@ -283,15 +302,48 @@ def store_for(backend: Any) -> ActivityStore:
 
 
 class Recorder:
-    """The listener: an Observation → a record on the queue; a daemon thread writes the queue in batches."""
+    """The listener: an Observation → a record on a bounded queue; a daemon thread writes the queue in batches.
 
-    def __init__(self) -> None:
+    Built for instances whose CPU is throttled between requests (Cloud Run's request-based billing):
+    - the call only builds the record and queues it (never waits, never fails: a full queue drops the record
+      and counts it);
+    - the writer takes what is queued at once (no waiting for a batch to fill), so a call's record is usually
+      written while the instance still has CPU for it;
+    - each record gets its document id when the writer first takes it and keeps it through retries, so a
+      write that failed (Firestore unreachable, a deadline that ran out while the CPU was throttled) is retried
+      without writing the record twice; errors that say nothing about reachability drop the batch (counted);
+    - a request's start nudges a writer that is waiting to retry (`nudge`, an observe start hook): with CPU
+      back it retries at once, on its own thread (the request waits for nothing);
+    - on SIGTERM and at exit the pending records are written within `shutdown.SECONDS` (functions/shared/
+      shutdown.py);
+    - drops are logged as one structured WARNING (event `activity_dropped`, counts by reason) at most every
+      `DROP_LOG_SECONDS`, and at exit."""
+
+    def __init__(self, limit: int = QUEUE_LIMIT) -> None:
         self.store: ActivityStore | None = None  # set by use(); else the store beside the functions' backend
         self.fallback_backend: Any = None  # the MCP service's backend, when no function has one
-        self.dropped = 0
-        self._queue: queue.Queue[tuple[ActivityStore, ActivityRecord]] = queue.Queue(QUEUE_LIMIT)
+        self.drops = dict.fromkeys(DROP_REASONS, 0)  # records dropped, by reason
+        self.written = 0  # records written by this process
+        self.retrying = False  # the writer holds records it could not write and waits to try again
+        self._closing = False  # the process is stopping: retry quickly, wait for nothing
+        self._queue: queue.Queue[tuple[ActivityStore, ActivityRecord]] = queue.Queue(limit)
         self._thread: threading.Thread | None = None
         self._lock = threading.Lock()
+        self._count_lock = threading.Lock()
+        self._wake = threading.Event()
+        self._logged_drops = 0
+        self._drops_logged_at = -DROP_LOG_SECONDS
+        self._retry_logged_at = -DROP_LOG_SECONDS
+
+    @property
+    def dropped(self) -> int:
+        """Records dropped so far, whatever the reason."""
+        return sum(self.drops.values())
+
+    @property
+    def pending(self) -> int:
+        """Records queued or being written (read without a lock: a signal handler may ask)."""
+        return self._queue.unfinished_tasks
 
     def use(self, store: ActivityStore | None) -> None:
         self.store = store
@@ -311,7 +363,7 @@ class Recorder:
             return
         store = self._current_store()
         if store is None:  # no backend in this process yet (nothing was stored either)
-            self.dropped += 1
+            self._drop("no_store")
             return
         record = record_of(operation=observation.operation, entry=observation.entry, status=observation.status,
                            latency_ms=observation.latency_ms, started_at=observation.started_at,
@@ -320,9 +372,21 @@ class Recorder:
         try:
             self._queue.put_nowait((store, record))
         except queue.Full:
-            self.dropped += 1
+            self._drop("queue_full")
             return
         self._ensure_thread()
+
+    def nudge(self) -> None:
+        """A request starts (the instance has CPU again): a writer waiting to retry tries now. Costs a few
+        attribute reads when nothing waits."""
+        if self.retrying:
+            self._wake.set()
+        elif self._queue.unfinished_tasks and (self._thread is None or not self._thread.is_alive()):
+            self._ensure_thread()  # records queued before a fork (gunicorn) or a writer that died
+
+    def _drop(self, reason: str, count: int = 1) -> None:
+        with self._count_lock:
+            self.drops[reason] += count
 
     def _ensure_thread(self) -> None:
         if self._thread is not None and self._thread.is_alive():
@@ -333,40 +397,130 @@ class Recorder:
                 self._thread.start()
 
     def _drain(self) -> None:
+        held: list[tuple[ActivityStore, str, ActivityRecord]] = []  # taken, not yet written
+        attempt = 0
         while True:
-            first = self._queue.get()
-            taken = [first]
-            while len(taken) < BATCH:
+            if not held:
+                held.append(self._take(self._queue.get()))
+            while len(held) < BATCH:
                 try:
-                    taken.append(self._queue.get(timeout=0.05))
+                    held.append(self._take(self._queue.get_nowait()))
                 except queue.Empty:
                     break
-            by_store: dict[int, tuple[ActivityStore, list[ActivityRecord]]] = {}
-            for store, record in taken:
-                by_store.setdefault(id(store), (store, []))[1].append(record)
-            for store, records in by_store.values():
-                try:
-                    store.write(records)
-                except Exception:
-                    self.dropped += len(records)
-                    log.exception("could not write %d activity records", len(records))
-            for _ in taken:
+            kept = self._write(held)
+            for _ in range(len(held) - len(kept)):
                 self._queue.task_done()
+            held = kept
+            self.retrying = bool(held)
+            attempt = attempt + 1 if held else 0
+            self._log_drops()
+            if held:
+                self._wait_to_retry(attempt)
 
-    def flush(self) -> None:
-        """Wait until every queued record is written (tests, the aggregation, the end of a CLI run)."""
-        if self._thread is not None and self._thread.is_alive():
-            self._queue.join()
+    @staticmethod
+    def _take(item: tuple[ActivityStore, ActivityRecord]) -> tuple[ActivityStore, str, ActivityRecord]:
+        """A record's document id, chosen once: writing it again after a failure overwrites, never doubles."""
+        return item[0], secrets.token_hex(10), item[1]
+
+    def _write(self, held: list[tuple[ActivityStore, str, ActivityRecord]]
+               ) -> list[tuple[ActivityStore, str, ActivityRecord]]:
+        """Write `held`, store by store; answers what is to be tried again."""
+        by_store: dict[int, list[tuple[ActivityStore, str, ActivityRecord]]] = {}
+        for entry in held:
+            by_store.setdefault(id(entry[0]), []).append(entry)
+        kept: list[tuple[ActivityStore, str, ActivityRecord]] = []
+        for entries in by_store.values():
+            store = entries[0][0]
+            try:
+                store.write([r for _, _, r in entries], [i for _, i, _ in entries])
+            except Exception as exc:
+                if worth_retrying(exc):
+                    kept.extend(entries)
+                    if time.monotonic() - self._retry_logged_at >= DROP_LOG_SECONDS:  # not on every attempt
+                        self._retry_logged_at = time.monotonic()
+                        log.warning("could not write %d activity records (%s); trying again", len(entries),
+                                    type(exc).__name__)
+                else:
+                    self._drop("write_failed", len(entries))
+                    log.exception("could not write %d activity records", len(entries))
+            else:
+                self.written += len(entries)
+        return kept
+
+    def _wait_to_retry(self, attempt: int) -> None:
+        """Back off (0.5 s doubling to 30 s), in slices so that a stop (set by a signal handler, which may not
+        touch the event's lock) is noticed within RETRY_SLICE; a nudge ends the wait at once."""
+        until = time.monotonic() + min(RETRY_MAX, RETRY_FIRST * 2 ** (attempt - 1))
+        while not self._closing and (left := until - time.monotonic()) > 0:
+            if self._wake.wait(min(left, RETRY_SLICE)):
+                break
+        self._wake.clear()
+        if self._closing:
+            time.sleep(RETRY_SLICE / 2)  # stopping: try again soon, but do not spin
+
+    def _log_drops(self, *, now: bool = False) -> None:
+        dropped = self.dropped
+        if dropped == self._logged_drops:
+            return
+        if not now and time.monotonic() - self._drops_logged_at < DROP_LOG_SECONDS:
+            return
+        fresh, self._logged_drops, self._drops_logged_at = dropped - self._logged_drops, dropped, time.monotonic()
+        log.warning("%d activity records dropped (%d in all since the process started)", fresh, dropped,
+                    extra={STRUCTURED: {"event": "activity_dropped", "dropped": fresh, "dropped_total": dropped,
+                                        "by_reason": dict(self.drops), "pending": self.pending}})
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait until every queued record is written or dropped (tests, the aggregation, the end of a CLI run);
+        with `timeout`, at most that long. Answers whether nothing is left."""
+        if self._queue.unfinished_tasks:
+            self._ensure_thread()
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if deadline is not None and time.monotonic() >= deadline:
+                return False
+            time.sleep(0.002)
+        return True
+
+    # -- shutdown.Finisher: called from a signal handler too, so no lock is taken (see functions/shared/shutdown)
+
+    def stopping(self) -> None:
+        self._closing = True
+
+    def finish_within(self, seconds: float, reason: str) -> None:
+        """Write what is pending, waiting `seconds` at most; log what was written and what was not."""
+        self._closing = True
+        pending = self.pending
+        started = time.monotonic()
+        alive = self._thread is not None and self._thread.is_alive()
+        while alive and self._queue.unfinished_tasks and time.monotonic() - started < seconds:
+            time.sleep(0.002)
+        left = self._queue.unfinished_tasks
+        if pending or left:
+            fields = {"event": "activity_flushed", "reason": reason, "pending": pending, "written": pending - left,
+                      "unwritten": left, "ms": round((time.monotonic() - started) * 1000, 1)}
+            log.log(logging.WARNING if left else logging.INFO,
+                    "%s: %d pending activity records, %d written in %.0f ms, %d not written", reason, pending,
+                    pending - left, fields["ms"], left, extra={STRUCTURED: fields})
+        self._log_drops(now=True)
+
+
+def worth_retrying(exc: BaseException) -> bool:
+    """Firestore unreachable or slow (a deadline, a throttled CPU), overloaded or aborted: try again later."""
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return unavailable(exc) is not None or bool(names & RETRIED)
 
 
 RECORDER = Recorder()
 
 
 def install(backend: Any = None) -> None:
-    """Record every observed call (idempotent). `backend`: where to record when no function set one (MCP)."""
+    """Record every observed call (idempotent). `backend`: where to record when no function set one (MCP).
+    A request's start nudges the writer; the pending records are written on SIGTERM and at exit."""
     if backend is not None:
         RECORDER.fallback_backend = backend
     listen(RECORDER)
+    on_start(RECORDER.nudge)
+    shutdown.register(RECORDER)
 
 
 FanOut = Callable[[str, int, list[str]], None]  # (day, chunk number, tenant ids): fold them elsewhere (a task)

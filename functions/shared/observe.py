@@ -54,6 +54,9 @@ class Observation:
 
 Listener = Callable[[Observation], None]
 LISTENERS: list[Listener] = []
+# Called when a call starts (no argument; must be quick and never raise): the instance has CPU again, so work
+# that waited for it may go on (the activity writer's retry) on its own thread.
+STARTERS: list[Callable[[], None]] = []
 _facts: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("baketracker_facts", default=None)
 _request_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("baketracker_request_id", default=None)
 
@@ -62,6 +65,12 @@ def listen(listener: Listener) -> None:
     """Add a listener once (adding the same one again does nothing)."""
     if listener not in LISTENERS:
         LISTENERS.append(listener)
+
+
+def on_start(hook: Callable[[], None]) -> None:
+    """Call `hook` when any observed call starts (adding the same one again does nothing)."""
+    if hook not in STARTERS:
+        STARTERS.append(hook)
 
 
 def note(**facts: Any) -> None:
@@ -109,6 +118,11 @@ def observed(operation: str, entry: str, *, request_id: str | None = None, trace
              client: str | None = None) -> Iterator[Call]:
     """Time a call and tell every listener how it ended. An exception escaping the block counts as a 500
     unless the block set `status` itself."""
+    for hook in STARTERS:
+        try:
+            hook()
+        except Exception:
+            log.exception("start hook %r failed", hook)
     call = Call(operation, entry, request_id or new_request_id(), trace, client)
     facts_token = _facts.set(call.facts)
     id_token = _request_id.set(call.request_id)
