@@ -8,7 +8,8 @@ a) The Firestore emulator stopped and restarted while bakeries work: meanwhile e
    them, closed), the data exported through the emulator's own REST export, the emulator stopped, then started
    again with `--seed_from_export` on the same port and the connection restored. Nothing can reach the
    database between the export and the stop, so every acknowledged write is in the export.
-b) A receipt-reading task delivered twice, one after the other and four at once: one proposal, not two.
+b) A receipt-reading task delivered twice, one after the other and four at once: one proposal, not two, and one
+   reading of each receipt (the lease on the scan: tests/integration/test_receipt_lease_on_emulator.py).
 c) The gateway's process killed (SIGKILL) while a write is in flight — before its commit, and after its
    commit but before its answer — then started again: the same Idempotency-Key sent again is written once.
 """
@@ -341,8 +342,8 @@ def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: A
             for t in threads:
                 t.join()
             assert len(results) == 4, results  # each delivery answered (no exception escapes the handler)
-            # 200, or 503 `retry` when the twins kept clashing on the scan (Cloud Tasks delivers it again later)
-            assert all(status == 200 or (status, answer["error"]["code"]) == (503, "retry")
+            # 200, or 429 `receipt_busy` while another of them holds the lease (Cloud Tasks delivers it again later)
+            assert all(status == 200 or (status, answer["error"]["code"]) == (429, "receipt_busy")
                        for status, answer in results), results
             assert any(status == 200 for status, _ in results)
             readings = len(fake.requests)
@@ -354,10 +355,9 @@ def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: A
     for proposal in proposals:
         by_photo[proposal["photo_path"]] = by_photo.get(proposal["photo_path"], 0) + 1
     assert sorted(by_photo.values()) == [1, 1], by_photo  # one proposal per receipt
-    # Deliveries at once may each read the receipt (a scan `reading` is read again: that task may have died),
-    # so the photo can cost more than one reading; never more than one per delivery, and one proposal.
+    # Deliveries at once do not read a receipt another delivery is reading (its lease): one reading per receipt.
     print(f"receipt readings: {readings} for 2 receipts, 2 deliveries of one and 4 at once of the other")
-    assert 2 <= readings <= 1 + 4
+    assert readings == 2
     receipts = firestore.collection("tenants").document(tenant).collection("receipts")
     scans = {d.id: d.to_dict() for d in receipts.stream()}
     assert {s["status"] for s in scans.values()} == {"proposed"}
