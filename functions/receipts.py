@@ -184,7 +184,8 @@ def _give_back(task: ExtractTask, reader: str) -> None:
 
 @observed_task
 def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
-    """The task: read one receipt photo into one proposal. 2xx ends the task; 5xx asks Cloud Tasks to retry."""
+    """The task: read one receipt photo into one proposal. 2xx ends the task; 429 (another delivery of it holds
+    the receipt's lease) and 5xx ask Cloud Tasks to deliver it again."""
     if not _from_task(request):
         return _answer(403, {"error": {"code": "forbidden", "message": "only the extraction queue may call this",
                                        "field": None}})
@@ -215,10 +216,18 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
     if claim.claim is receipt_scans.Claim.LEASED:  # another delivery is reading it: no second reading
         note(receipt_lease="held", receipt_read=False)
         return _busy(claim.retry_after_s())
-    scan = claim.scan
     note(receipt_lease="taken_over" if claim.took_over else "taken", receipt_read=True)
     if claim.took_over:
         log.warning("receipt %s: the lease of an earlier reading ran out; reading it again", task.photo_path)
+    try:
+        return _read(backend, task, claim.scan, reader)
+    except BaseException:  # the retry reads again at once (had the proposal been saved, it finds it: no reading)
+        _release(task, reader)
+        raise
+
+
+def _read(backend: Any, task: ExtractTask, scan: ReceiptScan, reader: str) -> tuple[str, int, dict[str, str]]:
+    """Read the receipt this delivery holds the lease of, into its proposal; every way out clears the lease."""
     photo = RUNTIME.photos.get(task.photo_path)
     if photo is None or photo.metadata.get("tenant_id") != task.tenant_id:
         with backend.unit_of_work(task.tenant_id) as uow:
@@ -242,11 +251,7 @@ def extract_receipt(request: Any) -> tuple[str, int, dict[str, str]]:
         log.exception("reading receipt %s failed; the task will be retried", task.photo_path)
         _release(task, reader)  # the retry reads at once instead of waiting for the lease to run out
         return _answer(503, {"error": {"code": "retry", "message": "reading failed; retrying", "field": None}})
-    try:
-        proposal = _propose(backend, task, scan, parsed, model, read_notes)
-    except BaseException:  # the retry reads again at once (had the proposal been saved, it finds it: no reading)
-        _release(task, reader)
-        raise
+    proposal = _propose(backend, task, scan, parsed, model, read_notes)
     noted(proposal)
     note(uid=scan.uploaded_by or None)
     if scan.uploaded_by:  # "Receipt read — N items to review" on the uploader's devices that opted in

@@ -243,3 +243,25 @@ def test_the_lease_length_comes_from_the_environment(reader: CountingReader, bac
     for wrong in ("5", "abc", "7200", "nan"):  # out of 30-3600 s: the default
         monkeypatch.setenv("BAKETRACKER_RECEIPT_LEASE_SECONDS", wrong)
         assert handler.lease_seconds() == receipt_scans.LEASE_S
+
+
+def test_a_reader_that_fails_after_saving_the_proposal_leaves_nothing_to_read_again(
+        reader: CountingReader, backend: MemoryBackend, owner: dict[str, Any],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    payload = _task(owner)
+    real_finish = receipt_scans.finish
+
+    def broken_finish(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the instance went away between the proposal and the scan")
+
+    monkeypatch.setattr(receipt_scans, "finish", broken_finish)
+    with pytest.raises(RuntimeError, match="went away"):  # a 500: Cloud Tasks delivers it again
+        _deliver(payload)
+    scan = _scan(backend, owner, payload)
+    assert (scan.status, scan.reader, scan.lease_until) == (ScanStatus.READING, "", None)  # the lease given back
+    monkeypatch.setattr(receipt_scans, "finish", real_finish)
+    assert _deliver(payload)[:2] == (200, {"status": "proposed", "repeated": True})
+    assert reader.calls == 1
+    scan = _scan(backend, owner, payload)
+    assert (scan.status, scan.proposal_id) == (ScanStatus.PROPOSED, receipt_scans.proposal_id_for(payload["photo_id"]))
+    assert len(backend.stores[owner["tenant_id"]].bakery.proposals) == 1
