@@ -21,6 +21,7 @@ else
   echo "install: npm not found; the Auth emulator (firebase-tools) and the web app will be missing" >&2
 fi
 command -v java >/dev/null 2>&1 || echo "install: java not found (the Firestore and Auth emulators need Java 17+)" >&2
+command -v javac >/dev/null 2>&1 || echo "install: javac not found (tests/integration/test_storage_rules_engine.py runs storage.rules through the rules engine with a small Java harness and skips without a JDK)" >&2
 if ! ls /usr/lib/google-cloud-sdk/platform/cloud-firestore-emulator/cloud-firestore-emulator.jar >/dev/null 2>&1 \
    && ! command -v gcloud >/dev/null 2>&1; then
   echo "install: no gcloud SDK Firestore emulator found" >&2
