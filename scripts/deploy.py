@@ -61,6 +61,15 @@ TASK_HANDLERS = ("extract_receipt", "aggregate_activity", "event_reminders", "fo
 SCHEDULED = (("aggregate_activity", "baketracker-aggregate-activity", "7 * * * *"),  # hourly
              ("event_reminders", "baketracker-event-reminders", "0 7 * * *"))  # daily, 07:00 UTC
 SCHEDULER_CREATE = ["gcloud", "scheduler", "jobs", "create", "http"]
+# CPU only while a request is served (request-based billing), for the functions and the MCP service alike. CPU
+# always allocated would bill every instance for its whole life, idle minutes included, to write activity
+# records that are written anyway: at the instance's next request and on SIGTERM, which Cloud Run sends with
+# 10 s of CPU before stopping an instance (functions/shared/activity.py, docs/metrics.md, docs/cost.md).
+# `gcloud functions deploy` has no flag for it (2nd gen functions get request-based CPU); the MCP service's
+# `gcloud run deploy` says it explicitly.
+CPU_NOTE = ("# CPU: request-based (throttled between requests) for every function and the MCP service "
+            "(--cpu-throttling); activity records are written at the next request and on SIGTERM")
+MCP_CPU = "--cpu-throttling"
 
 
 class Config:
@@ -172,8 +181,8 @@ def commands(config: Config, source: Path, entry_points: set[str],
     if mcp_source is not None:
         # the service checks the bearer token itself (401 with its metadata), so Cloud Run lets callers reach it
         out.append(["gcloud", "run", "deploy", "baketracker-mcp", f"--source={mcp_source}", f"--region={r}",
-                    "--allow-unauthenticated", "--memory=512Mi", f"--set-env-vars={config.env_vars()}", *secret,
-                    *p])
+                    "--allow-unauthenticated", "--memory=512Mi", MCP_CPU, f"--set-env-vars={config.env_vars()}",
+                    *secret, *p])
     return out
 
 
@@ -263,6 +272,7 @@ def main(argv: list[str]) -> int:
     print(f"# staged the MCP service's build context in {mcp_source}", flush=True)
     ops = plan_ops(config, source.parent / "ops")
     print(f"# checked and staged {len(ops)} monitoring resources from ops/ in {source.parent / 'ops'}", flush=True)
+    print(CPU_NOTE, flush=True)
     for command in [*commands(config, source, defined_entry_points(), hosting_config, mcp_source), *ops]:
         if not args.dry_run and command[:5] == [*ops_config.POLICIES, "create"]:
             policy = json.loads(Path(command[5].split("=", 1)[1]).read_text())
