@@ -188,7 +188,7 @@ logs.install()
 
 class Slow(activity.MemoryActivityStore):
     def write(self, records, ids=None):
-        time.sleep(0.2)  # a write that has not ended when the signal comes
+        time.sleep(float(os.environ.get("WRITE_SECONDS", "0.2")))  # a write not ended when the signal comes
         super().write(records, ids)
         print("written", len(self.records), flush=True)
 
@@ -205,14 +205,35 @@ activity.install()
 for n in range(int(sys.argv[2])):
     activity.RECORDER(Observation("get_bakery", "http", f"r{n}", None, "t1", f"u{n}", "owner", 200, None, 3.0,
                                   "pwa", time.time(), {}))
-os.kill(os.getpid(), signal.SIGTERM)
+if before == "uvicorn":  # the MCP service's server: it takes SIGTERM while serving, then raises it again
+    import uvicorn
+
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            while (await receive())["type"] != "lifespan.shutdown":
+                await send({"type": "lifespan.startup.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+
+    config = uvicorn.Config(app, host="127.0.0.1", port=0, log_level="warning")
+    server = uvicorn.Server(config)
+    def stop_when_started():
+        while not server.started:
+            time.sleep(0.01)
+        print("serving, pending", activity.RECORDER.pending, flush=True)
+        os.kill(os.getpid(), signal.SIGTERM)
+    threading.Thread(target=stop_when_started, daemon=True).start()
+    server.run()
+    print("uvicorn stopped and the process goes on", flush=True)
+else:
+    os.kill(os.getpid(), signal.SIGTERM)
 time.sleep(2)
 print("still running", activity.RECORDER.pending, flush=True)
 """
 
 
-def _run(before: str, records: int = 7) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO), "BAKETRACKER_LOG_FORMAT": "json"}
+def _run(before: str, records: int = 7, write_seconds: float = 0.2) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "BAKETRACKER_LOG_FORMAT": "json",
+           "WRITE_SECONDS": str(write_seconds)}
     return subprocess.run([sys.executable, "-c", SCRIPT, before, str(records)], capture_output=True, text=True,
                           timeout=60, env=env, cwd=REPO)
 
@@ -245,3 +266,14 @@ def test_an_ignored_sigterm_stays_ignored_and_the_records_are_written_anyway() -
     done = _run("ignored")
     assert done.returncode == 0, done.stderr[-2000:]
     assert "still running 0" in done.stdout and "written 7" in done.stdout
+
+
+def test_the_mcp_services_uvicorn_stops_gracefully_then_the_sigterm_it_raises_again_writes_everything() -> None:
+    done = _run("uvicorn", write_seconds=1.5)
+    assert done.returncode == -15, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert any(line.startswith("serving, pending ") and line != "serving, pending 0" for line in lines), lines
+    assert "uvicorn stopped and the process goes on" not in lines  # ended by the signal it raised again
+    assert [line for line in lines if line.startswith("written")][-1] == "written 7"
+    [flushed] = _flushed(done.stdout)
+    assert flushed["reason"] == "SIGTERM" and flushed["unwritten"] == 0
