@@ -2,10 +2,13 @@
 
 `RECORDER` listens to `functions.shared.observe` (installed by `install()`, which functions/main.py and the MCP
 service call). It turns the Observation into an `ActivityRecord` (core/activity: no content) and queues it; a
-daemon thread writes the queue in batches, each record its own document with an auto id
+daemon thread writes the queue in batches, each record its own document with a random id chosen by the writer
 (tenants/{t}/activity/{id}, or activity/{id} for calls in no bakery), so no call waits for a write and no two
-calls write the same document. A full queue drops records (counted in `RECORDER.dropped`): recording never
-blocks or fails an operation.
+calls write the same document. The queue is bounded: a full queue drops records (counted in `RECORDER.drops`
+by reason, logged as a structured WARNING): recording never blocks or fails an operation. For instances whose
+CPU is throttled between requests or that are stopped (Cloud Run), see `Recorder`: failed writes retried under
+the same ids, a request's start wakes a writer waiting to retry, pending records written on SIGTERM and at exit
+(functions/shared/shutdown.py).
 
 The writer also marks each bakery active on a day (activity_days/{day}/bakeries/{t}, once per process and day).
 `aggregate(store, days)` folds each marked bakery's records of the day into tenants/{t}/metrics_days/{day}, then
@@ -527,8 +530,9 @@ FanOut = Callable[[str, int, list[str]], None]  # (day, chunk number, tenant ids
 
 
 def aggregate(store: ActivityStore, days: Iterable[str], fan_out: FanOut | None = None) -> dict[str, Any]:
-    """Fold each day afresh: running it twice gives the same documents."""
-    RECORDER.flush()
+    """Fold each day afresh: running it twice gives the same documents. This process's own pending records
+    are written first (waiting 30 s at most: a record written later is counted at the next run)."""
+    RECORDER.flush(timeout=30)
     folded_days = [aggregate_day(store, day, fan_out) for day in sorted(set(days))]
     return {"days": folded_days, "records": sum(d["records"] for d in folded_days)}
 
