@@ -410,13 +410,18 @@ class Recorder:
                     held.append(self._take(self._queue.get_nowait()))
                 except queue.Empty:
                     break
-            kept = self._write(held)
-            for _ in range(len(held) - len(kept)):
-                self._queue.task_done()
-            held = kept
-            self.retrying = bool(held)
-            attempt = attempt + 1 if held else 0
-            self._log_drops()
+            try:
+                kept = self._write(held)
+                for _ in range(len(held) - len(kept)):
+                    self._queue.task_done()
+                held = kept
+                self.retrying = bool(held)
+                attempt = attempt + 1 if held else 0
+                self._log_drops()
+            except Exception:  # never let the writer die with records in hand
+                log.exception("the activity writer failed; trying again")
+                attempt += 1
+                self.retrying = bool(held)
             if held:
                 self._wait_to_retry(attempt)
 
