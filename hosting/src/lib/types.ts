@@ -269,6 +269,7 @@ export interface Operations {
   unregister_push_token: { req: { token: string }; res: { removed: boolean } };
   save_bakery_settings: { req: { unit_system?: 'us' | 'metric'; currency?: string }; res: Bakery };
   list_proposals: { req: { status?: Proposal['status']; limit?: number }; res: { proposals: Proposal[] } };
+  list_purchases: { req: { limit?: number; cursor?: string; product?: string }; res: { purchases: PurchaseDoc[]; next_cursor: string | null } };
   get_proposal: { req: { proposal_id: string }; res: Proposal };
   propose_from_text: { req: { text: string; source?: 'voice' | 'text' | 'event_voice'; today?: string; language?: string }; res: Proposal };
   edit_proposal: { req: ProposalEdit; res: Proposal };

@@ -8,6 +8,7 @@ import { barcodeDe } from './barcode.de';
 import { liveDe } from './live.de';
 import { beyondDe } from './beyond.de';
 import { metricsDe } from './metrics.de';
+import { purchasesDe } from './purchases.de';
 
 export const de: Messages = {
   ...bakeDe,
@@ -18,6 +19,7 @@ export const de: Messages = {
   ...liveDe,
   ...beyondDe,
   ...metricsDe,
+  ...purchasesDe,
   'app.name': 'BakeTracker',
   'app.skip': 'Zum Inhalt springen',
   'app.loading': 'Wird geladen …',

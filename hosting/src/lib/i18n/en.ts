@@ -8,6 +8,7 @@ import { barcodeEn } from './barcode.en';
 import { liveEn } from './live.en';
 import { beyondEn } from './beyond.en';
 import { metricsEn } from './metrics.en';
+import { purchasesEn } from './purchases.en';
 
 export const en = {
   ...bakeEn,
@@ -18,6 +19,7 @@ export const en = {
   ...liveEn,
   ...beyondEn,
   ...metricsEn,
+  ...purchasesEn,
   'app.name': 'BakeTracker',
   'app.skip': 'Skip to content',
   'app.loading': 'Loading…',
