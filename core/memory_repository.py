@@ -157,7 +157,7 @@ class MemoryUnitOfWork:
         """Newest first, `limit` at most, strictly after `after` (core.stock.purchase_pages), from the purchases
         this unit of work sees (its own writes included)."""
         purchases: MemoryCollection[Purchase] = self._collection("purchases")
-        return page_of(purchases.list(), limit, after, product_id)
+        return page_of(purchases.items.values(), limit, after, product_id)
 
 
 class MemoryStore:

@@ -18,6 +18,7 @@ import base64
 import binascii
 import datetime as dt
 import hashlib
+import heapq
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -65,11 +66,11 @@ def page_of(purchases: Iterable[Purchase], limit: int, after: PurchasePosition |
             product_id: str | None = None) -> PurchasePage:
     """One page from every purchase at hand (the memory store; any store that holds them all anyway)."""
     check_limit(limit)
-    chosen = [p for p in purchases if (product_id is None or p.product_id == product_id)
-              and (after is None or is_after(p, after))]
-    chosen.sort(key=newest_first, reverse=True)
-    page = chosen[:limit]
-    return PurchasePage(page, position_of(page[-1]) if len(chosen) > limit else None)
+    chosen = (p for p in purchases if (product_id is None or p.product_id == product_id)
+              and (after is None or is_after(p, after)))
+    top = heapq.nlargest(limit + 1, chosen, key=newest_first)  # one more: whether a next page exists
+    page = top[:limit]
+    return PurchasePage(page, position_of(page[-1]) if len(top) > limit else None)
 
 
 def check_limit(limit: int) -> None:
