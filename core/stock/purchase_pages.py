@@ -48,9 +48,9 @@ class PurchasePage:
     next_after: PurchasePosition | None  # None: this page holds the oldest purchase
 
 
-def newest_first(purchase: Purchase) -> tuple[str, str]:
+def newest_first(purchase: Purchase) -> tuple[dt.date, str]:
     """The sort key, ascending = oldest first (sort with reverse=True for newest first)."""
-    return purchase.purchased_on.isoformat(), purchase.id
+    return purchase.purchased_on, purchase.id
 
 
 def position_of(purchase: Purchase) -> PurchasePosition:
@@ -59,7 +59,7 @@ def position_of(purchase: Purchase) -> PurchasePosition:
 
 def is_after(purchase: Purchase, position: PurchasePosition) -> bool:
     """Whether `purchase` comes after `position` in newest-first order (older day, or same day and lower id)."""
-    return newest_first(purchase) < (position.purchased_on.isoformat(), position.purchase_id)
+    return newest_first(purchase) < (position.purchased_on, position.purchase_id)
 
 
 def page_of(purchases: Iterable[Purchase], limit: int, after: PurchasePosition | None = None,
