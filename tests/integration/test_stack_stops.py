@@ -90,9 +90,15 @@ def listening_ports(pids: list[int]) -> set[int]:
     ports = set()
     for pid in pids:
         try:
-            links = [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+            fds = os.listdir(f"/proc/{pid}/fd")
         except OSError:
             continue
+        links = []
+        for fd in fds:  # one by one: a busy process closes some between the listing and the readlink
+            try:
+                links.append(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            except OSError:
+                continue
         ports |= {sockets[int(m[1])] for link in links if (m := re.fullmatch(r"socket:\[(\d+)\]", link))
                   and int(m[1]) in sockets}
     return ports
