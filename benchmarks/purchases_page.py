@@ -29,6 +29,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.firestore_reads import documents_read  # noqa: E402
 from core.bakery import Bakery  # noqa: E402
 from core.catalog.entities import Product  # noqa: E402
 from core.memory_repository import MemoryStore  # noqa: E402
@@ -69,25 +70,6 @@ def in_turns(first: Callable[[], object], second: Callable[[], object], repeat: 
         a.append(fastest(first, 1))
         b.append(fastest(second, 1))
     return min(a), min(b)
-
-
-def documents(read: Callable[[], object]) -> int:
-    """Firestore documents `read` received (each snapshot made)."""
-    from google.cloud.firestore_v1.base_document import DocumentSnapshot
-
-    made = [0]
-    original = DocumentSnapshot.__init__
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
-        made[0] += 1
-        original(self, *args, **kwargs)
-
-    DocumentSnapshot.__init__ = counting  # type: ignore[method-assign]
-    try:
-        read()
-    finally:
-        DocumentSnapshot.__init__ = original  # type: ignore[method-assign]
-    return made[0]
 
 
 def on_emulator(old_count: int, new_count: int, repeat: int) -> None:
@@ -146,11 +128,12 @@ def on_emulator(old_count: int, new_count: int, repeat: int) -> None:
             for label, read, both in reads:
                 if both:
                     t_new, t_old = in_turns(lambda r=read: r("new-bakery"), lambda r=read: r("old-bakery"), repeat)
-                    d_new, d_old = documents(lambda r=read: r("new-bakery")), documents(lambda r=read: r("old-bakery"))
+                    d_new = documents_read(lambda r=read: r("new-bakery"))
+                    d_old = documents_read(lambda r=read: r("old-bakery"))
                     print(f"{label:<34} {t_new:7.1f} {t_old:8.1f} {t_old / t_new:8.2f} {d_new:10d} {d_old:9d}")
                 else:
                     t_old = fastest(lambda r=read: r("old-bakery"), repeat)
-                    d_old = documents(lambda r=read: r("old-bakery"))
+                    d_old = documents_read(lambda r=read: r("old-bakery"))
                     print(f"{label:<34} {'':>7} {t_old:8.1f} {'':>8} {'':>10} {d_old:9d}")
             first = cold("old-bakery").purchases_page(PAGE).purchases
             newest = sorted(old.purchases.values(), key=lambda p: (p.purchased_on, p.id), reverse=True)[:PAGE]

@@ -33,6 +33,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks.firestore_reads import documents_read  # noqa: E402
 from benchmarks.plan import synthetic_bakery  # noqa: E402
 from core.bakery import Bakery  # noqa: E402
 from core.memory_repository import MemoryStore  # noqa: E402
@@ -85,26 +86,13 @@ def time_it(run: Callable[[], object], repeat: int) -> float:
 def documents_and_cpu(read: Callable[[], object]) -> tuple[int, float]:
     """Firestore documents `read` received (each snapshot made, the version document included) and the CPU ms
     this process spent (the fastest of 3)."""
-    from google.cloud.firestore_v1.base_document import DocumentSnapshot
-
-    made = [0]
-    original = DocumentSnapshot.__init__
-
-    def counting(self: Any, *args: Any, **kwargs: Any) -> None:
-        made[0] += 1
-        original(self, *args, **kwargs)
-
-    DocumentSnapshot.__init__ = counting  # type: ignore[method-assign]
-    try:
-        read()
-    finally:
-        DocumentSnapshot.__init__ = original  # type: ignore[method-assign]
+    made = documents_read(read)
     cpu = []
     for _ in range(3):
         start = time.process_time()
         read()
         cpu.append((time.process_time() - start) * 1000)
-    return made[0], min(cpu)
+    return made, min(cpu)
 
 
 def time_pair(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:

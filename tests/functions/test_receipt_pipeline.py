@@ -24,26 +24,7 @@ from functions.shared.operation import RUNTIME
 from functions.shared.photo_store import MemoryPhotoStore
 from tests.functions.conftest import call, unsigned_token
 from tests.support.fake_gemini import FakeGemini, FakeResponse
-
-KITCHEN = {
-    "suppliers": [{"name": "Costco", "slug": "costco"}],
-    "ingredients": [{"slug": "flour", "display_name": "All-Purpose Flour"},
-                    {"slug": "butter", "display_name": "Butter"}, {"slug": "eggs", "display_name": "Eggs"}],
-    "products": [{"id": "ka-flour-25", "ingredient_slug": "flour", "brand": "King Arthur",
-                  "product_name": "All-Purpose Flour", "package_unit": "lb", "package_unit_quantity": 25}],
-}
-QUEUE = "projects/demo/locations/us-central1/queues/receipt-extraction"
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.tasks: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    def enqueue(self, name: str, url: str, payload: dict[str, Any]) -> bool:
-        if name in self.tasks:
-            return False
-        self.tasks[name] = (url, payload)
-        return True
+from tests.support.receipt_tasks import KITCHEN, QUEUE, RecordingQueue
 
 
 @pytest.fixture

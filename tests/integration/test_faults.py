@@ -49,6 +49,7 @@ from benchmarks.load import (
 from devstack.auth import AuthEmulator
 from devstack.firestore import FirestoreEmulator, emulator_command
 from devstack.processes import Server, free_port
+from tests.support.receipt_tasks import KITCHEN, RecordingQueue, deliver, receipt_photo
 
 pytestmark = pytest.mark.emulator
 REPO = Path(__file__).resolve().parents[2]
@@ -239,47 +240,8 @@ def test_firestore_stopped_and_restarted_during_load_loses_and_doubles_nothing(
 
 # -- b) a receipt task delivered twice --------------------------------------------------------------------------
 
-KITCHEN = {
-    "suppliers": [{"name": "Costco", "slug": "costco"}],
-    "ingredients": [{"slug": "flour", "display_name": "All-Purpose Flour"},
-                    {"slug": "butter", "display_name": "Butter"}, {"slug": "eggs", "display_name": "Eggs"}],
-    "products": [{"id": "ka-flour-25", "ingredient_slug": "flour", "brand": "King Arthur",
-                  "product_name": "All-Purpose Flour", "package_unit": "lb", "package_unit_quantity": 25}],
-}
-QUEUE = "projects/demo/locations/us-central1/queues/receipt-extraction"
 
 
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.tasks: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    def enqueue(self, name: str, url: str, payload: dict[str, Any]) -> bool:
-        if name in self.tasks:
-            return False
-        self.tasks[name] = (url, payload)
-        return True
-
-
-def _photo(shade: int) -> bytes:
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (320, 640), (255, 255, shade)).save(out, "JPEG")
-    return out.getvalue()
-
-
-def _run_task(payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    from werkzeug.test import EnvironBuilder
-    from werkzeug.wrappers import Request
-
-    from functions import main
-
-    request = Request(EnvironBuilder(method="POST", data=json.dumps(payload), content_type="application/json",
-                                     headers={"X-CloudTasks-QueueName": QUEUE}).get_environ())
-    text, status, _ = main.extract_receipt(request)
-    return status, json.loads(text)
 
 
 def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: Any, firestore: Any,
@@ -310,7 +272,8 @@ def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: A
             payloads = []
             for shade in (250, 240):
                 request = Request(EnvironBuilder(
-                    method="POST", data=_photo(shade), content_type="image/jpeg", query_string={"kind": "receipt"},
+                    method="POST", data=receipt_photo(shade), content_type="image/jpeg",
+                    query_string={"kind": "receipt"},
                     headers={"Authorization": f"Bearer {unsigned_token(owner)}"}).get_environ())
                 text, status, _ = main.upload_photo(request)
                 assert status == 200, text
@@ -325,18 +288,18 @@ def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: A
                 fake.enqueue(FakeResponse.from_recording("receipt_five_lines", delay_s=1.0))
 
             # one after the other
-            first, second = _run_task(payloads[0]), _run_task(payloads[0])
+            first, second = deliver(payloads[0])[:2], deliver(payloads[0])[:2]
             assert first[0] == 200 and second == (200, {"status": "proposed", "repeated": True})
 
             # four at once, while the first of them is still reading
             results: list[tuple[int, dict[str, Any]]] = []
             start = threading.Barrier(4)
 
-            def deliver() -> None:
+            def deliver_at_once() -> None:
                 start.wait()
-                results.append(_run_task(payloads[1]))
+                results.append(deliver(payloads[1])[:2])
 
-            threads = [threading.Thread(target=deliver) for _ in range(4)]
+            threads = [threading.Thread(target=deliver_at_once) for _ in range(4)]
             for t in threads:
                 t.start()
             for t in threads:
@@ -347,7 +310,7 @@ def test_a_receipt_task_delivered_twice_or_at_once_makes_one_proposal(gateway: A
                        for status, answer in results), results
             assert any(status == 200 for status, _ in results)
             readings = len(fake.requests)
-            assert _run_task(payloads[1]) == (200, {"status": "proposed", "repeated": True})
+            assert deliver(payloads[1])[:2] == (200, {"status": "proposed", "repeated": True})
     finally:
         RUNTIME._photos, RUNTIME.tasks = previous
     proposals = [d.to_dict() for d in firestore.collection("tenants").document(tenant).collection("proposals").stream()]

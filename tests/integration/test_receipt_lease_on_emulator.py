@@ -9,37 +9,15 @@ request count is the number of readings; an observe listener counts them too (th
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 import threading
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from PIL import Image
-from werkzeug.test import EnvironBuilder
-from werkzeug.wrappers import Request
+
+from tests.support.receipt_tasks import KITCHEN, RecordingQueue, deliver, uploaded_task
 
 pytestmark = pytest.mark.emulator
-QUEUE = "projects/demo/locations/us-central1/queues/receipt-extraction"
-KITCHEN = {
-    "suppliers": [{"name": "Costco", "slug": "costco"}],
-    "ingredients": [{"slug": "flour", "display_name": "All-Purpose Flour"},
-                    {"slug": "butter", "display_name": "Butter"}, {"slug": "eggs", "display_name": "Eggs"}],
-    "products": [{"id": "ka-flour-25", "ingredient_slug": "flour", "brand": "King Arthur",
-                  "product_name": "All-Purpose Flour", "package_unit": "lb", "package_unit_quantity": 25}],
-}
-
-
-class RecordingQueue:
-    def __init__(self) -> None:
-        self.tasks: dict[str, tuple[str, dict[str, Any]]] = {}
-
-    def enqueue(self, name: str, url: str, payload: dict[str, Any]) -> bool:
-        if name in self.tasks:
-            return False
-        self.tasks[name] = (url, payload)
-        return True
 
 
 @pytest.fixture
@@ -77,33 +55,6 @@ def bakery(gateway: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Any,
         RUNTIME._photos, RUNTIME.tasks = previous
 
 
-def _task(owner: dict[str, Any], shade: int) -> dict[str, Any]:
-    from functions import gateway as web
-    from functions import main
-    from functions.receipts import receipt_uploaded
-    from functions.shared.operation import RUNTIME
-    from tests.functions.conftest import unsigned_token
-
-    out = io.BytesIO()
-    Image.new("RGB", (320, 640), (255, 255, shade)).save(out, "JPEG")
-    request = Request(EnvironBuilder(method="POST", data=out.getvalue(), content_type="image/jpeg",
-                                     query_string={"kind": "receipt"},
-                                     headers={"Authorization": f"Bearer {unsigned_token(owner)}"}).get_environ())
-    text, status, _ = main.upload_photo(request)
-    assert status == 200, text
-    uploaded = json.loads(text)
-    receipt_uploaded(web.storage_finalized_event(uploaded["bucket"], uploaded["path"], "image/jpeg",
-                                                 {"tenant_id": owner["tenant_id"], "kind": "receipt"}))
-    return next(p for _, p in RUNTIME.tasks.tasks.values() if p["photo_id"] == uploaded["photo_id"])
-
-
-def _deliver(payload: dict[str, Any]) -> tuple[int, dict[str, Any], dict[str, str]]:
-    from functions import main
-
-    request = Request(EnvironBuilder(method="POST", data=json.dumps(payload), content_type="application/json",
-                                     headers={"X-CloudTasks-QueueName": QUEUE}).get_environ())
-    text, status, headers = main.extract_receipt(request)
-    return status, json.loads(text), headers
 
 
 def _documents(firestore: Any, tenant: str, collection: str) -> dict[str, dict[str, Any]]:
@@ -124,17 +75,17 @@ def test_four_deliveries_at_once_read_the_receipt_once(bakery: tuple[Any, dict[s
     from tests.support.fake_gemini import FakeResponse
 
     fake, owner, read = bakery
-    payload = _task(owner, 250)
+    payload = uploaded_task(owner, 250)
     for _ in range(5):  # one answer per delivery and more: a second reading would be answered, and counted
         fake.enqueue(FakeResponse.from_recording("receipt_five_lines", delay_s=1.0))
     results: list[tuple[int, dict[str, Any], dict[str, str]]] = []
     start = threading.Barrier(4)
 
-    def deliver() -> None:
+    def deliver_at_once() -> None:
         start.wait()
-        results.append(_deliver(payload))
+        results.append(deliver(payload))
 
-    threads = [threading.Thread(target=deliver) for _ in range(4)]
+    threads = [threading.Thread(target=deliver_at_once) for _ in range(4)]
     for t in threads:
         t.start()
     for t in threads:
@@ -150,7 +101,7 @@ def test_four_deliveries_at_once_read_the_receipt_once(bakery: tuple[Any, dict[s
     assert sorted(read) == [False, False, False, True]
 
     # the deliveries sent away come back: answered from the proposal, not read
-    assert [_deliver(payload)[:2] for _ in range(3)] == [(200, {"status": "proposed", "repeated": True})] * 3
+    assert [deliver(payload)[:2] for _ in range(3)] == [(200, {"status": "proposed", "repeated": True})] * 3
     assert len(fake.requests) == 1 and read.count(True) == 1
     proposals = _documents(firestore, owner["tenant_id"], "proposals")
     assert [p["photo_path"] for p in proposals.values()] == [payload["photo_path"]]
@@ -165,13 +116,13 @@ def test_a_lease_left_by_a_dead_reader_is_taken_over(bakery: tuple[Any, dict[str
     from tests.support.fake_gemini import FakeResponse
 
     fake, owner, read = bakery
-    payload = _task(owner, 240)
+    payload = uploaded_task(owner, 240)
     for _ in range(3):
         fake.enqueue(FakeResponse.from_recording("receipt_five_lines"))
     with gateway.unit_of_work(owner["tenant_id"]) as uow:  # it started reading 5 min 10 s ago and died
         receipt_scans.start_reading(uow, payload["photo_id"], payload["photo_path"], reader="dead",
                                     at=dt.datetime.now(dt.UTC) - dt.timedelta(seconds=receipt_scans.LEASE_S + 10))
-    status, body, _ = _deliver(payload)
+    status, body, _ = deliver(payload)
     assert (status, body["status"]) == (200, "proposed")
     assert len(fake.requests) == 1 and read == [True]
     scan = _documents(firestore, owner["tenant_id"], "receipts")[payload["photo_id"]]
