@@ -188,29 +188,12 @@ class MemoryStore:
     def live_lots_after(self, lots: dict[str, Lot], touched: set[str]) -> dict[str, Lot]:
         """The live lots of `lots`: the committed ones, with the keys a unit of work wrote looked at again."""
         live = self.committed_live_lots()
-        if lots is self.bakery.lots:
-            return live
-        live = dict(live)
-        for key in touched:
-            lot = lots.get(key)
-            if lot is not None and is_live(lot):
-                live[key] = lot
-            else:
-                live.pop(key, None)
-        return live
+        return live if lots is self.bakery.lots else _looked_at_again(live, lots, touched)
 
     def carry_live_lots(self, before: dict[str, Lot], after: dict[str, Lot], touched: set[str]) -> None:
         """A commit wrote `touched` of the lots: the live lots of `after` from those of `before`, if known."""
-        if self._live is None or self._live[0] is not before:
-            return
-        live = dict(self._live[1])
-        for key in touched:
-            lot = after.get(key)
-            if lot is not None and is_live(lot):
-                live[key] = lot
-            else:
-                live.pop(key, None)
-        self._live = (after, live)
+        if self._live is not None and self._live[0] is before:
+            self._live = (after, _looked_at_again(self._live[1], after, touched))
 
     def committed_summaries(self) -> dict[str, PurchaseSummary]:
         purchases = self.bakery.purchases
@@ -240,3 +223,15 @@ class MemoryStore:
             else:
                 summaries[product_id] = found
         self._summaries = (after, summaries)
+
+
+def _looked_at_again(live: dict[str, Lot], lots: dict[str, Lot], keys: set[str]) -> dict[str, Lot]:
+    """`live` (the live lots before some writes) with the lots at `keys` looked at again in `lots`."""
+    live = dict(live)
+    for key in keys:
+        lot = lots.get(key)
+        if lot is not None and is_live(lot):
+            live[key] = lot
+        else:
+            live.pop(key, None)
+    return live
