@@ -18,11 +18,18 @@ describe('changed collections', () => {
 });
 
 describe('what a change means on this device', () => {
-  it('a purchase on another phone: purchases and lots read again; plan, shopping list, inventory, purchases and home refresh', () => {
-    expect(invalidations(['lots', 'purchases'])).toEqual({
-      collections: ['lots', 'purchases'],
+  it('a purchase on another phone: the lots in stock and the purchase summaries read again (no purchase is kept); plan, shopping list, inventory, purchases and home refresh', () => {
+    expect(invalidations(['lots', 'purchase_summaries', 'purchases'])).toEqual({
+      collections: ['lots', 'purchase_summaries'],
       screens: ['plan', 'shopping', 'inventory', 'purchases', 'home']
     });
+    // The purchases' counter alone still drops the summaries (the last price per product).
+    expect(invalidations(['purchases']).collections).toEqual(['purchase_summaries']);
+    expect(invalidations(['purchase_summaries'])).toEqual({ collections: ['purchase_summaries'], screens: ['shopping'] });
+  });
+  it('no history collection is ever kept whole', () => {
+    const { collections } = invalidations(['purchases', 'lots', 'depletions', 'production_runs', 'assembly_runs', 'inventory_adjustments']);
+    expect(collections).toEqual(['lots', 'purchase_summaries']); // `lots`: the live query's answer, not the collection
   });
   it('a confirmed proposal (a level set, its proposal stored): inventory and the plans refresh, and the proposals', () => {
     const { collections, screens } = invalidations(['inventory_adjustments', 'lots', 'proposals']);

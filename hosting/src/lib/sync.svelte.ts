@@ -45,7 +45,7 @@ class Sync {
         },
         onNetworkSuccess: () => connectivity.reached(),
         onSaved: (item) => {
-          invalidate('purchases', 'lots');
+          invalidate('lots', 'purchase_summaries');
           this.savedVersion++;
           void item;
         }
