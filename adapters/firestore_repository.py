@@ -53,6 +53,7 @@ from core.planning.events import AssemblyRun, Event, ProductionRun, Recipient
 from core.proposals.model import Proposal, ReceiptScan
 from core.recipes.entities import FinishedUnit, Recipe
 from core.recipes.finished_goods import FinishedGood
+from core.repository import REFERENCE_FIELDS
 from core.stock.live import is_live
 from core.stock.lots import Depletion, Lot, MaterialLot, Purchase
 from core.stock.purchase_pages import PurchasePage, PurchasePosition, check_limit
@@ -72,6 +73,14 @@ ENTITY_TYPES: dict[str, type[Any]] = {
 
 LIVE = "live"  # on every lot document: remaining quantity > 0
 LIVE_CACHE = "lots#live"  # the instance cache's entry for the live lots (filed under the lots' counter)
+# `find` on a field whose single-field index is exempted (firestore.indexes.json) orders as a composite index
+# declared there does.
+FIND_ORDER: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("lots", "product_id"): (("purchased_on", "DESCENDING"), ("id", "DESCENDING")),
+    ("purchases", "supplier_slug"): (("purchased_on", "DESCENDING"), ("id", "DESCENDING")),
+    ("production_runs", "recipe_slug"): (("id", "ASCENDING"),),
+    ("production_runs", "event_slug"): (("id", "ASCENDING"),),
+}
 LIVE_MARKED = "live_lots"  # on tenants/{t}/meta/version once every lot document carries `live`
 
 
@@ -331,6 +340,58 @@ class FirestoreUnitOfWork:
     def live_lots(self) -> list[Lot]:
         lots: FirestoreCollection[Lot] = self.collection("lots")
         return lots.live()
+
+    def newest_lot(self, product_id: str) -> Lot | None:
+        """One ordered query, `product_id ==`, newest first (`purchased_on`, then `id`, both descending), limit 1
+        (index: firestore.indexes.json), outside the transaction like `list`; the lot found is then read by key
+        inside it (`get`: a concurrent change to it conflicts at commit, and this unit of work's own write of it
+        wins) and compared with the product's lots this unit of work wrote. A newest lot that is gone (deleted
+        here, or another tenant's document) is stepped over."""
+        from google.cloud.firestore_v1 import Query
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        lots: FirestoreCollection[Lot] = self.collection("lots")
+        candidates = [item for (name, _), item in self.pending.items()
+                      if name == "lots" and item is not _DELETED and item.product_id == product_id]
+        query = (lots.ref.where(filter=FieldFilter("product_id", "==", product_id))
+                 .order_by("purchased_on", direction=Query.DESCENDING).order_by("id", direction=Query.DESCENDING))
+        while True:
+            snaps = list(query.limit(1).stream())
+            if not snaps:
+                break
+            data = snaps[0].to_dict() or {}
+            found = lots.get(data["id"]) if data.get("tenant_id") == self.tenant_id else None
+            if found is not None and found.product_id == product_id:
+                candidates.append(found)
+                break
+            query = query.start_after({"purchased_on": data["purchased_on"], "id": data["id"]})
+        return max(candidates, key=lambda lot: (lot.purchased_on, lot.id)) if candidates else None
+
+    def find(self, collection: str, field: str, value: str) -> builtins.list[Any]:
+        """One query, `field == value` (only the pairs of core.repository.REFERENCE_FIELDS; ordered as its index
+        in firestore.indexes.json is where the field's single-field index is exempted: FIND_ORDER), outside the
+        transaction like `list`; this unit of work's pending writes applied; by key. Documents only found are
+        not checked at commit (as listed ones are not): a reference check acts on what was there a moment ago."""
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        if (collection, field) not in REFERENCE_FIELDS:
+            raise ValueError(f"no query of {collection} by {field}")
+        found_in = self.collection(collection)
+        query = found_in.ref.where(filter=FieldFilter(field, "==", value))
+        for ordered_by, direction in FIND_ORDER.get((collection, field), ()):
+            query = query.order_by(ordered_by, direction=direction)
+        items: dict[str, Any] = {}
+        for snap in query.stream():
+            item = found_in._decode(snap)
+            if item is not None:
+                items[item.key] = item
+        for (name, key), pending in self.pending.items():
+            if name == collection:
+                if pending is not _DELETED and getattr(pending, field) == value:
+                    items[key] = pending
+                else:
+                    items.pop(key, None)
+        return [items[key] for key in sorted(items)]
 
     def purchases_page(self, limit: int, after: PurchasePosition | None = None, *,
                        product_id: str | None = None) -> PurchasePage:

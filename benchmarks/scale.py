@@ -60,6 +60,13 @@ def old_bakery(lots: int, recipes: int = 200) -> tuple[Bakery, str]:
     """The same bakery after five years: `lots` lots bought over 5 years, every one used up but the newest
     lot of each ingredient (which holds what the new bakery's lot holds)."""
     bakery, event = new_bakery(recipes)
+    return with_history(bakery, lots), event
+
+
+def with_history(bakery: Bakery, lots: int) -> Bakery:
+    """`bakery` (changed in place) after five years: for each of its lots, older lots of the same product and
+    ingredient, each with its purchase, bought over 5 years and all used up, `lots` of them in all (at least as
+    many as it has lots). Its own lots stay what they were, and the newest."""
     live = list(bakery.lots.values())
     per_ingredient = max(0, lots - len(live)) // len(live)
     for n, lot in enumerate(live):
@@ -70,7 +77,7 @@ def old_bakery(lots: int, recipes: int = 200) -> tuple[Bakery, str]:
             bakery.purchases[purchase.id] = purchase
             bakery.lots[lot_id] = Lot(lot_id, lot.product_id, lot.ingredient_slug, Decimal(0), lot.unit,
                                       Decimal("0.78"), day, Decimal(5), purchase.id)
-    return bakery, event
+    return bakery
 
 
 def time_it(run: Callable[[], object], repeat: int) -> float:

@@ -111,6 +111,15 @@ class MemoryUnitOfWork:
             live = self._store.live_lots_after(lots.items, lots.touched)
         return [live[key] for key in sorted(live)]
 
+    def newest_lot(self, product_id: str) -> Lot | None:
+        lots: MemoryCollection[Lot] = self._collection("lots")
+        own = [lot for lot in lots.items.values() if lot.product_id == product_id]
+        return max(own, key=lambda lot: (lot.purchased_on, lot.id)) if own else None
+
+    def find(self, collection: str, field: str, value: str) -> list[Any]:
+        items = self._collection(collection).items
+        return [items[key] for key in sorted(items) if getattr(items[key], field) == value]
+
     def purchase_summaries(self) -> dict[str, PurchaseSummary]:
         """Derived from the purchases (held here anyway): always what a scan says."""
         purchases: MemoryCollection[Purchase] = self._collection("purchases")

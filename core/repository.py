@@ -7,7 +7,7 @@ commits or rolls back together (a Firestore transaction, or a dict snapshot).
 from __future__ import annotations
 
 from types import TracebackType
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from core.bakery import Bakery
 from core.catalog.entities import Ingredient, Material, MaterialProduct, Product, Supplier
@@ -66,6 +66,18 @@ class UnitOfWork(Protocol):
         """The lots with remaining quantity > 0 (core.stock.live), by key, without reading used-up lots."""
         ...
 
+    def newest_lot(self, product_id: str) -> Lot | None:
+        """The product's newest lot, live or used up (the last in FIFO order: purchase date, then id), as this
+        unit of work sees it, without reading the product's other lots; read like `lots.get`, so a write to it
+        is checked at commit. What a level check falls back on when none of the product's lots is live."""
+        ...
+
+    def find(self, collection: str, field: str, value: str) -> list[Any]:
+        """The records of `collection` whose `field` equals `value` (what refers to one record: a product's
+        lots, a supplier's purchases, an event's runs), by key, as this unit of work sees them, without reading
+        the rest of the collection. A store may answer only the pairs listed in REFERENCE_FIELDS."""
+        ...
+
     def purchase_summaries(self) -> dict[str, PurchaseSummary]:
         """Per product, what was bought (core.stock.purchase_summary), without reading every purchase."""
         ...
@@ -111,6 +123,21 @@ COLLECTION_NAMES: tuple[str, ...] = (
     "receipts",
     "equipment",
 )
+
+
+# What grows with a bakery's history: a use case that changes the catalog, recipes, goods or events reads the
+# other collections (RECORD_COLLECTIONS); stock changes read the live lots (`live_lots`, `newest_lot`).
+HISTORY_COLLECTIONS = frozenset({
+    "purchases", "lots", "depletions", "production_runs", "assembly_runs", "material_lots", "proposals", "receipts",
+})
+RECORD_COLLECTIONS = frozenset(COLLECTION_NAMES) - HISTORY_COLLECTIONS
+# The history records that refer to a catalog record, by the field naming it (`UnitOfWork.find`): what a
+# reference check reads instead of the whole history (core.catalog.referrers).
+REFERENCE_FIELDS = frozenset({
+    ("lots", "product_id"), ("purchases", "product_id"), ("purchases", "supplier_slug"),
+    ("production_runs", "recipe_slug"), ("production_runs", "event_slug"), ("assembly_runs", "event_slug"),
+    ("assembly_runs", "finished_good_slug"), ("material_lots", "material_product_slug"),
+})
 
 
 # Per product, a summary of its purchases (core.stock.purchase_summary): kept beside the collections by stores

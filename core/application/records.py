@@ -8,10 +8,11 @@ from typing import Any
 from core.application.context import BakeryContext
 from core.bakery import Bakery
 from core.catalog.references import check_deletable
+from core.catalog.referrers import referring
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
 from core.errors import ProblemsError, ValidationError
-from core.repository import COLLECTION_NAMES, UnitOfWork
+from core.repository import COLLECTION_NAMES, RECORD_COLLECTIONS, UnitOfWork
 
 MAX_PROBLEMS = 200  # listed in an answer; the message counts them all
 
@@ -57,7 +58,7 @@ def save_sections(ctx: BakeryContext, operation: str, data: Mapping[str, Any]) -
     if not any(data.get(section) for section in allowed):
         raise ValidationError(f"nothing to save: give one of {', '.join(allowed)}", field=allowed[0])
     with ctx.unit_of_work() as uow:
-        before = uow.load_bakery()
+        before = uow.load_bakery(RECORD_COLLECTIONS)  # sections never hold nor check history (stock, runs)
         result = import_file_into(before, dict(data), placeholders=False)
         if not result.ok:
             raise ProblemsError(f"{len(result.problems)} problem(s); nothing was saved",
@@ -72,7 +73,7 @@ def save_sections(ctx: BakeryContext, operation: str, data: Mapping[str, Any]) -
 def delete_record(ctx: BakeryContext, *, collection: str, key: str) -> dict[str, Any]:
     """Delete a catalog record, recipe, good or event nothing refers to any more (else a conflict naming users)."""
     with ctx.unit_of_work() as uow:
-        check_deletable(uow.load_bakery(), collection, key)
+        check_deletable(referring(uow, collection, key, with_own=True), collection, key)
         getattr(uow, collection).delete(key)
         uow.commit()
     return {"deleted": {"collection": collection, "key": key}}

@@ -29,6 +29,7 @@ from core.proposals.arguments import AdjustArgs, EventArgs, ProductionArgs, Purc
 from core.proposals.fingerprint import fingerprint
 from core.proposals.model import Created, Effect, EventChange, LotChange
 from core.repository import UnitOfWork
+from core.services.lots_in_hand import lots_of_products
 from core.stock.fifo import consume_fifo, lots_oldest_first, stock_in
 from core.stock.inventory import DepletionReason, depletions_for, level_check, lot_for_level_check, purchase_with_lot
 from core.stock.lots import Lot
@@ -182,8 +183,8 @@ def _products_with_stock(uow: UnitOfWork, a: AdjustArgs, index: int) -> tuple[li
 
 
 def _stock(uow: UnitOfWork, products: list[Product]) -> list[Lot]:
-    ids = {p.id for p in products}
-    return [lot for lot in uow.lots.list() if lot.product_id in ids]
+    """The products' live lots, or each one's newest lot when it has none: all an adjustment can use or pick."""
+    return lots_of_products(uow, [p.id for p in products])
 
 
 def _take(uow: UnitOfWork, lots: list[Lot], basis: ConversionBasis, amount: Decimal, unit: str,
@@ -301,7 +302,7 @@ def apply_production(uow: UnitOfWork, a: ProductionArgs, index: int, at: Applyin
         if event is None:
             raise NotFoundError(f"no event {a.event!r}", field=_where(index, "event"))
         event_slug = event.slug
-    lots = uow.lots.list()
+    lots = uow.live_lots()  # FIFO draws from live lots only
     before = {lot.id: lot.quantity for lot in lots}
     run_id = _unique(f"run-{at.proposal_id}-{index}", lambda k: uow.production_runs.get(k) is not None)
     try:

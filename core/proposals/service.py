@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from core.catalog.references import users_of
+from core.catalog.referrers import referring
 from core.errors import ConflictError, NotFoundError, ValidationError
 from core.proposals.apply import (
     Applying,
@@ -181,7 +182,6 @@ def _blockers(uow: UnitOfWork, proposal: Proposal) -> list[str]:
     """What has happened since the confirmation that undoing would contradict."""
     found: list[str] = []
     ours = {f"{c.collection[:-1].replace('_', ' ')} {c.key}" for e in proposal.effects for c in e.created}
-    bakery = None
     for lot_id, (_, after) in _lot_spans(proposal).items():
         lot = uow.lots.get(lot_id)
         if lot is None or lot.quantity != after:
@@ -199,8 +199,8 @@ def _blockers(uow: UnitOfWork, proposal: Proposal) -> list[str]:
                 what = "used since" if record.collection == "lots" else "changed since"
                 found.append(f"{record.collection[:-1].replace('_', ' ')} {record.key} was {what}")
             elif record.collection in {"products", "suppliers", "events", "ingredients", "finished_goods"}:
-                bakery = bakery or uow.load_bakery()
-                others = sorted(u for u in users_of(bakery, record.collection, record.key) if u not in ours)
+                referrers = referring(uow, record.collection, record.key)  # never the whole history
+                others = sorted(u for u in users_of(referrers, record.collection, record.key) if u not in ours)
                 if others:
                     found.append(f"{record.key} is now used by {', '.join(others[:3])}")
     return found

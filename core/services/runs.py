@@ -41,7 +41,7 @@ def record_production_run(
             number(batches, "batches"),
             recipes={r.slug: r for r in uow.recipes.list()},
             ingredients={i.slug: i for i in uow.ingredients.list()},
-            lots=uow.lots.list(),
+            lots=uow.live_lots(),  # FIFO draws from live lots only
             finished_units=uow.finished_units.list(),
             run_id=run_id or new_id("run"),
             produced_at=now_or(produced_at),

@@ -10,6 +10,7 @@ from core.errors import NotFoundError, ValidationError
 from core.measures.units import ConversionBasis
 from core.repository import UnitOfWork
 from core.services.common import IdFactory, new_id, now_or, number, require, unit_code
+from core.services.lots_in_hand import live_lots_of_ingredient, lots_of_products
 from core.stock.fifo import Consumption, consume_fifo
 from core.stock.inventory import (
     DepletionReason,
@@ -52,7 +53,7 @@ def consume_ingredient(
     code = unit_code(unit)
     with uow:
         ingredient = require(uow.ingredients, ingredient_slug, "ingredient", "ingredient_slug")
-        lots = [lot for lot in uow.lots.list() if lot.ingredient_slug == ingredient_slug]
+        lots = live_lots_of_ingredient(uow, ingredient_slug)  # FIFO draws from these only
         consumption = consume_fifo(lots, quantity, code, ingredient.conversion_basis, allow_shortfall=allow_shortfall)
         depletions = depletions_for(consumption, reason=why, at=now_or(at), notes=notes,
                                     new_id=lambda: new_id("depletion"))
@@ -131,7 +132,7 @@ def set_remaining_percentage(
             product = _product_by_upc(uow.products.list(), upc)
         else:
             raise ValidationError("say which product: product_id or upc", field="product_id")
-        lot = lot_for_level_check(uow.lots.list(), product)
+        lot = lot_for_level_check(lots_of_products(uow, [product.id]), product)
         check = level_check(lot, product, share, depletion_id=new_id("depletion"), at=now_or(at), notes=notes)
         if check.depletion is not None:
             uow.lots.put(check.lot)

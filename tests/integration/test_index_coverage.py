@@ -32,6 +32,8 @@ QUERIES = {
     ("adapters/firestore_repository.py", "_current_live"),  # a bakery's live lots: live == true
     ("adapters/firestore_repository.py", "purchases_page"),  # a page of purchases, newest first (product_id ==)
     ("adapters/purchase_summaries.py", "_purchases_of"),  # one product's purchases: product_id ==
+    ("adapters/firestore_repository.py", "newest_lot"),  # a product's newest lot (product_id ==, newest first)
+    ("adapters/firestore_repository.py", "find"),  # what refers to one record (core.repository.REFERENCE_FIELDS)
     ("functions/shared/firestore_backend.py", "push_tokens"),  # a bakery's push tokens of one user: uid ==
     ("functions/shared/firestore_backend.py", "push_tenants"),  # every bakery with push tokens (group, no filter)
     ("functions/shared/activity.py", "_records"),  # a day's activity records of one bakery, or of none (day ==)
@@ -165,6 +167,11 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     pages = FirestoreUnitOfWork(firestore, "alpha", read_only=True)
     assert [p.id for p in pages.purchases_page(5).purchases] == ["pu-1"]  # every purchase, newest first
     assert [p.id for p in pages.purchases_page(5, product_id="p").purchases] == ["pu-1"]  # one product's
+    assert [lot.id for lot in [pages.newest_lot("p")] if lot is not None] == ["l1"]
+    from core.repository import REFERENCE_FIELDS
+
+    for collection, field in sorted(REFERENCE_FIELDS):  # every query a reference check makes
+        pages.find(collection, field, "p")
     backend = FirestoreBackend(firestore)
     backend.save_push_token("alpha", PushToken("uid-1", "token-1", "en"))
     assert [t.uid for t in backend.push_tokens("alpha", "uid-1")] == ["uid-1"]
@@ -189,6 +196,10 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     assert needs[("adapters/purchase_summaries.py", "_purchases_of")] == \
         ("purchases", "COLLECTION", ("product_id",), ())
     assert needs[("functions/shared/firestore_backend.py", "push_tenants")] is None  # a whole group, no filter
+    found = [need_of(q) for site, q in recorded if site == ("adapters/firestore_repository.py", "find")]
+    assert len(found) == len(REFERENCE_FIELDS) and all(need is None or served(need, indexes) for need in found)
+    assert needs[("adapters/firestore_repository.py", "newest_lot")] == \
+        ("lots", "COLLECTION", ("product_id",), ("purchased_on", "id"))
     assert {need_of(q) for site, q in recorded if site == ("adapters/firestore_repository.py", "purchases_page")} == {
         ("purchases", "COLLECTION", (), ("purchased_on", "id")),
         ("purchases", "COLLECTION", ("product_id",), ("purchased_on", "id"))}

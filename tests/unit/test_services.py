@@ -276,6 +276,7 @@ def test_desktop_recipe_lacking_densities_is_recorded_with_those_ingredients_not
     assert isinstance(caught.value, ShortOfStockError)
     for i, short in enumerate(caught.value.shortages):  # stock every short ingredient in the unit it is needed in
         store.bakery.lots[f"extra-{i}"] = Lot(f"extra-{i}", "p", short.item_slug, short.needed, short.unit, D(1), DAY)
+    store.forget()  # its lots were changed in place, behind its units of work (see MemoryStore)
     before = snapshot(store)
     result = record_production_run(store.unit_of_work(), recipe_slug="marble-fruit-cake", batches=1, run_id="r1")
     left = {n.item_slug: n for n in result.not_deducted}
