@@ -393,6 +393,22 @@ class FirestoreUnitOfWork:
                     items.pop(key, None)
         return [items[key] for key in sorted(items)]
 
+    def newest_proposals(self, limit: int, status: str | None = None) -> builtins.list[Proposal]:
+        """One ordered, limited query (`status ==` if given; `created_at` then `id`, both descending; indexes:
+        firestore.indexes.json), outside the transaction like `list`; committed proposals only. `created_at` is
+        stored as ISO text of a UTC time (`submit` stamps it so), which sorts as the times do; a proposal
+        without one has null, which sorts after every text here as in the memory store."""
+        from google.cloud.firestore_v1 import Query
+        from google.cloud.firestore_v1.base_query import FieldFilter
+
+        proposals: FirestoreCollection[Proposal] = self.collection("proposals")
+        query = proposals.ref
+        if status is not None:
+            query = query.where(filter=FieldFilter("status", "==", status))
+        query = query.order_by("created_at", direction=Query.DESCENDING).order_by("id", direction=Query.DESCENDING)
+        found = (proposals._decode(snap) for snap in query.limit(limit).stream())
+        return [p for p in found if p is not None]
+
     def purchases_page(self, limit: int, after: PurchasePosition | None = None, *,
                        product_id: str | None = None) -> PurchasePage:
         """One ordered, limited query of the bakery's purchases (tenants/{t}/purchases; a document whose stored

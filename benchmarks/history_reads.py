@@ -9,8 +9,12 @@ summaries rebuilt). The same sequence then runs on each bakery, every call throu
 instance: its documents read are counted as Firestore bills them (benchmarks/cost.py's `BillingCounter`), its
 wall ms is this process's (emulator on the same cores).
 
+`--runs` and `--proposals` add production runs and confirmed proposals of those five years to the old bakery's
+history (default none), to see what still reads them.
+
 Goal (issue 14): each daily operation reads within 20 % of the new bakery's documents.
-Prints a table; asserts nothing. Run: .venv/bin/python benchmarks/history_reads.py [--lots 20000] [--out FILE]
+Prints a table; asserts nothing. Run: .venv/bin/python benchmarks/history_reads.py [--lots 20000] [--runs N]
+[--proposals N] [--out FILE]; --show FILE prints the table of a run written with --out.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -61,20 +66,39 @@ class ColdTally(Tally):
         return out
 
 
-def store_history(client: Any, tenant: str, lots: int) -> dict[str, int]:
-    """Add `lots` used-up lots and their purchases to the bakery's history, written as its commits would have."""
+HISTORY = ("lots", "purchases", "production_runs", "proposals")
+
+
+def store_history(client: Any, tenant: str, lots: int, runs: int = 0, proposals: int = 0) -> dict[str, int]:
+    """Add `lots` used-up lots and their purchases to the bakery's history, and `runs` production runs and
+    `proposals` confirmed proposals of the five years before, written as its commits would have."""
+    import datetime as dt
+
     from adapters.document_codec import encode
     from adapters.firestore_repository import FirestoreUnitOfWork, doc_id, stored_fields
     from adapters.purchase_summaries import SUMMARIES, stored
+    from benchmarks.scale import DAYS, START
+    from core.planning.events import ProductionRun
+    from core.proposals.model import Proposal, ProposalStatus, Source
     from core.stock.purchase_summary import summarize
 
     uow = FirestoreUnitOfWork(client, tenant, read_only=True)
-    bakery = uow.load_bakery(frozenset({"lots", "purchases"}))
-    before = {name: set(getattr(bakery, name)) for name in ("lots", "purchases")}
+    bakery = uow.load_bakery(frozenset({*HISTORY, "recipes"}))
+    before = {name: set(getattr(bakery, name)) for name in HISTORY}
     with_history(bakery, lots)
+    recipes = sorted(bakery.recipes)
+    for k in range(runs):  # a run a day or so, none for an event
+        at = dt.datetime.combine(START + dt.timedelta(days=(k * DAYS) // max(1, runs)), dt.time(6), dt.UTC)
+        run = ProductionRun(f"run-old-{k:05d}", recipes[k % len(recipes)], Decimal(1), at)
+        bakery.production_runs[run.id] = run
+    for k in range(proposals):  # spoken purchases, confirmed long ago
+        at = dt.datetime.combine(START + dt.timedelta(days=(k * DAYS) // max(1, proposals)), dt.time(7), dt.UTC)
+        proposal = Proposal(f"proposal-old-{k:05d}", Source.VOICE, (), ProposalStatus.CONFIRMED, "offline-grammar",
+                            "two bags of flour", created_by="cost-baker", created_at=at, updated_at=at)
+        bakery.proposals[proposal.id] = proposal
     root = client.collection("tenants").document(tenant)
     writes: list[tuple[Any, dict[str, Any]]] = []
-    for name in ("lots", "purchases"):
+    for name in HISTORY:
         for key, item in getattr(bakery, name).items():
             if key not in before[name]:
                 writes.append((root.collection(name).document(doc_id(key)),
@@ -86,7 +110,7 @@ def store_history(client: Any, tenant: str, lots: int) -> dict[str, int]:
         for ref, data in writes[start:start + 400]:
             batch.set(ref, data)
         batch.commit()
-    return {name: len(getattr(bakery, name)) for name in ("lots", "purchases")}
+    return {name: len(getattr(bakery, name)) for name in HISTORY}
 
 
 def _stocked_lot(baker: Baker) -> tuple[str, str]:
@@ -126,15 +150,16 @@ def day(baker: Baker, tally: ColdTally, tasks: Tasks, records: dict[str, Any]) -
     baker.post("set_inventory_level", {"product_id": records["product"], "remaining_percentage": 50})
     baker.post("save_recipes", {"recipes": [recipe]})
     baker.post("save_catalog", {"suppliers": records["suppliers"][:1]})
+    baker.post("list_proposals", {})
 
 
-def run(lots: int) -> dict[str, Any]:
+def run(lots: int, runs: int = 0, proposals: int = 0) -> dict[str, Any]:
     os.environ.setdefault("BAKETRACKER_EXTRACT_URL", "http://127.0.0.1:1/tasks/extract_receipt")
     os.environ.pop("GEMINI_API_KEY", None)  # the offline readers
     import logging
 
     logging.disable(logging.INFO)
-    figures: dict[str, Any] = {"lots": lots, "bakeries": {}}
+    figures: dict[str, Any] = {"lots": lots, "runs": runs, "proposals": proposals, "bakeries": {}}
     with tempfile.TemporaryDirectory() as logs:
         emulator = FirestoreEmulator(Path(logs)).start()
         previous = RUNTIME._backend, RUNTIME.verifier, RUNTIME._photos, RUNTIME.tasks
@@ -157,8 +182,9 @@ def run(lots: int) -> dict[str, Any]:
                 held = None
                 if history:
                     started = time.perf_counter()
-                    held = store_history(client, baker.tenant, history)
-                    print(f"(old bakery: {held['lots']} lots, {held['purchases']} purchases; "
+                    held = store_history(client, baker.tenant, history, runs, proposals)
+                    print(f"(old bakery: {held['lots']} lots, {held['purchases']} purchases, "
+                          f"{held['production_runs']} production runs, {held['proposals']} proposals; "
                           f"stored in {time.perf_counter() - started:.0f} s)", flush=True)
                 tally = ColdTally(counter, client)
                 baker.tally = tally
@@ -178,7 +204,9 @@ def rows(figures: dict[str, Any]) -> Iterator[tuple[str, dict[str, Any], dict[st
 
 def print_table(figures: dict[str, Any]) -> None:
     print(f"\nEach operation on a cold instance: documents read (as Firestore bills them) and wall ms, a new bakery "
-          f"against the same one with {figures['lots']:,} used-up lots and their purchases. Goal: old/new <= 1.20.")
+          f"against the same one with {figures['lots']:,} used-up lots and their purchases, "
+          f"{figures.get('runs', 0):,} production runs and {figures.get('proposals', 0):,} proposals of the five "
+          f"years before. Goal: old/new <= 1.20.")
     print("(docs: the mean over the operation's calls, each on a new instance; ms: their median)")
     print(f"{'operation':<34}{'new docs':>9}{'old docs':>10}{'old/new':>9}{'new ms':>9}{'old ms':>9}  statuses")
     for label, new, old in rows(figures):
@@ -200,10 +228,14 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lots", type=int, default=20_000, help="used-up lots (each with its purchase) in the "
                         "old bakery's history (default 20,000: about a minute to store)")
+    parser.add_argument("--runs", type=int, default=0, help="production runs in the old bakery's history "
+                        "(default 0)")
+    parser.add_argument("--proposals", type=int, default=0, help="confirmed proposals in the old bakery's history "
+                        "(default 0)")
     parser.add_argument("--out", type=Path, help="also write the figures here (JSON)")
     parser.add_argument("--show", type=Path, help="print the table of figures written earlier with --out, no run")
     args = parser.parse_args(argv)
-    figures = json.loads(args.show.read_text()) if args.show else run(args.lots)
+    figures = json.loads(args.show.read_text()) if args.show else run(args.lots, args.runs, args.proposals)
     print_table(figures)
     if args.out:
         args.out.write_text(json.dumps(figures, indent=1, default=str) + "\n")

@@ -10,10 +10,13 @@ summaries for the committed data and carries the live lots forward through each 
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import heapq
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from core.bakery import Bakery
+from core.proposals.model import Proposal
 from core.repository import COLLECTION_NAMES, PURCHASE_SUMMARIES
 from core.stock.live import is_live
 from core.stock.lots import Lot, Purchase
@@ -21,6 +24,11 @@ from core.stock.purchase_pages import PurchasePage, PurchasePosition, page_of
 from core.stock.purchase_summary import PurchaseSummary, Rescan, revised, summarize, summarize_product
 
 T = TypeVar("T")
+_EARLIEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def _proposal_order(proposal: Proposal) -> tuple[dt.datetime, str]:
+    return proposal.created_at or _EARLIEST, proposal.id
 
 
 class MemoryCollection(Generic[T]):
@@ -119,6 +127,11 @@ class MemoryUnitOfWork:
     def find(self, collection: str, field: str, value: str) -> list[Any]:
         items = self._collection(collection).items
         return [items[key] for key in sorted(items) if getattr(items[key], field) == value]
+
+    def newest_proposals(self, limit: int, status: str | None = None) -> list[Proposal]:
+        proposals: MemoryCollection[Proposal] = self._collection("proposals")
+        found = [p for p in proposals.items.values() if status is None or p.status.value == status]
+        return heapq.nlargest(limit, found, key=_proposal_order)
 
     def purchase_summaries(self) -> dict[str, PurchaseSummary]:
         """Derived from the purchases (held here anyway): always what a scan says."""

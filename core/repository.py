@@ -78,6 +78,12 @@ class UnitOfWork(Protocol):
         the rest of the collection. A store may answer only the pairs listed in REFERENCE_FIELDS."""
         ...
 
+    def newest_proposals(self, limit: int, status: str | None = None) -> list[Proposal]:
+        """At most `limit` proposals, newest first (`created_at`, none before any, then id), only those of
+        `status` if given (a ProposalStatus value); reads about `limit`, never every proposal. Committed ones:
+        a store may leave out this unit of work's pending writes."""
+        ...
+
     def purchase_summaries(self) -> dict[str, PurchaseSummary]:
         """Per product, what was bought (core.stock.purchase_summary), without reading every purchase."""
         ...

@@ -241,8 +241,6 @@ def undo(uow: UnitOfWork, proposal_id: str, *, by: str, at: dt.datetime | None =
 
 
 def listing(uow: UnitOfWork, *, status: ProposalStatus | None = None, limit: int = 50) -> list[Proposal]:
-    """Newest first."""
+    """Newest first (created at, then id); reads about `limit` proposals, not every one (`newest_proposals`)."""
     with uow:
-        found = [p for p in uow.proposals.list() if status is None or p.status is status]
-    found.sort(key=lambda p: (p.created_at or dt.datetime.min.replace(tzinfo=dt.UTC), p.id), reverse=True)
-    return found[:limit]
+        return uow.newest_proposals(limit, status.value if status is not None else None)

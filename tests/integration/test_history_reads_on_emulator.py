@@ -214,3 +214,35 @@ def test_a_reference_check_answers_as_over_the_whole_bakery(
     assert isinstance(refused, ConflictError)
     assert refused.message == f"'ka-flour-10lb' is still used by {', '.join(users[:5])} and {len(users) - 5} more"
     assert n < len(every.lots) + len(every.purchases) - 2 * HISTORY  # not the 5 lb bags' history
+
+
+def test_the_newest_proposals_read_a_page_and_answer_as_sorting_every_one(
+        firestore: Any, documents_read: Callable[[Callable[[], Any]], tuple[int, Any]]) -> None:
+    """list_proposals (service.listing): the newest `limit` proposals, of one status or any, read the same
+    documents with 300 older proposals as without, and equal sorting every proposal by time, then id."""
+    from core.proposals.model import Proposal, ProposalStatus
+
+    for tenant, older in (("new", 0), ("old", 300)):
+        made = [(f"older-{k:04d}", AT - dt.timedelta(days=k + 1), k) for k in range(older)] + \
+            [(f"recent-{k:02d}", AT + dt.timedelta(minutes=k % 7), k) for k in range(20)]  # some share a minute
+        for start in range(0, len(made), 200):
+            uow = FirestoreUnitOfWork(firestore, tenant)
+            for pid, at, k in made[start:start + 200]:
+                status = ProposalStatus.CONFIRMED if k % 3 == 0 else ProposalStatus.PROPOSED
+                uow.proposals.put(Proposal(pid, Source.VOICE, (), status, created_at=at))
+            uow.commit()
+    answers: dict[tuple[str, str | None], Any] = {}
+    read: dict[tuple[str, str | None], int] = {}
+    for tenant in ("new", "old"):
+        every = _every(firestore, tenant).proposals.values()
+        for status in (None, ProposalStatus.CONFIRMED, ProposalStatus.UNDONE):
+            expected = sorted((p for p in every if status is None or p.status is status),
+                              key=lambda p: (p.created_at, p.id), reverse=True)[:5]
+            n, found = documents_read(lambda s=status, t=tenant: service.listing(
+                FirestoreUnitOfWork(firestore, t, read_only=True, cache=TenantCache()), status=s, limit=5))
+            assert found == expected, (tenant, status)
+            answers[(tenant, status)] = [p.id for p in found]
+            read[(tenant, status)] = n
+    for status in (None, ProposalStatus.CONFIRMED, ProposalStatus.UNDONE):
+        assert read[("new", status)] == read[("old", status)] <= 5, status
+        assert answers[("new", status)] == answers[("old", status)]  # the newest five are recent in both

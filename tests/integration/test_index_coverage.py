@@ -34,6 +34,7 @@ QUERIES = {
     ("adapters/purchase_summaries.py", "_purchases_of"),  # one product's purchases: product_id ==
     ("adapters/firestore_repository.py", "newest_lot"),  # a product's newest lot (product_id ==, newest first)
     ("adapters/firestore_repository.py", "find"),  # what refers to one record (core.repository.REFERENCE_FIELDS)
+    ("adapters/firestore_repository.py", "newest_proposals"),  # list_proposals: newest first (status ==)
     ("functions/shared/firestore_backend.py", "push_tokens"),  # a bakery's push tokens of one user: uid ==
     ("functions/shared/firestore_backend.py", "push_tenants"),  # every bakery with push tokens (group, no filter)
     ("functions/shared/activity.py", "_records"),  # a day's activity records of one bakery, or of none (day ==)
@@ -172,6 +173,7 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
 
     for collection, field in sorted(REFERENCE_FIELDS):  # every query a reference check makes
         pages.find(collection, field, "p")
+    assert pages.newest_proposals(5) == [] and pages.newest_proposals(5, "confirmed") == []
     backend = FirestoreBackend(firestore)
     backend.save_push_token("alpha", PushToken("uid-1", "token-1", "en"))
     assert [t.uid for t in backend.push_tokens("alpha", "uid-1")] == ["uid-1"]
@@ -200,6 +202,9 @@ def test_every_query_is_served_by_an_index(firestore: Any, recorded: list[tuple[
     assert len(found) == len(REFERENCE_FIELDS) and all(need is None or served(need, indexes) for need in found)
     assert needs[("adapters/firestore_repository.py", "newest_lot")] == \
         ("lots", "COLLECTION", ("product_id",), ("purchased_on", "id"))
+    assert {need_of(q) for site, q in recorded if site == ("adapters/firestore_repository.py", "newest_proposals")} \
+        == {("proposals", "COLLECTION", (), ("created_at", "id")),
+            ("proposals", "COLLECTION", ("status",), ("created_at", "id"))}
     assert {need_of(q) for site, q in recorded if site == ("adapters/firestore_repository.py", "purchases_page")} == {
         ("purchases", "COLLECTION", (), ("purchased_on", "id")),
         ("purchases", "COLLECTION", ("product_id",), ("purchased_on", "id"))}
