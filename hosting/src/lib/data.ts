@@ -15,7 +15,7 @@ import { connectivity } from './connectivity.svelte';
 import { freshness } from './freshness.svelte';
 import { deviceStore } from './kv';
 import { createLastSeen, type Seen } from './lastseen';
-import { inStock, liveMarked, type History, type SummaryDoc } from './history';
+import { liveLots, type History, type SummaryDoc } from './history';
 
 /** The collections read whole: the catalog and the events (their size is the baker's choice, not their age). */
 export type Whole = Exclude<keyof Collections, History>;
@@ -73,12 +73,12 @@ async function fetchCollection<K extends Whole | 'purchase_summaries'>(tenantId:
 async function fetchLiveLots(tenantId: string): Promise<LotDoc[]> {
   const { sdk, db } = await firestore();
   const lots = sdk.collection(db, 'tenants', tenantId, 'lots');
-  const [live, version] = await Promise.all([
-    sdk.getDocs(sdk.query(lots, sdk.where('live', '==', true))),
-    sdk.getDoc(sdk.doc(db, 'tenants', tenantId, 'meta', 'version'))
-  ]);
-  const found = liveMarked(version.data()) ? live : await sdk.getDocs(lots);
-  return inStock(found.docs.map((d) => d.data() as LotDoc));
+  const docs = (snap: { docs: { data(): unknown }[] }) => snap.docs.map((d) => d.data() as LotDoc);
+  return liveLots({
+    live: async () => docs(await sdk.getDocs(sdk.query(lots, sdk.where('live', '==', true)))),
+    version: async () => (await sdk.getDoc(sdk.doc(db, 'tenants', tenantId, 'meta', 'version'))).data(),
+    all: async () => docs(await sdk.getDocs(lots))
+  });
 }
 
 /**

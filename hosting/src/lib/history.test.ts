@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inStock, lastPrices, lastPurchase, liveMarked, type SummaryDoc } from './history';
+import { inStock, lastPrices, lastPurchase, liveLots, liveMarked, type SummaryDoc } from './history';
 import type { LotDoc } from './types';
 
 // A summary as the server stores it: core.document_codec.encode(summarize_product('flour', …)) of three
@@ -53,5 +53,27 @@ describe('the lots in stock', () => {
     expect(liveMarked({ collections: { lots: 3 } })).toBe(false);
     expect(liveMarked({ live_lots: 'true' })).toBe(false);
     expect(liveMarked(undefined)).toBe(false);
+  });
+  it('a marked bakery: the live query only, never every lot', async () => {
+    const asked: string[] = [];
+    const got = await liveLots({
+      live: async () => (asked.push('live'), [lot('b', '1'), lot('z', '0')]), // a lot used up meanwhile: not shown
+      version: async () => (asked.push('version'), { live_lots: true }),
+      all: async () => (asked.push('all'), [lot('a', '0'), lot('b', '1'), lot('c', '2')])
+    });
+    expect(got.map((l) => l.id)).toEqual(['b']);
+    expect(asked.sort()).toEqual(['live', 'version']);
+  });
+  it('a bakery not marked yet (older lots without `live`): every lot once, the ones in stock shown', async () => {
+    const got = await liveLots({
+      live: async () => [lot('b', '1')], // the older lot c has no `live` yet: the query misses it
+      version: async () => ({ collections: { lots: 9 } }),
+      all: async () => [lot('a', '0'), lot('b', '1'), lot('c', '2')]
+    });
+    expect(got.map((l) => l.id)).toEqual(['b', 'c']);
+    await expect(liveLots({ live: async () => [], version: async () => undefined, all: async () => [lot('d', '3')] })).resolves.toHaveLength(1);
+  });
+  it('a failed read fails the whole (the kept copy is shown instead, data.ts)', async () => {
+    await expect(liveLots({ live: async () => [], version: async () => Promise.reject(new TypeError('offline')), all: async () => [] })).rejects.toThrow('offline');
   });
 });

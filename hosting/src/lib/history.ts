@@ -21,6 +21,16 @@ export function liveMarked(version: unknown): boolean {
 }
 
 /**
+ * The lots in stock, read the bounded way: the `live == true` query, trusted once the server has marked every
+ * lot (`version`: meta/version, read alongside); for a bakery not marked yet, every lot once (`all`: its first
+ * planning read gives the older lots `live`), so no stock is ever missed.
+ */
+export async function liveLots(reads: { live: () => Promise<LotDoc[]>; version: () => Promise<unknown>; all: () => Promise<LotDoc[]> }): Promise<LotDoc[]> {
+  const [live, version] = await Promise.all([reads.live(), reads.version()]);
+  return inStock(liveMarked(version) ? live : await reads.all());
+}
+
+/**
  * A stored purchase summary, as `core.document_codec.encode` writes it (adapters/purchase_summaries.py):
  * `{product_id, times, first_on: 'YYYY-MM-DD', last: {id, product_id, supplier_slug, purchased_on,
  * quantity_purchased: '2', unit_price: '3.49', …}, by_supplier: [...], tenant_id}`. Decimals are strings,
