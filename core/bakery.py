@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
 from typing import Any, TypeVar
 
@@ -46,6 +46,9 @@ class Bakery:
     # Per product, what was bought (core.stock.purchase_summary), as a store keeps it; None: derived from
     # `purchases` when needed. A planning read holds these instead of every purchase. Not a collection.
     purchase_summaries: dict[str, PurchaseSummary] | None = None
+    # The production runs made for one event, as a store reads them on demand (a planning read keeps no other
+    # run); None: taken from `production_runs`. Not a collection.
+    event_runs: Callable[[str], list[ProductionRun]] | None = field(default=None, compare=False, repr=False)
 
     def finished_units_of(self, recipe_slug: str) -> list[FinishedUnit]:
         return sorted(
@@ -78,9 +81,16 @@ class Bakery:
         return self.finished_goods.get(name_or_slug) or _only(g for g in self.finished_goods.values()
                                                               if g.display_name.casefold() == wanted)
 
+    def runs_for_event(self, event_slug: str) -> list[ProductionRun]:
+        """The production runs made for an event (by id)."""
+        if self.event_runs is not None:
+            return self.event_runs(event_slug)
+        return [self.production_runs[k] for k in sorted(self.production_runs)
+                if self.production_runs[k].event_slug == event_slug]
+
     def counts(self) -> dict[str, int]:
         return {f.name: len(getattr(self, f.name)) for f in fields(self)
-                if f.name not in ("passthrough", "purchase_summaries")}
+                if f.name not in ("passthrough", "purchase_summaries", "event_runs")}
 
 
 def _only(found: Iterable[T]) -> T | None:

@@ -152,7 +152,8 @@ PURCHASE_SUMMARIES = "purchase_summaries"
 
 # What planning an event reads: no depletions, runs of assembly, packaging or recipients; of the lots, only
 # the live ones (`load_bakery(PLANNING_COLLECTIONS, live_lots=True)`); of the purchases, their summaries per
-# product (a store may hand `purchases` empty then: planning reads `Bakery.purchase_summaries`).
+# product (a store may hand `purchases` empty then: planning reads `Bakery.purchase_summaries`); of the
+# production runs, a store may hand none and read an event's when it is planned (`Bakery.event_runs`).
 PLANNING_COLLECTIONS = frozenset({
     "suppliers", "ingredients", "products", PURCHASE_SUMMARIES, "lots", "recipes", "finished_units",
     "finished_goods", "events", "production_runs", "equipment",

@@ -206,11 +206,10 @@ def _actual(bakery: Bakery, plan: EventPlan, recipes: list[RecipeCost]) -> tuple
     per_batch = {r.recipe_slug: r.per_batch for r in recipes}
     made: dict[str, list[Decimal]] = {}
     complete: dict[str, bool] = {}
-    for run in bakery.production_runs.values():
-        if run.event_slug == plan.event_slug:
-            batches, cost = made.setdefault(run.recipe_slug, [ZERO, ZERO])
-            made[run.recipe_slug] = [batches + run.batches, cost + run.ingredient_cost]
-            complete[run.recipe_slug] = complete.get(run.recipe_slug, True) and run.ingredient_cost_complete
+    for run in bakery.runs_for_event(plan.event_slug):
+        batches, cost = made.setdefault(run.recipe_slug, [ZERO, ZERO])
+        made[run.recipe_slug] = [batches + run.batches, cost + run.ingredient_cost]
+        complete[run.recipe_slug] = complete.get(run.recipe_slug, True) and run.ingredient_cost_complete
     out = []
     for slug in sorted(made):
         batches, cost = made[slug]

@@ -169,9 +169,8 @@ def _recipe_plans(bakery: Bakery, event: Event, units: list[FinishedUnitPlan]) -
             raise NotFoundError(f"event {event.name!r} targets unknown recipe {target.recipe_slug!r}")
         batches[target.recipe_slug] = batches.get(target.recipe_slug, 0) + ceil_whole(target.target_batches)
     completed: dict[str, Decimal] = {}
-    for run in bakery.production_runs.values():
-        if run.event_slug == event.slug:
-            completed[run.recipe_slug] = completed.get(run.recipe_slug, Decimal(0)) + run.batches
+    for run in bakery.runs_for_event(event.slug):
+        completed[run.recipe_slug] = completed.get(run.recipe_slug, Decimal(0)) + run.batches
     return [_with_equipment(bakery, RecipePlan(slug, bakery.recipes[slug].name, batches[slug],
                                                completed.get(slug, Decimal(0))))
             for slug in sorted(batches)]

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from adapters.collection_cache import BakeryCaches
 from core.bakery import Bakery
 from core.notifications import PushToken, token_id
+from core.planning.events import ProductionRun
 from core.repository import PLANNING_COLLECTIONS, UnitOfWork
 from core.tenancy import ApiKey, BakerySettings, Invitation, Member, Role, Tenant
 from functions.shared.backend import claims_keeping_admin
@@ -60,11 +62,29 @@ class FirestoreBackend:
         if cached is not None and cached[0] == stamp:
             self._planning.move_to_end(tenant_id)
             return cached[1]
-        bakery = uow.load_bakery(PLANNING_COLLECTIONS, live_lots=True)  # no used-up lots: see core/stock/live.py
+        # no used-up lots (core/stock/live.py); of the production runs, only an event's, when it is planned
+        bakery = uow.load_bakery(PLANNING_COLLECTIONS - {"production_runs"}, live_lots=True)
+        bakery.event_runs = self._event_runs(tenant_id)
         self._planning[tenant_id] = (stamp, bakery)
         while len(self._planning) > self.CACHED_TENANTS:
             self._planning.popitem(last=False)
         return bakery
+
+    def _event_runs(self, tenant_id: str) -> Callable[[str], list[ProductionRun]]:
+        """An event's production runs for one planning read: one query (`event_slug ==`, outside any transaction)
+        the first time the event is planned, then kept with that planning read (a new run makes a new one: the
+        runs' counter is in its stamp). Planning never reads the bakery's other runs."""
+        from adapters.firestore_repository import FirestoreUnitOfWork
+
+        found: dict[str, list[ProductionRun]] = {}
+
+        def runs(event_slug: str) -> list[ProductionRun]:
+            if event_slug not in found:
+                uow = FirestoreUnitOfWork(self.client, tenant_id, read_only=True)
+                found[event_slug] = uow.find("production_runs", "event_slug", event_slug)
+            return list(found[event_slug])
+
+        return runs
 
     def tenant(self, tenant_id: str) -> Tenant | None:
         snap = self._tenant_doc(tenant_id).get()

@@ -21,11 +21,14 @@ import pytest
 from adapters.collection_cache import TenantCache
 from adapters.firestore_repository import FirestoreUnitOfWork
 from core.application.context import BakeryContext
+from core.application.planning import event_cost, event_plan
 from core.application.records import delete_record, save_sections
 from core.catalog.entities import Product, Supplier
 from core.catalog.references import users_of
 from core.errors import ConflictError
-from core.planning.events import Event, EventFinishedGood
+from core.planning.event_plan import plan_event
+from core.planning.events import Event, EventFinishedGood, ProductionRun
+from core.planning.plan_report import plan_to_json
 from core.proposals import service
 from core.proposals.model import Source
 from core.repository import COLLECTION_NAMES
@@ -70,6 +73,12 @@ def _seed(client: Any, tenant: str, history: int) -> None:
             uow.purchases.put(Purchase(pid, product, None, day, Decimal(1), Decimal(4)))
             uow.lots.put(Lot(f"lot-{pid}", product, "flour", Decimal(0), "LBR", Decimal("0.8"), day, Decimal(5), pid))
         uow.commit()
+    uow = FirestoreUnitOfWork(client, tenant)  # a batch baked for the fair; the old bakery's everyday bakes
+    uow.production_runs.put(ProductionRun("run-fair", "shortbread", Decimal(1), AT, event_slug="fair"))
+    for k in range(history):
+        uow.production_runs.put(ProductionRun(f"run-old-{k:04d}", "shortbread", Decimal(1),
+                                              AT - dt.timedelta(days=k + 1)))
+    uow.commit()
     cold = FirestoreUnitOfWork(client, tenant, read_only=True, cache=TenantCache())
     cold.live_lots()  # marks the bakery's lots live (a first live read), as any bakery in use is
     cold.purchase_summaries()  # and its purchase summaries
@@ -132,6 +141,8 @@ def _day(client: Any, tenant: str) -> Iterator[tuple[str, Callable[[], Any]]]:
         return service.submit(uow(), source=Source.VOICE, operations=[operation], by="uid-1", model="grammar",
                               input_text="…", at=AT, new_id=ids).id
 
+    yield "plan_event (remaining only)", lambda: event_plan(ctx(), event="fair", remaining_only=True)
+    yield "event_cost", lambda: event_cost(ctx(), event="fair")
     yield "record_production_run", lambda: record_production_run(uow(), recipe_slug="shortbread", batches=1,
                                                                    run_id="run-1", produced_at=AT)
     yield "record_loss", lambda: record_loss(uow(), ingredient_slug="flour", amount=1, unit="G21",
@@ -190,6 +201,9 @@ def test_operations_read_the_same_documents_and_answer_the_same_with_history(
                 assert answer.run == expected_production.run and answer.lots == expected_production.lots
             if tenant == "old" and label == "record_loss":
                 assert answer.consumption.draws == expected_loss.draws
+    whole = plan_event(old_every, "fair", remaining_only=True)  # from every run, as planning read them before
+    assert answers["plan_event (remaining only)"][1] == plan_to_json(whole)
+    assert whole.recipes[0].completed == 1  # the fair's run counts; the everyday bakes do not
     grew = {label: counts for label, counts in read.items() if counts[0] != counts[1]}
     assert grew == {}, f"documents read, new bakery vs old: {grew}"
     assert all(n > 0 for n, _ in read.values())
