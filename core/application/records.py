@@ -7,7 +7,7 @@ from typing import Any
 
 from core.application.context import BakeryContext
 from core.bakery import Bakery
-from core.catalog.references import check_deletable
+from core.catalog.references import DELETABLE, check_deletable
 from core.catalog.referrers import referring
 from core.desktop_format.desktop_export import export_desktop as export_bakery
 from core.desktop_format.files import import_file_into
@@ -73,7 +73,8 @@ def save_sections(ctx: BakeryContext, operation: str, data: Mapping[str, Any]) -
 def delete_record(ctx: BakeryContext, *, collection: str, key: str) -> dict[str, Any]:
     """Delete a catalog record, recipe, good or event nothing refers to any more (else a conflict naming users)."""
     with ctx.unit_of_work() as uow:
-        check_deletable(referring(uow, collection, key, with_own=True), collection, key)
+        found = referring(uow, collection, key, with_own=True) if collection in DELETABLE else Bakery()
+        check_deletable(found, collection, key)  # what may refer to the record, not the whole history
         getattr(uow, collection).delete(key)
         uow.commit()
     return {"deleted": {"collection": collection, "key": key}}
