@@ -30,6 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from benchmarks.firestore_reads import documents_read  # noqa: E402
+from benchmarks.scale import time_it, time_pair  # noqa: E402
 from core.bakery import Bakery  # noqa: E402
 from core.catalog.entities import Product  # noqa: E402
 from core.memory_repository import MemoryStore  # noqa: E402
@@ -53,23 +54,6 @@ def bakery(purchases: int) -> Bakery:
                                                        "costco" if k % 3 else None, day, Decimal(1 + k % 4),
                                                        Decimal("4.25"))
     return made
-
-
-def fastest(run: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        samples.append((time.perf_counter() - start) * 1000)
-    return min(samples)
-
-
-def in_turns(first: Callable[[], object], second: Callable[[], object], repeat: int) -> tuple[float, float]:
-    a, b = [], []
-    for _ in range(repeat):
-        a.append(fastest(first, 1))
-        b.append(fastest(second, 1))
-    return min(a), min(b)
 
 
 def on_emulator(old_count: int, new_count: int, repeat: int) -> None:
@@ -127,12 +111,12 @@ def on_emulator(old_count: int, new_count: int, repeat: int) -> None:
                   f"({new_count} vs {old_count} purchases)")
             for label, read, both in reads:
                 if both:
-                    t_new, t_old = in_turns(lambda r=read: r("new-bakery"), lambda r=read: r("old-bakery"), repeat)
+                    t_new, t_old = time_pair(lambda r=read: r("new-bakery"), lambda r=read: r("old-bakery"), repeat)
                     d_new = documents_read(lambda r=read: r("new-bakery"))
                     d_old = documents_read(lambda r=read: r("old-bakery"))
                     print(f"{label:<34} {t_new:7.1f} {t_old:8.1f} {t_old / t_new:8.2f} {d_new:10d} {d_old:9d}")
                 else:
-                    t_old = fastest(lambda r=read: r("old-bakery"), repeat)
+                    t_old = time_it(lambda r=read: r("old-bakery"), repeat)
                     d_old = documents_read(lambda r=read: r("old-bakery"))
                     print(f"{label:<34} {'':>7} {t_old:8.1f} {'':>8} {'':>10} {d_old:9d}")
             first = cold("old-bakery").purchases_page(PAGE).purchases
@@ -144,7 +128,7 @@ def on_emulator(old_count: int, new_count: int, repeat: int) -> None:
 
 def in_memory(old_count: int, new_count: int, repeat: int) -> None:
     stores = {"new": MemoryStore(bakery(new_count)), "old": MemoryStore(bakery(old_count))}
-    t_new, t_old = in_turns(lambda: stores["new"].unit_of_work().purchases_page(PAGE),
+    t_new, t_old = time_pair(lambda: stores["new"].unit_of_work().purchases_page(PAGE),
                             lambda: stores["old"].unit_of_work().purchases_page(PAGE), repeat)
     print(f"memory store, first page ({PAGE})      {t_new:7.2f} {t_old:8.2f} {t_old / t_new:8.1f}   "
           "(the memory store holds every purchase and looks at each: tests, CLI and files only)")
